@@ -1,0 +1,82 @@
+package io.github.stalekeys.policy;
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * Users the rule leaves alone: listed by name or user id, or carrying a tag key.
+ * A tag exempts a user whatever its value, except the value {@code false}, so that
+ * {@code KeyRotationExempt=false} means what it says.
+ */
+public final class Exemptions {
+
+    public static final Exemptions NONE = new Exemptions(Set.of(), Set.of(), Optional.empty());
+
+    private static final Pattern USER_NAME = Pattern.compile("[\\w+=,.@-]{1,64}");
+    private static final Pattern USER_ID = Pattern.compile("AIDA[A-Z0-9]{12,124}");
+    private static final Pattern TAG_KEY = Pattern.compile("[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]{1,128}");
+
+    private final Set<String> userIds;
+    private final Set<String> lowerCaseUserNames;
+    private final Optional<String> tagKey;
+
+    private Exemptions(Set<String> userIds, Set<String> lowerCaseUserNames, Optional<String> tagKey) {
+        this.userIds = userIds;
+        this.lowerCaseUserNames = lowerCaseUserNames;
+        this.tagKey = tagKey;
+    }
+
+    /**
+     * Builds the exemptions from their settings.
+     *
+     * @param usersSettingName  name of the comma-separated user list setting, quoted in errors
+     * @param users             comma-separated user names and/or user ids; null or blank for none
+     * @param tagSettingName    name of the tag key setting, quoted in errors
+     * @param tagKey            the exempting tag key; null or blank for none
+     */
+    public static Exemptions parse(String usersSettingName, String users, String tagSettingName, String tagKey) {
+        Set<String> entries = users == null ? Set.of() : Arrays.stream(users.split(","))
+                .map(String::strip)
+                .filter(entry -> !entry.isEmpty())
+                .collect(Collectors.toUnmodifiableSet());
+        for (String entry : entries) {
+            if (!USER_NAME.matcher(entry).matches()) {
+                throw new InvalidSettingException(usersSettingName,
+                        "must list IAM user names or user ids separated by commas; '" + entry + "' is neither");
+            }
+        }
+        Optional<String> key = Optional.ofNullable(tagKey).map(String::strip).filter(k -> !k.isEmpty());
+        if (key.isPresent() && (!TAG_KEY.matcher(key.get()).matches() || key.get().startsWith("aws:"))) {
+            throw new InvalidSettingException(tagSettingName, "is not a valid IAM tag key: '" + key.get() + "'");
+        }
+        return new Exemptions(
+                entries.stream().filter(e -> USER_ID.matcher(e).matches()).collect(Collectors.toUnmodifiableSet()),
+                entries.stream().map(e -> e.toLowerCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet()),
+                key);
+    }
+
+    /** Why the user is exempt by name or id (free to check), if they are. */
+    public Optional<String> byIdentity(IamUser user) {
+        if (userIds.contains(user.userId()) || lowerCaseUserNames.contains(user.userName().toLowerCase(Locale.ROOT))) {
+            return Optional.of("Exempt: listed in exemptUsers");
+        }
+        return Optional.empty();
+    }
+
+    /** Whether an exemption tag is configured, i.e. whether tags are worth looking up at all. */
+    public boolean usesTag() {
+        return tagKey.isPresent();
+    }
+
+    /** Why the user is exempt by tag, if they are. */
+    public Optional<String> byTags(Map<String, String> tags) {
+        return tagKey.filter(tags::containsKey)
+                .filter(key -> !"false".equalsIgnoreCase(tags.get(key).strip()))
+                .map(key -> "Exempt: tagged " + key);
+    }
+}

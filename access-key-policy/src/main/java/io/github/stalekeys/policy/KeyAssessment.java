@@ -1,0 +1,26 @@
+package io.github.stalekeys.policy;
+
+import java.time.Duration;
+
+/**
+ * The policy's judgement of one key.
+ *
+ * @param key      the key judged
+ * @param idleTime time since the key's last activity (zero when that lies in the future)
+ * @param stale    whether the key is active and idle for longer than the threshold
+ */
+public record KeyAssessment(AccessKeyActivity key, Duration idleTime, boolean stale) {
+
+    /** Whole days since the key's last activity, as people count them in an annotation. */
+    public long idleDays() {
+        return idleTime.toDays();
+    }
+
+    /** A short, human-readable account of why the key is stale, e.g. "AKIA... unused 143 days". */
+    public String describe() {
+        String id = key.accessKeyId().isEmpty() ? "an access key" : key.accessKeyId();
+        return key.neverUsed()
+                ? id + " never used, created " + idleDays() + " days ago"
+                : id + " unused " + idleDays() + " days";
+    }
+}
