@@ -1,0 +1,697 @@
+"""Local AWS stand-in for the stale-keys tests: the moto server plus what moto lacks.
+
+Run as ``python3 aws_emulator.py --port N``. It serves moto's WSGI application (the same one
+``python -m moto.server`` serves) on 127.0.0.1:N and wraps it in a middleware that adds:
+
+* ``GET /_emulator/health`` and ``POST /_emulator/reset`` (moto state and every extension below).
+* A shiftable IAM clock (``POST /_emulator/clock``): moto stamps key creation and last use with
+  ``moto.iam.models.utcnow``, so shifting it lets a test create or use a key "200 days ago".
+* AWS-shaped IAM user ids (``AIDA...``), the Config resource id of an IAM user.
+* Direct seeding of a key's creation and last-use dates, because signing one request per key is
+  too slow when a test needs thousands of users.
+* Counting of every AWS API call (``/_emulator/calls``), so tests can prove the rule stays within
+  IAM's fixed rate limits.
+* A stateful AWS Config subset: moto's PutEvaluations only accepts TestMode=true and it has no
+  GetComplianceDetailsByConfigRule, yet the rule must store results and page through old ones.
+  ListDiscoveredResources for IAM users is answered from moto's IAM users, with a switch to act
+  as if Config recorded no IAM users.
+* Control over credential report readiness, since moto generates reports instantly and the rule
+  has to cope with STARTED / INPROGRESS / ReportExpired.
+
+The process exits when stdin reaches EOF, so it never outlives the JVM that started it, and prints
+``READY <port>`` once it is serving.
+"""
+
+import argparse
+import base64
+import datetime
+import io
+import json
+import logging
+import os
+import re
+import secrets
+import sys
+import threading
+from urllib.parse import parse_qs
+
+from werkzeug.serving import make_server
+
+import moto.iam.models as iam_models
+import moto.iam.responses as iam_responses
+from moto.core.utils import utcnow as real_utcnow
+from moto.iam.exceptions import IAMException
+from moto.moto_api._internal.models import moto_api_backend
+from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+
+CONFIG_TARGET_PREFIX = "StarlingDoveService."
+IAM_USER_TYPE = "AWS::IAM::User"
+ALLOWED_EVALUATION_TYPES = ("COMPLIANT", "NON_COMPLIANT", "NOT_APPLICABLE")
+MAX_EVALUATIONS_PER_CALL = 100
+MAX_PAGE = 100
+
+# One lock for all extension state: werkzeug serves requests on many threads.
+STATE_LOCK = threading.RLock()
+
+
+# --------------------------------------------------------------------------------------------
+# Clock
+# --------------------------------------------------------------------------------------------
+
+CLOCK = {"offset": datetime.timedelta(0)}
+
+
+def shifted_utcnow():
+    """IAM's view of now: moto's naive-UTC now plus the test-controlled offset."""
+    return real_utcnow() + CLOCK["offset"]
+
+
+# Every IAM timestamp (AccessKey.__init__, mark_account_as_visited, user creation, reports)
+# looks the name up in this module's globals, so replacing it shifts all of them.
+iam_models.utcnow = shifted_utcnow
+
+
+def realistic_user_ids():
+    """Gives IAM users ids shaped like AWS's (AIDA + 17 characters) instead of moto's random
+    lowercase ones: the Config resource id of a user is this id and the product relies on it."""
+    original_init = iam_models.User.__init__
+
+    def init(self, account_id, *args, **kwargs):
+        original_init(self, account_id, *args, **kwargs)
+        self.id = iam_models.generate_access_key_id_from_account_id(account_id, prefix="AIDA", total_length=21)
+
+    iam_models.User.__init__ = init
+
+
+realistic_user_ids()
+
+
+def set_clock(body):
+    offset = body.get("offsetSeconds")
+    if not isinstance(offset, int) or isinstance(offset, bool):
+        return error_json(400, "ValidationException", "offsetSeconds must be an integer")
+    with STATE_LOCK:
+        CLOCK["offset"] = datetime.timedelta(seconds=offset)
+    return ok_json({"offsetSeconds": offset})
+
+
+# --------------------------------------------------------------------------------------------
+# Access key seeding
+# --------------------------------------------------------------------------------------------
+
+
+def find_access_key(access_key_id):
+    for account in list(iam_models.iam_backends.values()):
+        for partition_backend in list(account.values()):
+            key = partition_backend.access_keys.get(access_key_id)
+            if key is not None:
+                return key
+    return None
+
+
+def parse_iso_instant(text):
+    """ISO-8601 instant -> naive UTC datetime, the form moto stores."""
+    parsed = datetime.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    if parsed.tzinfo is not None:
+        parsed = parsed.astimezone(datetime.timezone.utc).replace(tzinfo=None)
+    return parsed
+
+
+def seed_access_key(access_key_id, body):
+    key = find_access_key(access_key_id)
+    if key is None:
+        return error_json(404, "NoSuchEntity", f"The Access Key with id {access_key_id} cannot be found.")
+    try:
+        create_date = parse_iso_instant(body["createDate"]) if body.get("createDate") else None
+        last_used = body.get("lastUsedDate", "omitted")
+        last_used_date = parse_iso_instant(last_used) if isinstance(last_used, str) and last_used != "omitted" else None
+    except (TypeError, ValueError) as e:
+        return error_json(400, "ValidationException", f"bad date: {e}")
+    if create_date is not None:
+        key.create_date = create_date
+    if last_used is None:
+        key.last_used = None
+    elif last_used_date is not None:
+        key.last_used = iam_models.AccessKeyLastUsed(
+            timestamp=last_used_date,
+            service=body.get("serviceName") or "s3",
+            region=body.get("region") or "us-east-1",
+        )
+    return ok_json({"accessKeyId": access_key_id})
+
+
+# --------------------------------------------------------------------------------------------
+# Call counting
+# --------------------------------------------------------------------------------------------
+
+CALLS = {}
+CREDENTIAL_SCOPE = re.compile(r"Credential=[^/]+/\d{8}/[^/]+/([^/]+)/aws4_request")
+
+
+def api_call_name(environ, body):
+    """'<service>:<Operation>' for an AWS API request, or None for anything else."""
+    target = environ.get("HTTP_X_AMZ_TARGET")
+    operation = target.split(".", 1)[-1] if target else None
+    if operation is None:
+        params = parse_qs(environ.get("QUERY_STRING", ""))
+        if environ.get("CONTENT_TYPE", "").startswith("application/x-www-form-urlencoded") and body:
+            params.update(parse_qs(body.decode("utf-8", "replace")))
+        operation = (params.get("Action") or [None])[0]
+    match = CREDENTIAL_SCOPE.search(environ.get("HTTP_AUTHORIZATION", ""))
+    if operation is None or match is None:
+        return None
+    return f"{match.group(1)}:{operation}"
+
+
+def count_call(name):
+    with STATE_LOCK:
+        CALLS[name] = CALLS.get(name, 0) + 1
+
+
+# --------------------------------------------------------------------------------------------
+# AWS Config: result tokens, PutEvaluations, GetComplianceDetailsByConfigRule
+# --------------------------------------------------------------------------------------------
+
+CONFIG = {
+    "tokens": {},  # result token -> (rule name, token issue time)
+    "rules": {},  # rule name -> {(resource type, resource id): stored result}
+    "faults": [],  # [{"ids": set, "times": remaining calls}]
+    "records_iam_users": True,
+}
+
+
+class ConfigError(Exception):
+    """A Config API error, rendered as the JSON protocol's {"__type", "message"}."""
+
+    def __init__(self, error_type, message):
+        super().__init__(message)
+        self.error_type = error_type
+        self.message = message
+
+
+def now_utc():
+    return datetime.datetime.now(datetime.timezone.utc)
+
+
+def register_result_token(body):
+    rule = body.get("configRuleName")
+    if not isinstance(rule, str) or not rule:
+        return error_json(400, "ValidationException", "configRuleName is required")
+    token = base64.urlsafe_b64encode(secrets.token_bytes(48)).decode("ascii")
+    with STATE_LOCK:
+        CONFIG["tokens"][token] = (rule, now_utc())
+        CONFIG["rules"].setdefault(rule, {})
+    return ok_json({"resultToken": token})
+
+
+def add_evaluation_fault(body):
+    ids = body.get("resourceIds")
+    times = body.get("times", 1)
+    if not isinstance(ids, list) or not ids or not isinstance(times, int) or times < 1:
+        return error_json(400, "ValidationException", "resourceIds (non-empty) and times >= 1 are required")
+    with STATE_LOCK:
+        CONFIG["faults"].append({"ids": set(ids), "times": times})
+    return ok_json({})
+
+
+def set_recorder(body):
+    records = body.get("recordsIamUsers")
+    if not isinstance(records, bool):
+        return error_json(400, "ValidationException", "recordsIamUsers must be a boolean")
+    with STATE_LOCK:
+        CONFIG["records_iam_users"] = records
+    return ok_json({"recordsIamUsers": records})
+
+
+def parse_timestamp(value):
+    """JSON-protocol timestamps arrive as epoch seconds; accept ISO-8601 too."""
+    if isinstance(value, bool):
+        raise ValueError("not a timestamp")
+    if isinstance(value, (int, float)):
+        return datetime.datetime.fromtimestamp(value, datetime.timezone.utc)
+    if isinstance(value, str):
+        parsed = datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
+        return parsed if parsed.tzinfo else parsed.replace(tzinfo=datetime.timezone.utc)
+    raise ValueError("not a timestamp")
+
+
+def validate_evaluation(evaluation, index):
+    where = f"evaluations.{index + 1}"
+    if not isinstance(evaluation, dict):
+        raise ConfigError("ValidationException", f"{where} must be an object")
+    for field, max_length in (("ComplianceResourceType", 256), ("ComplianceResourceId", 768)):
+        value = evaluation.get(field)
+        if not isinstance(value, str) or not 1 <= len(value) <= max_length:
+            raise ConfigError(
+                "ValidationException",
+                f"Value at '{where}.member.{field}' failed to satisfy constraint: "
+                f"Member must not be null and have length between 1 and {max_length}",
+            )
+    compliance = evaluation.get("ComplianceType")
+    if compliance not in ALLOWED_EVALUATION_TYPES:
+        raise ConfigError(
+            "InvalidParameterValueException",
+            f"The ComplianceType {compliance} is not valid for {where}; "
+            f"use one of {', '.join(ALLOWED_EVALUATION_TYPES)}",
+        )
+    if "OrderingTimestamp" not in evaluation:
+        raise ConfigError("ValidationException", f"Value null at '{where}.member.orderingTimestamp' must not be null")
+    try:
+        ordering = parse_timestamp(evaluation["OrderingTimestamp"])
+    except (ValueError, OverflowError, OSError):
+        raise ConfigError("ValidationException", f"{where}.member.orderingTimestamp is not a timestamp")
+    annotation = evaluation.get("Annotation")
+    if annotation is not None and (not isinstance(annotation, str) or not 1 <= len(annotation) <= 256):
+        raise ConfigError(
+            "ValidationException",
+            f"Value at '{where}.member.annotation' failed to satisfy constraint: "
+            "Member must have length less than or equal to 256 and greater than or equal to 1",
+        )
+    return ordering
+
+
+def take_failing_ids(resource_ids):
+    """Consumes one use of every armed fault that matches this call; returns the ids to fail."""
+    failing = set()
+    for fault in CONFIG["faults"]:
+        if fault["ids"] & resource_ids:
+            failing |= fault["ids"]
+            fault["times"] -= 1
+    CONFIG["faults"] = [f for f in CONFIG["faults"] if f["times"] > 0]
+    return failing
+
+
+def put_evaluations(request):
+    evaluations = request.get("Evaluations") or []
+    if not isinstance(evaluations, list):
+        raise ConfigError("ValidationException", "Evaluations must be a list")
+    if len(evaluations) > MAX_EVALUATIONS_PER_CALL:
+        raise ConfigError(
+            "ValidationException",
+            f"Value at 'evaluations' failed to satisfy constraint: "
+            f"Member must have length less than or equal to {MAX_EVALUATIONS_PER_CALL}",
+        )
+    orderings = [validate_evaluation(e, i) for i, e in enumerate(evaluations)]
+    token = request.get("ResultToken")
+    if not isinstance(token, str) or not token:
+        raise ConfigError("ValidationException", "Value null at 'resultToken' must not be null")
+    if request.get("TestMode") is True:
+        # Real Config validates only; the TESTMODE token convention relies on no token check.
+        return {"FailedEvaluations": []}
+    with STATE_LOCK:
+        if token not in CONFIG["tokens"]:
+            raise ConfigError("InvalidResultTokenException", "The resultToken provided is invalid")
+        rule, invoked = CONFIG["tokens"][token]
+        stored = CONFIG["rules"].setdefault(rule, {})
+        failing = take_failing_ids({e["ComplianceResourceId"] for e in evaluations})
+        failed = []
+        recorded = now_utc()
+        for evaluation, ordering in zip(evaluations, orderings):
+            if evaluation["ComplianceResourceId"] in failing:
+                failed.append(evaluation)
+                continue
+            key = (evaluation["ComplianceResourceType"], evaluation["ComplianceResourceId"])
+            previous = stored.get(key)
+            if previous is not None and previous["orderingTimestamp"] > ordering:
+                continue  # Config keeps the result that is newest by OrderingTimestamp.
+            stored[key] = {
+                "resourceType": key[0],
+                "resourceId": key[1],
+                "complianceType": evaluation["ComplianceType"],
+                "annotation": evaluation.get("Annotation"),
+                "orderingTimestamp": ordering,
+                "resultRecordedTime": recorded,
+                "configRuleInvokedTime": invoked,
+            }
+    return {"FailedEvaluations": failed}
+
+
+def encode_page_token(scope, last_key):
+    raw = json.dumps({"scope": scope, "after": list(last_key)}).encode("utf-8")
+    return base64.urlsafe_b64encode(raw).decode("ascii")
+
+
+def decode_page_token(token, scope):
+    """The key after which the next page starts; tokens are bound to the query that made them."""
+    try:
+        decoded = json.loads(base64.urlsafe_b64decode(token.encode("ascii")))
+        if decoded["scope"] != scope:
+            raise ValueError("token belongs to another query")
+        return tuple(decoded["after"])
+    except (ValueError, KeyError, TypeError, UnicodeError):
+        raise ConfigError("InvalidNextTokenException", "The nextToken provided is invalid")
+
+
+def page_limit(value):
+    if value is None or value == 0:
+        return MAX_PAGE
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0 or value > MAX_PAGE:
+        raise ConfigError("InvalidLimitException", f"Limit must be between 0 and {MAX_PAGE}")
+    return value
+
+
+def paginate(items, key_of, limit, token, scope):
+    """Items sorted by key; a page starts after the key in the token, so paging stays stable."""
+    items = sorted(items, key=key_of)
+    if token:
+        after = decode_page_token(token, scope)
+        items = [i for i in items if key_of(i) > after]
+    page = items[:limit]
+    next_token = encode_page_token(scope, key_of(page[-1])) if len(items) > limit else None
+    return page, next_token
+
+
+def rule_exists(rule):
+    if rule in CONFIG["rules"]:
+        return True
+    from moto.config.models import config_backends
+
+    # Rules created through moto's PutConfigRule count as known too.
+    for account in list(config_backends.values()):
+        for region_backend in list(account.values()):
+            if rule in getattr(region_backend, "config_rules", {}):
+                return True
+    return False
+
+
+def epoch(moment):
+    return moment.timestamp()
+
+
+def get_compliance_details_by_config_rule(request):
+    rule = request.get("ConfigRuleName")
+    if not isinstance(rule, str) or not rule:
+        raise ConfigError("ValidationException", "Value null at 'configRuleName' must not be null")
+    types = request.get("ComplianceTypes") or []
+    for compliance in types:
+        if compliance not in ALLOWED_EVALUATION_TYPES + ("INSUFFICIENT_DATA",):
+            raise ConfigError("InvalidParameterValueException", f"The ComplianceType {compliance} is not valid")
+    limit = page_limit(request.get("Limit"))
+    with STATE_LOCK:
+        if not rule_exists(rule):
+            raise ConfigError("NoSuchConfigRuleException", f"The ConfigRule '{rule}' provided in the request is invalid.")
+        results = [r for r in CONFIG["rules"].get(rule, {}).values() if not types or r["complianceType"] in types]
+        scope = {"rule": rule, "types": sorted(types)}
+        page, next_token = paginate(
+            results, lambda r: (r["resourceType"], r["resourceId"]), limit, request.get("NextToken"), scope
+        )
+        response = {"EvaluationResults": [evaluation_result(rule, r) for r in page]}
+    if next_token:
+        response["NextToken"] = next_token
+    return response
+
+
+def evaluation_result(rule, stored):
+    result = {
+        "EvaluationResultIdentifier": {
+            "EvaluationResultQualifier": {
+                "ConfigRuleName": rule,
+                "ResourceType": stored["resourceType"],
+                "ResourceId": stored["resourceId"],
+            },
+            "OrderingTimestamp": epoch(stored["orderingTimestamp"]),
+        },
+        "ComplianceType": stored["complianceType"],
+        "ResultRecordedTime": epoch(stored["resultRecordedTime"]),
+        "ConfigRuleInvokedTime": epoch(stored["configRuleInvokedTime"]),
+    }
+    if stored["annotation"] is not None:
+        result["Annotation"] = stored["annotation"]
+    return result
+
+
+def stored_evaluations_json(query):
+    rule = (query.get("configRuleName") or [None])[0]
+    if not rule:
+        return error_json(400, "ValidationException", "configRuleName query parameter is required")
+    with STATE_LOCK:
+        stored = sorted(CONFIG["rules"].get(rule, {}).values(), key=lambda r: (r["resourceType"], r["resourceId"]))
+        body = [
+            {
+                "resourceType": r["resourceType"],
+                "resourceId": r["resourceId"],
+                "complianceType": r["complianceType"],
+                "annotation": r["annotation"],
+                "orderingTimestamp": r["orderingTimestamp"].isoformat().replace("+00:00", "Z"),
+                "resultRecordedTime": r["resultRecordedTime"].isoformat().replace("+00:00", "Z"),
+            }
+            for r in stored
+        ]
+    return ok_json(body)
+
+
+# --------------------------------------------------------------------------------------------
+# AWS Config: ListDiscoveredResources for IAM users
+# --------------------------------------------------------------------------------------------
+
+
+def request_account(environ):
+    """The account moto would serve this request from (see BaseResponse.get_current_account)."""
+    if "MOTO_ACCOUNT_ID" in os.environ:
+        return os.environ["MOTO_ACCOUNT_ID"]
+    if environ.get("HTTP_X_MOTO_ACCOUNT_ID"):
+        return environ["HTTP_X_MOTO_ACCOUNT_ID"]
+    match = re.search(r"Credential=([^/]+)/", environ.get("HTTP_AUTHORIZATION", ""))
+    return iam_models.get_account_id_from(match.group(1) if match else "AKIAEXAMPLE")
+
+
+def list_discovered_iam_users(request, environ):
+    ids = request.get("resourceIds") or []
+    name = request.get("resourceName")
+    if len(ids) > 20:
+        raise ConfigError("ValidationException", "resourceIds must have at most 20 members")
+    limit = page_limit(request.get("limit"))
+    with STATE_LOCK:
+        recording = CONFIG["records_iam_users"]
+    users = []
+    if recording:
+        backend = iam_models.iam_backends[request_account(environ)]["aws"]
+        users = [
+            {"resourceType": IAM_USER_TYPE, "resourceId": u.id, "resourceName": u.name}
+            for u in list(backend.users.values())
+            if (not ids or u.id in ids) and (not name or u.name == name)
+        ]
+    scope = {"type": IAM_USER_TYPE, "ids": sorted(ids), "name": name}
+    page, next_token = paginate(users, lambda u: (u["resourceId"],), limit, request.get("nextToken"), scope)
+    response = {"resourceIdentifiers": page}
+    if next_token:
+        response["nextToken"] = next_token
+    return response
+
+
+def handle_config_call(operation, body, environ):
+    """A Config JSON-protocol response, or None to let moto answer."""
+    try:
+        request = json.loads(body or b"{}")
+    except ValueError:
+        return error_json(400, "SerializationException", "request body is not JSON")
+    try:
+        if operation == "PutEvaluations":
+            return ok_json(put_evaluations(request), json_protocol=True)
+        if operation == "GetComplianceDetailsByConfigRule":
+            return ok_json(get_compliance_details_by_config_rule(request), json_protocol=True)
+        if operation == "ListDiscoveredResources" and request.get("resourceType") == IAM_USER_TYPE:
+            return ok_json(list_discovered_iam_users(request, environ), json_protocol=True)
+    except ConfigError as e:
+        return error_json(400, e.error_type, e.message, json_protocol=True)
+    return None
+
+
+# --------------------------------------------------------------------------------------------
+# Credential report readiness
+# --------------------------------------------------------------------------------------------
+
+REPORT = {"ready_after": None, "never_ready": False, "expired_once": False, "generate_calls": 0}
+
+
+class ReportInProgressException(IAMException):
+    code = "ReportInProgress"
+
+
+class ReportExpiredException(IAMException):
+    code = "ReportExpired"
+
+
+def configure_credential_report(body):
+    ready_after = body.get("readyAfterGenerateCalls")
+    if ready_after is not None and (not isinstance(ready_after, int) or ready_after < 1):
+        return error_json(400, "ValidationException", "readyAfterGenerateCalls must be >= 1")
+    with STATE_LOCK:
+        REPORT.update(
+            ready_after=ready_after,
+            never_ready=body.get("neverReady") is True,
+            expired_once=body.get("expiredOnce") is True,
+            generate_calls=0,
+        )
+    return ok_json({})
+
+
+def report_ready():
+    if REPORT["never_ready"]:
+        return False
+    return REPORT["ready_after"] is None or REPORT["generate_calls"] >= REPORT["ready_after"]
+
+
+original_generate = iam_responses.IamResponse.generate_credential_report
+original_get = iam_responses.IamResponse.get_credential_report
+
+
+def generate_credential_report(self):
+    with STATE_LOCK:
+        if REPORT["ready_after"] is None and not REPORT["never_ready"]:
+            return original_generate(self)
+        REPORT["generate_calls"] += 1
+        calls = REPORT["generate_calls"]
+        ready = report_ready()
+    self.backend.generate_report()
+    if calls == 1:
+        state = "STARTED"
+    else:
+        state = "COMPLETE" if ready else "INPROGRESS"
+    result = {"State": state}
+    if state == "STARTED":
+        result["Description"] = "No report exists. Starting a new report generation task"
+    return iam_responses.ActionResult(result)
+
+
+def get_credential_report(self):
+    with STATE_LOCK:
+        if REPORT["expired_once"]:
+            REPORT["expired_once"] = False
+            raise ReportExpiredException("The request was rejected because the most recent credential report has expired.")
+        if REPORT["generate_calls"] > 0 and not report_ready():
+            raise ReportInProgressException("Report generation in progress.")
+    return original_get(self)
+
+
+# Patched on moto's IAM response class so errors are rendered by moto's own IAM serializer
+# (query-protocol XML, status from the IAM model: ReportInProgress 404, ReportExpired 410).
+iam_responses.IamResponse.generate_credential_report = generate_credential_report
+iam_responses.IamResponse.get_credential_report = get_credential_report
+
+
+# --------------------------------------------------------------------------------------------
+# Reset, HTTP plumbing, main
+# --------------------------------------------------------------------------------------------
+
+
+def reset_everything():
+    with STATE_LOCK:
+        moto_api_backend.reset()  # what POST /moto-api/reset does
+        CLOCK["offset"] = datetime.timedelta(0)
+        CALLS.clear()
+        CONFIG.update(tokens={}, rules={}, faults=[], records_iam_users=True)
+        REPORT.update(ready_after=None, never_ready=False, expired_once=False, generate_calls=0)
+    return ok_json({"status": "reset"})
+
+
+def ok_json(payload, json_protocol=False):
+    return respond(200, payload, json_protocol)
+
+
+def error_json(status, error_type, message, json_protocol=False):
+    return respond(status, {"__type": error_type, "message": message}, json_protocol)
+
+
+def respond(status, payload, json_protocol):
+    content_type = "application/x-amz-json-1.1" if json_protocol else "application/json"
+    return status, content_type, json.dumps(payload).encode("utf-8")
+
+
+def read_body(environ):
+    """Reads the request body and puts it back so moto can read it again."""
+    length = environ.get("CONTENT_LENGTH")
+    stream = environ["wsgi.input"]
+    body = stream.read(int(length)) if length else stream.read() if environ.get("wsgi.input_terminated") else b""
+    environ["wsgi.input"] = io.BytesIO(body)
+    environ["CONTENT_LENGTH"] = str(len(body))
+    return body
+
+
+def control_request(method, path, body, query):
+    """Answers /_emulator/* requests: (status, content type, body bytes)."""
+    try:
+        data = json.loads(body) if body else {}
+    except ValueError:
+        return error_json(400, "ValidationException", "body is not JSON")
+    if not isinstance(data, dict):
+        data = {}
+    routes = {
+        ("GET", "/_emulator/health"): lambda: ok_json({"status": "ok"}),
+        ("POST", "/_emulator/reset"): reset_everything,
+        ("POST", "/_emulator/clock"): lambda: set_clock(data),
+        ("GET", "/_emulator/calls"): lambda: ok_json(dict(CALLS)),
+        ("DELETE", "/_emulator/calls"): lambda: (CALLS.clear(), ok_json({}))[1],
+        ("POST", "/_emulator/config/result-tokens"): lambda: register_result_token(data),
+        ("POST", "/_emulator/config/failed-evaluations"): lambda: add_evaluation_fault(data),
+        ("POST", "/_emulator/config/recorder"): lambda: set_recorder(data),
+        ("GET", "/_emulator/config/evaluations"): lambda: stored_evaluations_json(query),
+        ("POST", "/_emulator/iam/credential-report"): lambda: configure_credential_report(data),
+    }
+    route = routes.get((method, path))
+    if route is not None:
+        with STATE_LOCK:
+            return route()
+    prefix = "/_emulator/iam/access-keys/"
+    if method == "POST" and path.startswith(prefix) and len(path) > len(prefix):
+        with STATE_LOCK:
+            return seed_access_key(path[len(prefix):], data)
+    return error_json(404, "NotFound", f"no emulator endpoint {method} {path}")
+
+
+class EmulatorMiddleware:
+    def __init__(self, moto_app):
+        self.moto_app = moto_app
+
+    def __call__(self, environ, start_response):
+        path = environ.get("PATH_INFO", "")
+        body = read_body(environ)
+        if path.startswith("/_emulator/"):
+            query = parse_qs(environ.get("QUERY_STRING", ""))
+            return self.send(start_response, control_request(environ["REQUEST_METHOD"], path, body, query))
+        call = api_call_name(environ, body)
+        if call is not None:
+            count_call(call)
+        target = environ.get("HTTP_X_AMZ_TARGET", "")
+        if target.startswith(CONFIG_TARGET_PREFIX):
+            answer = handle_config_call(target[len(CONFIG_TARGET_PREFIX):], body, environ)
+            if answer is not None:
+                return self.send(start_response, answer)
+        return self.moto_app(environ, start_response)
+
+    @staticmethod
+    def send(start_response, answer):
+        status, content_type, payload = answer
+        reason = {200: "OK", 400: "Bad Request", 404: "Not Found"}.get(status, "Error")
+        start_response(
+            f"{status} {reason}",
+            [("Content-Type", content_type), ("Content-Length", str(len(payload))), ("x-amzn-RequestId", secrets.token_hex(16))],
+        )
+        return [payload]
+
+
+def exit_when_stdin_closes():
+    """The parent JVM holds our stdin; EOF means it is gone, so we go too."""
+    try:
+        while sys.stdin.buffer.read(4096):
+            pass
+    finally:
+        os._exit(0)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--port", type=int, required=True)
+    args = parser.parse_args()
+    os.environ.setdefault("MOTO_PORT", str(args.port))
+    # Per-request logs would flood the parent's pipe when tests seed thousands of users.
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    threading.Thread(target=exit_when_stdin_closes, name="stdin-watch", daemon=True).start()
+    moto_app = DomainDispatcherApplication(create_backend_app)
+    server = make_server("127.0.0.1", args.port, EmulatorMiddleware(moto_app), threaded=True)
+    print(f"READY {args.port}", flush=True)
+    server.serve_forever()
+
+
+if __name__ == "__main__":
+    main()
