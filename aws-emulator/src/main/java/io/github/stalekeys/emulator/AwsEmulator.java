@@ -81,6 +81,12 @@ public final class AwsEmulator implements AutoCloseable {
    *     process's stderr (e.g. moto not installed)
    */
   public static AwsEmulator start() {
+    return start(Objects.requireNonNullElse(System.getenv("STALEKEYS_PYTHON"), "python3"));
+  }
+
+  /** {@link #start()} with an explicit interpreter; package-private for the start-up tests. */
+  static AwsEmulator start(String python) {
+    requireText(python, "python");
     Path workDir;
     Path script;
     try {
@@ -96,7 +102,6 @@ public final class AwsEmulator implements AutoCloseable {
       throw new UncheckedIOException("cannot extract " + SCRIPT, e);
     }
     int port = freeLoopbackPort();
-    String python = Objects.requireNonNullElse(System.getenv("STALEKEYS_PYTHON"), "python3");
     Path stderr = workDir.resolve("stderr.log");
     Process process;
     try {
