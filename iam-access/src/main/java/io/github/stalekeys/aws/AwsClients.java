@@ -1,0 +1,98 @@
+package io.github.stalekeys.aws;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.config.ConfigClient;
+import software.amazon.awssdk.services.iam.IamClient;
+import software.amazon.awssdk.services.sts.StsClient;
+import software.amazon.awssdk.services.sts.auth.StsAssumeRoleCredentialsProvider;
+
+/**
+ * The SDK clients of one Lambda container, built once and shared by every invocation.
+ *
+ * <p>Region comes from {@code AWS_REGION}; credentials from the default chain (SnapStart hands out
+ * container credentials, so never pin environment credentials); one URLConnection HTTP client for all.
+ * Endpoints follow {@code AWS_ENDPOINT_URL[_<SERVICE>]}, which the SDK reads itself, so the same binary
+ * talks to AWS or to a local emulator. IAM throttles and its limit cannot be raised, so calls retry with
+ * the adaptive strategy, which also slows the client down when throttled.
+ */
+public final class AwsClients {
+
+    private static final int MAX_ATTEMPTS = 8;
+
+    private final Region region;
+    private final SdkHttpClient httpClient;
+    private final IamClient iam;
+    private final ConfigClient config;
+    private final StsClient sts;
+    private final Map<String, AwsClients> assumedRoles = new ConcurrentHashMap<>();
+
+    private AwsClients(Region region, SdkHttpClient httpClient, AwsCredentialsProvider credentials) {
+        this.region = region;
+        this.httpClient = httpClient;
+        ClientOverrideConfiguration retries = ClientOverrideConfiguration.builder()
+                .retryStrategy(AwsRetryStrategy.adaptiveRetryStrategy().toBuilder().maxAttempts(MAX_ATTEMPTS).build())
+                .build();
+        this.iam = IamClient.builder().region(region).httpClient(httpClient).credentialsProvider(credentials)
+                .overrideConfiguration(retries).build();
+        this.config = ConfigClient.builder().region(region).httpClient(httpClient).credentialsProvider(credentials)
+                .overrideConfiguration(retries).build();
+        this.sts = StsClient.builder().region(region).httpClient(httpClient).credentialsProvider(credentials)
+                .overrideConfiguration(retries).build();
+    }
+
+    /** Clients for this container: region from {@code AWS_REGION}, default credentials chain. */
+    public static AwsClients fromEnvironment() {
+        String regionName = System.getenv("AWS_REGION");
+        if (regionName == null || regionName.isBlank()) {
+            throw new IllegalStateException("AWS_REGION is not set: the Lambda runtime sets it; set it when running elsewhere");
+        }
+        return withCredentials(Region.of(regionName), DefaultCredentialsProvider.builder().build());
+    }
+
+    /** Clients with the given region and credentials (tests, the local preview with a named profile). */
+    public static AwsClients withCredentials(Region region, AwsCredentialsProvider credentials) {
+        Objects.requireNonNull(region, "region");
+        Objects.requireNonNull(credentials, "credentials");
+        SdkHttpClient http = UrlConnectionHttpClient.builder()
+                .connectionTimeout(Duration.ofSeconds(5))
+                .socketTimeout(Duration.ofSeconds(30))
+                .build();
+        return new AwsClients(region, http, credentials);
+    }
+
+    /**
+     * Clients acting as {@code roleArn} (the organization-wide mode: a role in the member account).
+     * Cached per role, so a warm container reuses the session until it needs refreshing.
+     */
+    public AwsClients assumingRole(String roleArn, String sessionName) {
+        Objects.requireNonNull(roleArn, "roleArn");
+        Objects.requireNonNull(sessionName, "sessionName");
+        return assumedRoles.computeIfAbsent(roleArn, arn -> new AwsClients(region, httpClient,
+                StsAssumeRoleCredentialsProvider.builder()
+                        .stsClient(sts)
+                        .refreshRequest(request -> request.roleArn(arn).roleSessionName(sessionName))
+                        .build()));
+    }
+
+    public IamClient iam() {
+        return iam;
+    }
+
+    public ConfigClient config() {
+        return config;
+    }
+
+    public Region region() {
+        return region;
+    }
+}

@@ -1,0 +1,78 @@
+package io.github.stalekeys.iam;
+
+import io.github.stalekeys.policy.AccessKeyActivity;
+import io.github.stalekeys.policy.IamUser;
+import io.github.stalekeys.policy.KeyStatus;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import software.amazon.awssdk.services.iam.IamClient;
+import software.amazon.awssdk.services.iam.model.AccessKeyLastUsed;
+import software.amazon.awssdk.services.iam.model.AccessKeyMetadata;
+import software.amazon.awssdk.services.iam.model.NoSuchEntityException;
+import software.amazon.awssdk.services.iam.model.Tag;
+
+/**
+ * Reads one user's access keys and tags live from IAM: the path for single-user evaluations and for
+ * remediation, which must re-check each key right before it acts.
+ */
+public final class IamKeyInventory {
+
+    private final IamClient iam;
+
+    public IamKeyInventory(IamClient iam) {
+        this.iam = Objects.requireNonNull(iam, "iam");
+    }
+
+    /**
+     * The user's keys with their last use, or empty when the user does not exist (any more).
+     * Last use is looked up for active keys only (one {@code GetAccessKeyLastUsed} each): the verdict
+     * ignores the others, and every call counts against IAM's throttle. A key deleted between the
+     * listing and the lookup is left out, as it no longer exists.
+     */
+    public Optional<List<AccessKeyActivity>> keysOf(String userName) {
+        List<AccessKeyMetadata> listed;
+        try {
+            listed = iam.listAccessKeysPaginator(request -> request.userName(userName)).accessKeyMetadata()
+                    .stream().toList();
+        } catch (NoSuchEntityException userGone) {
+            return Optional.empty();
+        }
+        List<AccessKeyActivity> keys = new ArrayList<>(listed.size());
+        for (AccessKeyMetadata key : listed) {
+            KeyStatus status = KeyStatus.fromIam(key.statusAsString());
+            if (status != KeyStatus.ACTIVE) {
+                keys.add(new AccessKeyActivity(key.accessKeyId(), status, key.createDate(), Optional.empty()));
+                continue;
+            }
+            lastUsed(key.accessKeyId()).ifPresent(lastUsed -> keys.add(new AccessKeyActivity(
+                    key.accessKeyId(), status, key.createDate(), Optional.ofNullable(lastUsed.lastUsedDate()))));
+        }
+        return Optional.of(List.copyOf(keys));
+    }
+
+    /** IAM's last-use record of a key, or empty when the key does not exist. */
+    public Optional<AccessKeyLastUsed> lastUsed(String accessKeyId) {
+        try {
+            return Optional.of(iam.getAccessKeyLastUsed(request -> request.accessKeyId(accessKeyId)).accessKeyLastUsed());
+        } catch (NoSuchEntityException keyGone) {
+            return Optional.empty();
+        }
+    }
+
+    /** The user's tags (all pages). A user deleted meanwhile has none. */
+    public Map<String, String> tagsOf(IamUser user) {
+        Map<String, String> tags = new LinkedHashMap<>();
+        try {
+            for (Tag tag : iam.listUserTagsPaginator(request -> request.userName(user.userName())).tags()) {
+                tags.put(tag.key(), tag.value());
+            }
+        } catch (NoSuchEntityException userGone) {
+            return Map.of();
+        }
+        return tags;
+    }
+}

@@ -1,0 +1,148 @@
+package io.github.stalekeys.evaluator;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.ConfigEvent;
+import io.github.stalekeys.aws.AwsClients;
+import io.github.stalekeys.logging.StructuredLogger;
+import io.github.stalekeys.policy.Compliance;
+import io.github.stalekeys.policy.IamUser;
+import io.github.stalekeys.policy.StaleKeyPolicy;
+import io.github.stalekeys.policy.UserVerdict;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * The AWS Config custom rule: judges IAM users by how long their active access keys have gone unused.
+ *
+ * <p>It validates the event and the rule parameters before any AWS call (a bad event posts nothing),
+ * dispatches on the trigger, and posts the evaluations. Every failure propagates, so Config shows the rule
+ * as failed instead of silently keeping stale results.
+ */
+public final class AccessKeyComplianceHandler implements RequestHandler<ConfigEvent, EvaluationReport> {
+
+    private static final Pattern ACCOUNT_ID = Pattern.compile("[0-9]{12}");
+    private static final String SESSION_NAME = "stale-access-keys-rule";
+
+    private final AwsClients clients;
+    private final Clock clock;
+    private final Sleeper sleeper;
+    private final StructuredLogger log;
+
+    /** Used by the Lambda runtime: one set of clients per container. */
+    public AccessKeyComplianceHandler() {
+        this(AwsClients.fromEnvironment(), Clock.systemUTC(), Sleeper.REAL,
+                StructuredLogger.toStandardOutput("rule-evaluator"));
+    }
+
+    AccessKeyComplianceHandler(AwsClients clients, Clock clock, Sleeper sleeper, StructuredLogger log) {
+        this.clients = Objects.requireNonNull(clients, "clients");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
+        this.log = Objects.requireNonNull(log, "log");
+    }
+
+    @Override
+    public EvaluationReport handleRequest(ConfigEvent event, Context context) {
+        if (event == null) {
+            throw new InvalidEventException("the event is empty");
+        }
+        String ruleName = required(event.getConfigRuleName(), "configRuleName");
+        String resultToken = required(event.getResultToken(), "resultToken");
+        RuleParameters parameters = RuleParameters.parse(event.getRuleParameters());
+        Trigger trigger = InvokingEventParser.parse(event.getInvokingEvent());
+        AwsClients account = parameters.executionRoleName()
+                .map(roleName -> clients.assumingRole(roleArn(event, roleName), SESSION_NAME))
+                .orElse(clients);
+        StaleKeyPolicy policy = new StaleKeyPolicy(parameters.maxKeyAge(), parameters.exemptions(), clock);
+        AccountEvaluator evaluator = new AccountEvaluator(account.iam(),
+                new CredentialReportSource(account.iam(), sleeper), policy);
+
+        List<RuleEvaluation> evaluations = switch (trigger) {
+            case Trigger.Scheduled scheduled -> {
+                Deadline deadline = Deadline.fromRemaining(remainingTime(context), clock);
+                Set<String> previous = new PreviousResults(account.config()).evaluatedUserIds(ruleName);
+                yield evaluator.evaluateAll(previous, deadline).stream().map(verdict -> logged(verdict, ruleName)).toList();
+            }
+            case Trigger.ItemChange change -> List.of(evaluateItem(change, event.getEventLeftScope(), evaluator, ruleName));
+        };
+
+        int posted = new EvaluationPublisher(account.config(), sleeper)
+                .publish(evaluations, trigger.orderingTimestamp(), resultToken);
+        EvaluationReport report = new EvaluationReport(ruleName, event.getAccountId(), trigger.getClass().getSimpleName(),
+                EvaluationPublisher.TEST_MODE_TOKEN.equals(resultToken),
+                count(evaluations, Compliance.COMPLIANT), count(evaluations, Compliance.NON_COMPLIANT),
+                count(evaluations, Compliance.NOT_APPLICABLE), posted);
+        log.info("evaluations posted", "configRuleName", ruleName, "accountId", event.getAccountId(),
+                "trigger", report.trigger(), "testMode", report.testMode(), "compliant", report.compliant(),
+                "nonCompliant", report.nonCompliant(), "notApplicable", report.notApplicable());
+        return report;
+    }
+
+    private RuleEvaluation evaluateItem(Trigger.ItemChange change, boolean leftScope, AccountEvaluator evaluator,
+                                        String ruleName) {
+        if (!RuleEvaluation.IAM_USER.equals(change.resourceType())) {
+            return RuleEvaluation.notApplicable(change.resourceType(), change.resourceId(),
+                    "Not an IAM user: this rule judges AWS::IAM::User only");
+        }
+        if (change.resourceDeleted()) {
+            return RuleEvaluation.notApplicable(change.resourceType(), change.resourceId(), AccountEvaluator.USER_GONE);
+        }
+        if (leftScope) {
+            return RuleEvaluation.notApplicable(change.resourceType(), change.resourceId(),
+                    "The IAM user left the rule's scope");
+        }
+        if (change.resourceName() == null || change.resourceName().isBlank()) {
+            throw new InvalidEventException("invokingEvent.configurationItem.resourceName is missing for IAM user "
+                    + change.resourceId());
+        }
+        return logged(evaluator.evaluateLive(new IamUser(change.resourceId(), change.resourceName())), ruleName);
+    }
+
+    private RuleEvaluation logged(UserVerdict verdict, String ruleName) {
+        if (verdict.compliance() == Compliance.NON_COMPLIANT) {
+            log.info("user has unused access keys", "configRuleName", ruleName,
+                    "userName", verdict.user().userName(), "userId", verdict.user().userId(),
+                    "accessKeyIds", verdict.staleKeys().stream().map(k -> k.key().accessKeyId()).toList());
+        }
+        return RuleEvaluation.of(verdict);
+    }
+
+    private static Duration remainingTime(Context context) {
+        return context == null ? Duration.ofMinutes(15) : Duration.ofMillis(context.getRemainingTimeInMillis());
+    }
+
+    private static String roleArn(ConfigEvent event, String roleName) {
+        String accountId = event.getAccountId();
+        if (accountId == null || !ACCOUNT_ID.matcher(accountId).matches()) {
+            throw new InvalidEventException("accountId must be a 12-digit account id to assume "
+                    + RuleParameters.EXECUTION_ROLE_NAME + ", got '" + accountId + "'");
+        }
+        return "arn:" + partition(event) + ":iam::" + accountId + ":role/" + roleName;
+    }
+
+    /** The partition of the rule itself (aws, aws-cn, aws-us-gov), read from an ARN in the event. */
+    private static String partition(ConfigEvent event) {
+        for (String arn : new String[] {event.getConfigRuleArn(), event.getExecutionRoleArn()}) {
+            if (arn != null && arn.startsWith("arn:") && arn.indexOf(':', 4) > 4) {
+                return arn.substring(4, arn.indexOf(':', 4));
+            }
+        }
+        return "aws";
+    }
+
+    private static String required(String value, String field) {
+        if (value == null || value.isBlank()) {
+            throw new InvalidEventException(field + " is missing from the event");
+        }
+        return value;
+    }
+
+    private static int count(List<RuleEvaluation> evaluations, Compliance compliance) {
+        return (int) evaluations.stream().filter(e -> e.compliance() == compliance).count();
+    }
+}

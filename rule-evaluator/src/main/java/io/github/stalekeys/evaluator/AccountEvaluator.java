@@ -1,0 +1,92 @@
+package io.github.stalekeys.evaluator;
+
+import io.github.stalekeys.iam.IamKeyInventory;
+import io.github.stalekeys.policy.AccessKeyActivity;
+import io.github.stalekeys.policy.IamUser;
+import io.github.stalekeys.policy.StaleKeyPolicy;
+import io.github.stalekeys.policy.UserVerdict;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import software.amazon.awssdk.services.iam.IamClient;
+import software.amazon.awssdk.services.iam.model.User;
+
+/**
+ * Judges IAM users: every user of the account for a periodic run, one user for a change event.
+ *
+ * <p>The periodic run costs a handful of calls however many users there are: {@code ListUsers} (1,000 a
+ * page) for the user ids, the credential report for every key's activity, and live calls only for the few
+ * users the report flags (the report can be up to 4 hours old and has no key ids, so a stale verdict is
+ * confirmed live before it is posted) or does not know (created after the report).
+ */
+final class AccountEvaluator {
+
+    static final String USER_GONE = "The IAM user no longer exists";
+
+    private final IamClient iam;
+    private final IamKeyInventory inventory;
+    private final CredentialReportSource reports;
+    private final StaleKeyPolicy policy;
+
+    AccountEvaluator(IamClient iam, CredentialReportSource reports, StaleKeyPolicy policy) {
+        this.iam = Objects.requireNonNull(iam, "iam");
+        this.inventory = new IamKeyInventory(iam);
+        this.reports = Objects.requireNonNull(reports, "reports");
+        this.policy = Objects.requireNonNull(policy, "policy");
+    }
+
+    /**
+     * Verdicts on every current user, plus {@code NOT_APPLICABLE} for each previously evaluated user who no
+     * longer exists.
+     */
+    List<UserVerdict> evaluateAll(Set<String> previouslyEvaluatedIds, Deadline deadline) {
+        List<User> users = iam.listUsersPaginator(request -> request.maxItems(1000)).users().stream().toList();
+        CredentialReport report = reports.fetch(deadline);
+        List<UserVerdict> verdicts = new ArrayList<>(users.size());
+        Set<String> currentIds = new HashSet<>();
+        for (User listed : users) {
+            IamUser user = new IamUser(listed.userId(), listed.userName());
+            currentIds.add(user.userId());
+            Optional<List<AccessKeyActivity>> reported = report.row(user.userName())
+                    .filter(row -> sameSecond(row.userCreationTime(), listed.createDate()))
+                    .map(CredentialReport.Row::keys);
+            if (reported.isPresent() && policy.staleKeys(reported.get()).isEmpty()) {
+                verdicts.add(policy.judge(user, reported.get(), this::noTagsNeeded));
+                continue;
+            }
+            if (deadline.passed()) {
+                throw new DeadlineReachedException("stopped before confirming " + user.userName()
+                        + " live: the invocation is close to its deadline; no evaluations were posted");
+            }
+            verdicts.add(evaluateLive(user));
+        }
+        for (String goneId : previouslyEvaluatedIds) {
+            if (!currentIds.contains(goneId)) {
+                verdicts.add(UserVerdict.notApplicable(new IamUser(goneId, ""), USER_GONE));
+            }
+        }
+        return verdicts;
+    }
+
+    /** The verdict on one user from live IAM reads; {@code NOT_APPLICABLE} when the user does not exist. */
+    UserVerdict evaluateLive(IamUser user) {
+        return inventory.keysOf(user.userName())
+                .map(keys -> policy.judge(user, keys, inventory::tagsOf))
+                .orElseGet(() -> UserVerdict.notApplicable(user, USER_GONE));
+    }
+
+    private static boolean sameSecond(Instant reported, Instant listed) {
+        return listed != null && reported.truncatedTo(ChronoUnit.SECONDS).equals(listed.truncatedTo(ChronoUnit.SECONDS));
+    }
+
+    private Map<String, String> noTagsNeeded(IamUser user) {
+        // judge() asks for tags only when a key is stale, which the caller has just ruled out.
+        throw new IllegalStateException("tags requested for " + user.userName() + " with no stale key");
+    }
+}

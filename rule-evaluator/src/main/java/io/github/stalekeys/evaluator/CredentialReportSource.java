@@ -1,0 +1,60 @@
+package io.github.stalekeys.evaluator;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import software.amazon.awssdk.services.iam.IamClient;
+import software.amazon.awssdk.services.iam.model.CredentialReportExpiredException;
+import software.amazon.awssdk.services.iam.model.CredentialReportNotPresentException;
+import software.amazon.awssdk.services.iam.model.CredentialReportNotReadyException;
+import software.amazon.awssdk.services.iam.model.GetCredentialReportResponse;
+import software.amazon.awssdk.services.iam.model.ReportStateType;
+
+/**
+ * Gets a current credential report: asks IAM to generate one (IAM reuses a report under 4 hours old), polls
+ * with a bounded exponential backoff until it is complete, then reads it.
+ *
+ * <p>When the report cannot be had before the deadline, it fails with
+ * {@link CredentialReportUnavailableException} and nothing is posted: a whole-account verdict from a
+ * partial picture would be wrong, and falling back to per-user calls for thousands of users is exactly the
+ * throttling storm the report avoids. Config invokes the rule asynchronously, so Lambda retries the
+ * invocation (twice, minutes apart), by when the report is ready; the previous results stand meanwhile.
+ */
+final class CredentialReportSource {
+
+    private static final Duration FIRST_WAIT = Duration.ofMillis(500);
+    private static final Duration LONGEST_WAIT = Duration.ofSeconds(8);
+
+    private final IamClient iam;
+    private final Sleeper sleeper;
+
+    CredentialReportSource(IamClient iam, Sleeper sleeper) {
+        this.iam = Objects.requireNonNull(iam, "iam");
+        this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
+    }
+
+    CredentialReport fetch(Deadline deadline) {
+        Duration wait = FIRST_WAIT;
+        int attempts = 0;
+        while (true) {
+            attempts++;
+            if (iam.generateCredentialReport().state() == ReportStateType.COMPLETE) {
+                try {
+                    GetCredentialReportResponse report = iam.getCredentialReport();
+                    Instant generated = report.generatedTime() == null ? Instant.EPOCH : report.generatedTime();
+                    return CredentialReport.parse(report.content().asUtf8String(), generated);
+                } catch (CredentialReportNotReadyException | CredentialReportExpiredException
+                         | CredentialReportNotPresentException notUsable) {
+                    // Expired or replaced between the two calls: generating again starts a fresh one.
+                }
+            }
+            if (!deadline.allows(wait)) {
+                throw new CredentialReportUnavailableException("the IAM credential report was not ready after "
+                        + attempts + " attempts; stopped to keep within the invocation's time. No evaluations were "
+                        + "posted; the previous results stand and the retried or next scheduled run will try again");
+            }
+            sleeper.sleep(wait);
+            wait = wait.multipliedBy(2).compareTo(LONGEST_WAIT) > 0 ? LONGEST_WAIT : wait.multipliedBy(2);
+        }
+    }
+}

@@ -1,0 +1,93 @@
+package io.github.stalekeys.evaluator;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import software.amazon.awssdk.services.config.ConfigClient;
+import software.amazon.awssdk.services.config.model.Evaluation;
+import software.amazon.awssdk.services.config.model.PutEvaluationsResponse;
+
+/**
+ * Posts evaluations with {@code PutEvaluations}: at most 100 a call, every one carrying the notification's
+ * ordering timestamp. Evaluations Config lists as failed are retried with backoff; if some still fail, the
+ * invocation fails naming them, so no result is dropped silently.
+ */
+final class EvaluationPublisher {
+
+    static final int BATCH_SIZE = 100;
+    static final String TEST_MODE_TOKEN = "TESTMODE";
+    private static final int ATTEMPTS = 5;
+    private static final Duration FIRST_BACKOFF = Duration.ofMillis(500);
+
+    private final ConfigClient config;
+    private final Sleeper sleeper;
+
+    EvaluationPublisher(ConfigClient config, Sleeper sleeper) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
+    }
+
+    /** Posts all evaluations; returns how many were recorded (validated only, in test mode). */
+    int publish(List<RuleEvaluation> evaluations, Instant orderingTimestamp, String resultToken) {
+        boolean testMode = TEST_MODE_TOKEN.equals(resultToken);
+        List<String> notRecorded = new ArrayList<>();
+        for (int from = 0; from < evaluations.size(); from += BATCH_SIZE) {
+            List<Evaluation> batch = evaluations.subList(from, Math.min(from + BATCH_SIZE, evaluations.size())).stream()
+                    .map(evaluation -> toSdk(evaluation, orderingTimestamp))
+                    .toList();
+            notRecorded.addAll(putWithRetries(batch, resultToken, testMode));
+        }
+        if (!notRecorded.isEmpty()) {
+            throw new EvaluationsNotRecordedException("AWS Config did not record " + notRecorded.size() + " of "
+                    + evaluations.size() + " evaluations after " + ATTEMPTS + " attempts: " + String.join(", ", notRecorded));
+        }
+        return evaluations.size();
+    }
+
+    private List<String> putWithRetries(List<Evaluation> batch, String resultToken, boolean testMode) {
+        List<Evaluation> pending = batch;
+        Duration backoff = FIRST_BACKOFF;
+        for (int attempt = 1; ; attempt++) {
+            List<Evaluation> sent = pending;
+            PutEvaluationsResponse response = config.putEvaluations(request -> request
+                    .resultToken(resultToken).testMode(testMode).evaluations(sent));
+            if (!response.hasFailedEvaluations() || response.failedEvaluations().isEmpty()) {
+                return List.of();
+            }
+            pending = failedAmong(sent, response.failedEvaluations());
+            if (attempt == ATTEMPTS) {
+                return pending.stream().map(Evaluation::complianceResourceId).toList();
+            }
+            sleeper.sleep(backoff);
+            backoff = backoff.multipliedBy(2);
+        }
+    }
+
+    /** The evaluations to resend: the ones we sent that Config lists as failed (by resource). */
+    private static List<Evaluation> failedAmong(List<Evaluation> sent, List<Evaluation> failed) {
+        Map<String, Evaluation> byResource = new LinkedHashMap<>();
+        for (Evaluation evaluation : sent) {
+            byResource.put(evaluation.complianceResourceType() + "/" + evaluation.complianceResourceId(), evaluation);
+        }
+        List<Evaluation> resend = new ArrayList<>();
+        for (Evaluation evaluation : failed) {
+            Evaluation original = byResource.get(evaluation.complianceResourceType() + "/" + evaluation.complianceResourceId());
+            resend.add(original != null ? original : evaluation);
+        }
+        return resend;
+    }
+
+    private static Evaluation toSdk(RuleEvaluation evaluation, Instant orderingTimestamp) {
+        return Evaluation.builder()
+                .complianceResourceType(evaluation.resourceType())
+                .complianceResourceId(evaluation.resourceId())
+                .complianceType(evaluation.compliance().name())
+                .annotation(evaluation.annotation())
+                .orderingTimestamp(orderingTimestamp)
+                .build();
+    }
+}

@@ -1,0 +1,73 @@
+package io.github.stalekeys.evaluator;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+
+/** Reads the {@code invokingEvent} JSON string of a Config rule event into a {@link Trigger}. */
+final class InvokingEventParser {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private InvokingEventParser() {
+    }
+
+    static Trigger parse(String invokingEvent) {
+        if (invokingEvent == null || invokingEvent.isBlank()) {
+            throw new InvalidEventException("invokingEvent is missing");
+        }
+        JsonNode root;
+        try {
+            root = JSON.readTree(invokingEvent);
+        } catch (JsonProcessingException e) {
+            throw new InvalidEventException("invokingEvent is not valid JSON: " + e.getOriginalMessage());
+        }
+        if (!root.isObject()) {
+            throw new InvalidEventException("invokingEvent must be a JSON object");
+        }
+        String messageType = requiredText(root, "messageType", "invokingEvent.messageType");
+        return switch (messageType) {
+            case "ScheduledNotification" -> new Trigger.Scheduled(
+                    instant(root, "notificationCreationTime", "invokingEvent.notificationCreationTime"));
+            case "ConfigurationItemChangeNotification" ->
+                    itemChange(root.get("configurationItem"), "invokingEvent.configurationItem");
+            case "OversizedConfigurationItemChangeNotification" ->
+                    itemChange(root.get("configurationItemSummary"), "invokingEvent.configurationItemSummary");
+            default -> throw new InvalidEventException("invokingEvent.messageType '" + messageType
+                    + "' is not one this rule handles (ScheduledNotification, ConfigurationItemChangeNotification, "
+                    + "OversizedConfigurationItemChangeNotification)");
+        };
+    }
+
+    private static Trigger.ItemChange itemChange(JsonNode item, String path) {
+        if (item == null || !item.isObject()) {
+            throw new InvalidEventException(path + " is missing");
+        }
+        JsonNode name = item.get("resourceName");
+        return new Trigger.ItemChange(
+                requiredText(item, "resourceType", path + ".resourceType"),
+                requiredText(item, "resourceId", path + ".resourceId"),
+                name == null || name.isNull() ? null : name.asText(),
+                requiredText(item, "configurationItemStatus", path + ".configurationItemStatus"),
+                instant(item, "configurationItemCaptureTime", path + ".configurationItemCaptureTime"));
+    }
+
+    private static String requiredText(JsonNode node, String field, String path) {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull() || !value.isTextual() || value.asText().isBlank()) {
+            throw new InvalidEventException(path + " is missing or not a string");
+        }
+        return value.asText();
+    }
+
+    private static Instant instant(JsonNode node, String field, String path) {
+        String text = requiredText(node, field, path);
+        try {
+            return Instant.parse(text);
+        } catch (DateTimeParseException e) {
+            throw new InvalidEventException(path + " is not an ISO-8601 instant: '" + text + "'");
+        }
+    }
+}
