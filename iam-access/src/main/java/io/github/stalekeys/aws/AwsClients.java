@@ -1,5 +1,6 @@
 package io.github.stalekeys.aws;
 
+import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
@@ -7,6 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.client.builder.SdkClientBuilder;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -34,20 +36,22 @@ public final class AwsClients {
     private final IamClient iam;
     private final ConfigClient config;
     private final StsClient sts;
+    private final URI endpoint;
     private final Map<String, AwsClients> assumedRoles = new ConcurrentHashMap<>();
 
-    private AwsClients(Region region, SdkHttpClient httpClient, AwsCredentialsProvider credentials) {
+    private AwsClients(Region region, SdkHttpClient httpClient, AwsCredentialsProvider credentials, URI endpoint) {
         this.region = region;
         this.httpClient = httpClient;
+        this.endpoint = endpoint;
         ClientOverrideConfiguration retries = ClientOverrideConfiguration.builder()
                 .retryStrategy(AwsRetryStrategy.adaptiveRetryStrategy().toBuilder().maxAttempts(MAX_ATTEMPTS).build())
                 .build();
         this.iam = IamClient.builder().region(region).httpClient(httpClient).credentialsProvider(credentials)
-                .overrideConfiguration(retries).build();
+                .overrideConfiguration(retries).applyMutation(b -> endpointOf(b)).build();
         this.config = ConfigClient.builder().region(region).httpClient(httpClient).credentialsProvider(credentials)
-                .overrideConfiguration(retries).build();
+                .overrideConfiguration(retries).applyMutation(b -> endpointOf(b)).build();
         this.sts = StsClient.builder().region(region).httpClient(httpClient).credentialsProvider(credentials)
-                .overrideConfiguration(retries).build();
+                .overrideConfiguration(retries).applyMutation(b -> endpointOf(b)).build();
     }
 
     /** Clients for this container: region from {@code AWS_REGION}, default credentials chain. */
@@ -56,18 +60,27 @@ public final class AwsClients {
         if (regionName == null || regionName.isBlank()) {
             throw new IllegalStateException("AWS_REGION is not set: the Lambda runtime sets it; set it when running elsewhere");
         }
-        return withCredentials(Region.of(regionName), DefaultCredentialsProvider.builder().build());
+        return create(Region.of(regionName), DefaultCredentialsProvider.builder().build(), null);
     }
 
-    /** Clients with the given region and credentials (tests, the local preview with a named profile). */
-    public static AwsClients withCredentials(Region region, AwsCredentialsProvider credentials) {
+    /**
+     * Clients with the given region and credentials, sending every call to {@code endpoint} when it is not
+     * null (an emulator, a VPC endpoint), else to AWS's endpoints or those {@code AWS_ENDPOINT_URL} names.
+     */
+    public static AwsClients create(Region region, AwsCredentialsProvider credentials, URI endpoint) {
         Objects.requireNonNull(region, "region");
         Objects.requireNonNull(credentials, "credentials");
         SdkHttpClient http = UrlConnectionHttpClient.builder()
                 .connectionTimeout(Duration.ofSeconds(5))
                 .socketTimeout(Duration.ofSeconds(30))
                 .build();
-        return new AwsClients(region, http, credentials);
+        return new AwsClients(region, http, credentials, endpoint);
+    }
+
+    private void endpointOf(SdkClientBuilder<?, ?> builder) {
+        if (endpoint != null) {
+            builder.endpointOverride(endpoint);
+        }
     }
 
     /**
@@ -81,7 +94,7 @@ public final class AwsClients {
                 StsAssumeRoleCredentialsProvider.builder()
                         .stsClient(sts)
                         .refreshRequest(request -> request.roleArn(arn).roleSessionName(sessionName))
-                        .build()));
+                        .build(), endpoint));
     }
 
     public IamClient iam() {
