@@ -56,7 +56,9 @@ final class AccountEvaluator {
             Optional<List<AccessKeyActivity>> reported = report.row(user.userName())
                     .filter(row -> sameSecond(row.userCreationTime(), listed.createDate()))
                     .map(CredentialReport.Row::keys);
-            if (reported.isPresent() && policy.staleKeys(reported.get()).isEmpty()) {
+            boolean settledByReport = reported.isPresent()
+                    && (policy.exemptions().byIdentity(user).isPresent() || policy.staleKeys(reported.get()).isEmpty());
+            if (settledByReport) {
                 verdicts.add(policy.judge(user, reported.get(), this::noTagsNeeded));
                 continue;
             }
@@ -86,7 +88,7 @@ final class AccountEvaluator {
     }
 
     private Map<String, String> noTagsNeeded(IamUser user) {
-        // judge() asks for tags only when a key is stale, which the caller has just ruled out.
+        // judge() asks for tags only for a stale, unlisted user, whom the caller sends down the live path.
         throw new IllegalStateException("tags requested for " + user.userName() + " with no stale key");
     }
 }
