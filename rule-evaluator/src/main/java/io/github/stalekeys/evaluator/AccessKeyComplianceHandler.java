@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Pattern;
+import software.amazon.awssdk.services.config.model.NoSuchConfigRuleException;
 
 /**
  * The AWS Config custom rule: judges IAM users by how long their active access keys have gone unused.
@@ -65,7 +66,7 @@ public final class AccessKeyComplianceHandler implements RequestHandler<ConfigEv
         List<RuleEvaluation> evaluations = switch (trigger) {
             case Trigger.Scheduled scheduled -> {
                 Deadline deadline = Deadline.fromRemaining(remainingTime(context), clock);
-                Set<String> previous = new PreviousResults(account.config()).evaluatedUserIds(ruleName);
+                Set<String> previous = previousResults(account, ruleName, resultToken);
                 yield evaluator.evaluateAll(previous, deadline).stream().map(verdict -> logged(verdict, ruleName)).toList();
             }
             case Trigger.ItemChange change -> List.of(evaluateItem(change, event.getEventLeftScope(), evaluator, ruleName));
@@ -81,6 +82,21 @@ public final class AccessKeyComplianceHandler implements RequestHandler<ConfigEv
                 "trigger", report.trigger(), "testMode", report.testMode(), "compliant", report.compliant(),
                 "nonCompliant", report.nonCompliant(), "notApplicable", report.notApplicable());
         return report;
+    }
+
+    /**
+     * Users this rule judged before. A test-mode event (e.g. {@code sam local invoke}) may name a rule that is
+     * not deployed: it then has no previous results rather than failing.
+     */
+    private static Set<String> previousResults(AwsClients account, String ruleName, String resultToken) {
+        try {
+            return new PreviousResults(account.config()).evaluatedUserIds(ruleName);
+        } catch (NoSuchConfigRuleException notDeployed) {
+            if (EvaluationPublisher.TEST_MODE_TOKEN.equals(resultToken)) {
+                return Set.of();
+            }
+            throw notDeployed;
+        }
     }
 
     private RuleEvaluation evaluateItem(Trigger.ItemChange change, boolean leftScope, AccountEvaluator evaluator,

@@ -1,0 +1,187 @@
+package io.github.stalekeys.evaluator;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.amazonaws.services.lambda.runtime.events.ConfigEvent;
+import com.amazonaws.services.lambda.runtime.tests.annotations.Event;
+import io.github.stalekeys.emulator.AwsEmulator;
+import io.github.stalekeys.emulator.AwsEmulatorExtension;
+import io.github.stalekeys.emulator.StoredEvaluation;
+import io.github.stalekeys.policy.IamUser;
+import io.github.stalekeys.policy.InvalidSettingException;
+import java.time.Instant;
+import java.util.Map;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+
+/** The sample events in {@code events/}, deserialised as the Lambda runtime does, through the real handler. */
+@ExtendWith(AwsEmulatorExtension.class)
+class ChangeEventTest {
+
+    private static final String FIXTURE_USER_ID = "AIDAEXAMPLEALICE00001";
+
+    @ParameterizedTest
+    @Event(value = "events/configuration-item-change.json", type = ConfigEvent.class)
+    void changedUserWithAStaleKeyIsNonCompliantNamingTheKey(ConfigEvent event, AwsEmulator emulator) {
+        EvaluatorHarness harness = new EvaluatorHarness(emulator);
+        IamUser alice = harness.account().user("alice");
+        harness.account().keyUsed(alice, 2);
+        String staleKey = harness.account().keyUsed(alice, 143);
+        event.setResultToken(harness.token());
+        emulator.resetCallCounts();
+
+        EvaluationReport report = harness.run(event);
+
+        assertEquals(1, report.nonCompliant());
+        StoredEvaluation stored = harness.stored().get(FIXTURE_USER_ID);
+        assertEquals("NON_COMPLIANT", stored.complianceType());
+        assertEquals(staleKey + " unused 143 days (limit 90 days)", stored.annotation());
+        assertEquals(Instant.parse("2026-11-28T09:15:00Z"), stored.orderingTimestamp(), "the item's capture time");
+        // ListAccessKeys, GetAccessKeyLastUsed x2, ListUserTags (the fixture sets exemptionTagKey).
+        assertEquals(4, iamCalls(emulator));
+        assertEquals(1, harness.calls("config:PutEvaluations"));
+    }
+
+    @ParameterizedTest
+    @Event(value = "events/oversized-configuration-item.json", type = ConfigEvent.class)
+    void oversizedItemIsEvaluatedFromItsSummary(ConfigEvent event, AwsEmulator emulator) {
+        EvaluatorHarness harness = new EvaluatorHarness(emulator);
+        harness.account().keyNeverUsed(harness.account().user("alice"), 10);
+        event.setResultToken(harness.token());
+        emulator.resetCallCounts();
+
+        harness.run(event);
+
+        assertEquals("COMPLIANT", harness.stored().get(FIXTURE_USER_ID).complianceType());
+        assertEquals(2, iamCalls(emulator), "ListAccessKeys and one GetAccessKeyLastUsed; no tags for a compliant user");
+    }
+
+    @ParameterizedTest
+    @Event(value = "events/user-deleted.json", type = ConfigEvent.class)
+    void deletedUserIsNotApplicableWithoutAnyIamCall(ConfigEvent event, AwsEmulator emulator) {
+        EvaluatorHarness harness = new EvaluatorHarness(emulator);
+        event.setResultToken(harness.token());
+        emulator.resetCallCounts();
+
+        harness.run(event);
+
+        StoredEvaluation stored = harness.stored().get(FIXTURE_USER_ID);
+        assertEquals("NOT_APPLICABLE", stored.complianceType());
+        assertEquals(AccountEvaluator.USER_GONE, stored.annotation());
+        assertEquals(0, iamCalls(emulator));
+    }
+
+    @ParameterizedTest
+    @Event(value = "events/configuration-item-change.json", type = ConfigEvent.class)
+    void userThatIamNoLongerKnowsIsNotApplicable(ConfigEvent event, AwsEmulator emulator) {
+        EvaluatorHarness harness = new EvaluatorHarness(emulator);
+        event.setResultToken(harness.token());
+
+        harness.run(event);
+
+        assertEquals("NOT_APPLICABLE", harness.stored().get(FIXTURE_USER_ID).complianceType());
+    }
+
+    @ParameterizedTest
+    @Event(value = "events/configuration-item-change.json", type = ConfigEvent.class)
+    void userThatLeftTheScopeIsNotApplicable(ConfigEvent event, AwsEmulator emulator) {
+        EvaluatorHarness harness = new EvaluatorHarness(emulator);
+        harness.account().keyUsed(harness.account().user("alice"), 143);
+        event.setResultToken(harness.token());
+        event.setEventLeftScope(true);
+
+        harness.run(event);
+
+        StoredEvaluation stored = harness.stored().get(FIXTURE_USER_ID);
+        assertEquals("NOT_APPLICABLE", stored.complianceType());
+        assertEquals("The IAM user left the rule's scope", stored.annotation());
+    }
+
+    @ParameterizedTest
+    @Event(value = "events/configuration-item-change.json", type = ConfigEvent.class)
+    void anotherResourceTypeIsNotApplicable(ConfigEvent event, AwsEmulator emulator) {
+        EvaluatorHarness harness = new EvaluatorHarness(emulator);
+        event.setResultToken(harness.token());
+        event.setInvokingEvent(event.getInvokingEvent().replace("\"AWS::IAM::User\"", "\"AWS::IAM::Role\""));
+
+        harness.run(event);
+
+        StoredEvaluation stored = harness.emulator.storedEvaluations(EvaluatorHarness.RULE_NAME).get(0);
+        assertEquals("AWS::IAM::Role", stored.resourceType());
+        assertEquals("NOT_APPLICABLE", stored.complianceType());
+    }
+
+    @ParameterizedTest
+    @Event(value = "events/scheduled-notification.json", type = ConfigEvent.class)
+    void scheduledSampleEventRunsInTestMode(ConfigEvent event, AwsEmulator emulator) {
+        EvaluatorHarness harness = new EvaluatorHarness(emulator);
+        harness.account().keyUsed(harness.account().user("alice"), 143);
+        harness.account().keyUsed(harness.account().user("bob"), 1);
+
+        EvaluationReport report = harness.run(event);
+
+        assertTrue(report.testMode());
+        assertEquals(1, report.nonCompliant());
+        assertEquals(1, report.compliant());
+        assertTrue(harness.emulator.storedEvaluations(EvaluatorHarness.RULE_NAME).isEmpty());
+    }
+
+    @ParameterizedTest
+    @Event(value = "events/configuration-item-change.json", type = ConfigEvent.class)
+    void invalidRuleParametersFailBeforeAnyAwsCall(ConfigEvent event, AwsEmulator emulator) {
+        EvaluatorHarness harness = new EvaluatorHarness(emulator);
+        event.setRuleParameters("{\"maxAccessKeyAgeDays\": \"0\"}");
+        emulator.resetCallCounts();
+
+        InvalidSettingException error = assertThrows(InvalidSettingException.class, () -> harness.run(event));
+
+        assertEquals("maxAccessKeyAgeDays", error.settingName());
+        assertEquals(Map.of(), emulator.callCounts());
+    }
+
+    @ParameterizedTest
+    @Event(value = "events/configuration-item-change.json", type = ConfigEvent.class)
+    void unknownMessageTypeFailsBeforeAnyAwsCall(ConfigEvent event, AwsEmulator emulator) {
+        EvaluatorHarness harness = new EvaluatorHarness(emulator);
+        event.setInvokingEvent("{\"messageType\": \"ComplianceChangeNotification\"}");
+        emulator.resetCallCounts();
+
+        InvalidEventException error = assertThrows(InvalidEventException.class, () -> harness.run(event));
+
+        assertTrue(error.getMessage().contains("ComplianceChangeNotification"), error.getMessage());
+        assertEquals(Map.of(), emulator.callCounts());
+    }
+
+    @ParameterizedTest
+    @Event(value = "events/configuration-item-change.json", type = ConfigEvent.class)
+    void missingResultTokenIsNamed(ConfigEvent event, AwsEmulator emulator) {
+        EvaluatorHarness harness = new EvaluatorHarness(emulator);
+        event.setResultToken(null);
+
+        InvalidEventException error = assertThrows(InvalidEventException.class, () -> harness.run(event));
+
+        assertTrue(error.getMessage().contains("resultToken"), error.getMessage());
+    }
+
+    @ParameterizedTest
+    @Event(value = "events/configuration-item-change.json", type = ConfigEvent.class)
+    void crossAccountModeAssumesTheNamedRoleInTheEventsAccount(ConfigEvent event, AwsEmulator emulator) {
+        EvaluatorHarness harness = new EvaluatorHarness(emulator);
+        harness.account().keyUsed(harness.account().user("alice"), 143);
+        event.setResultToken(harness.token());
+        event.setRuleParameters("{\"executionRoleName\": \"StaleKeysRuleExecution\"}");
+        emulator.resetCallCounts();
+
+        harness.run(event);
+
+        assertEquals(1, harness.calls("sts:AssumeRole"));
+        assertEquals("NON_COMPLIANT", harness.stored().get(FIXTURE_USER_ID).complianceType());
+    }
+
+    private static long iamCalls(AwsEmulator emulator) {
+        return emulator.callCounts().entrySet().stream().filter(e -> e.getKey().startsWith("iam:"))
+                .mapToLong(Map.Entry::getValue).sum();
+    }
+}
