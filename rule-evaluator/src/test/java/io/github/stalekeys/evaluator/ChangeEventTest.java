@@ -7,9 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.amazonaws.services.lambda.runtime.events.ConfigEvent;
 import com.amazonaws.services.lambda.runtime.tests.annotations.Event;
 import io.github.stalekeys.emulator.AwsEmulator;
+import io.github.stalekeys.emulator.IamSeeder;
+import io.github.stalekeys.emulator.IamSeeder.SeededUser;
 import io.github.stalekeys.emulator.AwsEmulatorExtension;
 import io.github.stalekeys.emulator.StoredEvaluation;
-import io.github.stalekeys.policy.IamUser;
 import io.github.stalekeys.policy.InvalidSettingException;
 import java.time.Instant;
 import java.util.Map;
@@ -26,9 +27,9 @@ class ChangeEventTest {
     @Event(value = "events/configuration-item-change.json", type = ConfigEvent.class)
     void changedUserWithAStaleKeyIsNonCompliantNamingTheKey(ConfigEvent event, AwsEmulator emulator) {
         EvaluatorHarness harness = new EvaluatorHarness(emulator);
-        IamUser alice = harness.account().user("alice");
+        SeededUser alice = harness.account().user("alice");
         harness.account().keyUsed(alice, 2);
-        String staleKey = harness.account().keyUsed(alice, 143);
+        String staleKey = harness.account().keyUsed(alice, 143).accessKeyId();
         event.setResultToken(harness.token());
         emulator.resetCallCounts();
 

@@ -3,13 +3,16 @@ package io.github.stalekeys.evaluator;
 import com.amazonaws.services.lambda.runtime.events.ConfigEvent;
 import io.github.stalekeys.aws.AwsClients;
 import io.github.stalekeys.emulator.AwsEmulator;
+import io.github.stalekeys.emulator.IamSeeder;
 import io.github.stalekeys.emulator.StoredEvaluation;
 import io.github.stalekeys.logging.StructuredLogger;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -33,8 +36,8 @@ final class EvaluatorHarness {
                 new StructuredLogger("rule-evaluator", new PrintStream(logs, true, StandardCharsets.UTF_8), clock));
     }
 
-    DemoAccount account() {
-        return new DemoAccount(emulator, clock.instant());
+    IamSeeder account() {
+        return new IamSeeder(emulator, Clock.fixed(clock.instant(), ZoneOffset.UTC));
     }
 
     static ConfigEvent scheduledEvent(String resultToken, String ruleParameters) {

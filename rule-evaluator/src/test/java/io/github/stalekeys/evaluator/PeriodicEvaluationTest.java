@@ -5,9 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.stalekeys.emulator.AwsEmulator;
+import io.github.stalekeys.emulator.IamSeeder;
+import io.github.stalekeys.emulator.IamSeeder.SeededUser;
 import io.github.stalekeys.emulator.AwsEmulatorExtension;
 import io.github.stalekeys.emulator.StoredEvaluation;
-import io.github.stalekeys.policy.IamUser;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.services.config.model.ComplianceType;
 import software.amazon.awssdk.services.config.model.Evaluation;
+import software.amazon.awssdk.services.iam.model.StatusType;
 
 @ExtendWith(AwsEmulatorExtension.class)
 class PeriodicEvaluationTest {
@@ -27,24 +29,24 @@ class PeriodicEvaluationTest {
     @Test
     void judgesEveryKindOfUserOfAMixedAccount(AwsEmulator emulator) {
         EvaluatorHarness harness = new EvaluatorHarness(emulator);
-        DemoAccount account = harness.account();
-        IamUser fresh = account.user("fresh");
+        IamSeeder account = harness.account();
+        SeededUser fresh = account.user("fresh");
         account.keyUsed(fresh, 3);
-        IamUser stale = account.user("stale");
-        String staleKey = account.keyUsed(stale, 143);
-        IamUser neverUsedOld = account.user("never-used-old");
-        String neverUsedKey = account.keyNeverUsed(neverUsedOld, 200);
-        IamUser neverUsedNew = account.user("never-used-new");
+        SeededUser stale = account.user("stale");
+        String staleKey = account.keyUsed(stale, 143).accessKeyId();
+        SeededUser neverUsedOld = account.user("never-used-old");
+        String neverUsedKey = account.keyNeverUsed(neverUsedOld, 200).accessKeyId();
+        SeededUser neverUsedNew = account.user("never-used-new");
         account.keyNeverUsed(neverUsedNew, 10);
-        IamUser inactive = account.user("inactive-stale");
-        account.deactivate(inactive, account.keyUsed(inactive, 400));
-        IamUser noKeys = account.user("no-keys");
-        IamUser twoKeys = account.user("two-keys");
+        SeededUser inactive = account.user("inactive-stale");
+        account.setStatus(inactive, account.keyUsed(inactive, 400), StatusType.INACTIVE);
+        SeededUser noKeys = account.user("no-keys");
+        SeededUser twoKeys = account.user("two-keys");
         account.keyUsed(twoKeys, 1);
-        String twoKeysStale = account.keyUsed(twoKeys, 120);
-        IamUser tagged = account.userTagged("exempt-by-tag", "KeyRotationExempt", "CHG-1234");
+        String twoKeysStale = account.keyUsed(twoKeys, 120).accessKeyId();
+        SeededUser tagged = account.userTagged("exempt-by-tag", "KeyRotationExempt", "CHG-1234");
         account.keyUsed(tagged, 300);
-        IamUser listed = account.user("break-glass");
+        SeededUser listed = account.user("break-glass");
         account.keyNeverUsed(listed, 500);
         String token = harness.token();
         String goneUserId = "AIDAGONEUSER000000001";
@@ -82,8 +84,8 @@ class PeriodicEvaluationTest {
     @Test
     void logsEachNonCompliantUserWithRuleUserAndKeyIds(AwsEmulator emulator) {
         EvaluatorHarness harness = new EvaluatorHarness(emulator);
-        IamUser stale = harness.account().user("stale");
-        String key = harness.account().keyUsed(stale, 143);
+        SeededUser stale = harness.account().user("stale");
+        String key = harness.account().keyUsed(stale, 143).accessKeyId();
 
         harness.run(EvaluatorHarness.scheduledEvent(harness.token(), "{}"));
 
@@ -98,7 +100,7 @@ class PeriodicEvaluationTest {
     @Test
     void postsInBatchesOfAtMostOneHundred(AwsEmulator emulator) {
         EvaluatorHarness harness = new EvaluatorHarness(emulator);
-        DemoAccount account = harness.account();
+        IamSeeder account = harness.account();
         IntStream.range(0, 250).forEach(i -> account.user("user-" + i));
         emulator.resetCallCounts();
 
@@ -114,7 +116,7 @@ class PeriodicEvaluationTest {
     @Test
     void failedEvaluationsAreRetriedUntilRecorded(AwsEmulator emulator) {
         EvaluatorHarness harness = new EvaluatorHarness(emulator);
-        IamUser alice = harness.account().user("alice");
+        SeededUser alice = harness.account().user("alice");
         harness.account().user("bob");
         emulator.failEvaluations(List.of(alice.userId()), 2);
         emulator.resetCallCounts();
@@ -131,7 +133,7 @@ class PeriodicEvaluationTest {
     @Test
     void evaluationsThatKeepFailingFailTheInvocationNamingThem(AwsEmulator emulator) {
         EvaluatorHarness harness = new EvaluatorHarness(emulator);
-        IamUser alice = harness.account().user("alice");
+        SeededUser alice = harness.account().user("alice");
         emulator.failEvaluations(List.of(alice.userId()), 100);
 
         EvaluationsNotRecordedException error = assertThrows(EvaluationsNotRecordedException.class,
@@ -200,7 +202,7 @@ class PeriodicEvaluationTest {
         assertTrue(harness.stored().isEmpty());
     }
 
-    private static void assertVerdict(Map<String, StoredEvaluation> stored, IamUser user, String compliance,
+    private static void assertVerdict(Map<String, StoredEvaluation> stored, SeededUser user, String compliance,
                                       String annotation) {
         StoredEvaluation evaluation = stored.get(user.userId());
         assertEquals(compliance, evaluation.complianceType(), user.userName());
