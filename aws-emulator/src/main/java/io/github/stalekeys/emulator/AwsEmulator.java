@@ -269,6 +269,26 @@ public final class AwsEmulator implements AutoCloseable {
   }
 
   /**
+   * Creates IAM users directly in the emulator, as {@code CreateUser} would (same user ids, ARNs
+   * and create dates) but in one control request instead of one signed request per user; not
+   * counted as AWS calls. The fast path for tests that need thousands of users.
+   *
+   * @throws IllegalStateException if a name is invalid, repeated or already taken
+   */
+  public void seedUsers(Collection<String> userNames, String path) {
+    Objects.requireNonNull(userNames, "userNames");
+    requireText(path, "path");
+    ObjectNode body = json.createObjectNode().put("path", path);
+    userNames.forEach(body.putArray("userNames")::add);
+    control("POST", "/_emulator/iam/users", body);
+  }
+
+  /** {@link #seedUsers(Collection, String)} with IAM's default path {@code "/"}. */
+  public void seedUsers(Collection<String> userNames) {
+    seedUsers(userNames, "/");
+  }
+
+  /**
    * Makes a key look last used at {@code when}: shifts the clock, sends one request signed with
    * the key (STS GetCallerIdentity), and restores the real clock.
    */
