@@ -1,0 +1,98 @@
+package io.github.stalekeys.remediation;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.stalekeys.aws.AwsClients;
+import io.github.stalekeys.emulator.AwsEmulator;
+import io.github.stalekeys.emulator.IamSeeder;
+import io.github.stalekeys.logging.StructuredLogger;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.Map;
+import java.util.UUID;
+import software.amazon.awssdk.regions.Region;
+
+/** The real remediation handler wired to the emulator, with captured logs. */
+final class RemediationHarness {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    final AwsEmulator emulator;
+    final Clock clock = Clock.systemUTC();
+    final IamSeeder account;
+    final ByteArrayOutputStream logs = new ByteArrayOutputStream();
+    final AccessKeyRemediationHandler handler;
+
+    RemediationHarness(AwsEmulator emulator) {
+        this.emulator = emulator;
+        this.account = new IamSeeder(emulator, clock);
+        AwsClients clients = AwsClients.create(Region.of(emulator.region()), emulator.credentials(), emulator.endpoint());
+        this.handler = new AccessKeyRemediationHandler(clients, clock,
+                new StructuredLogger("remediation", new PrintStream(logs, true, StandardCharsets.UTF_8), clock));
+    }
+
+    /** A remediation payload as the runbook sends it, for a fresh execution id. */
+    static ObjectNode disablePayload(String userId) {
+        return JSON.createObjectNode()
+                .put("action", "DISABLE_STALE_KEYS")
+                .put("userId", userId)
+                .put("maxAccessKeyAgeDays", "90")
+                .put("dryRun", "false")
+                .put("exemptUsers", "")
+                .put("exemptionTagKey", "")
+                .put("automationExecutionId", UUID.randomUUID().toString());
+    }
+
+    static ObjectNode restorePayload(String userName) {
+        return JSON.createObjectNode()
+                .put("action", "RESTORE_KEYS")
+                .put("userName", userName)
+                .put("accessKeyIds", "")
+                .put("remediationExecutionId", "")
+                .put("automationExecutionId", UUID.randomUUID().toString());
+    }
+
+    JsonNode invoke(JsonNode payload) {
+        return invoke(payload.toString());
+    }
+
+    JsonNode invoke(String payload) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            handler.handleRequest(new ByteArrayInputStream(payload.getBytes(StandardCharsets.UTF_8)), out, null);
+            return JSON.readTree(out.toByteArray());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The user's tags written by the remediation (the audit trail). */
+    Map<String, String> auditTags(String userName) {
+        Map<String, String> tags = new java.util.TreeMap<>();
+        emulator.iamClient().listUserTags(request -> request.userName(userName)).tags().stream()
+                .filter(tag -> tag.key().startsWith(AuditRecord.TAG_PREFIX))
+                .forEach(tag -> tags.put(tag.key(), tag.value()));
+        return tags;
+    }
+
+    long calls(String operation) {
+        return emulator.callCounts().getOrDefault(operation, 0L);
+    }
+
+    /** Calls that change something in IAM. */
+    long writeCalls() {
+        return emulator.callCounts().entrySet().stream()
+                .filter(call -> call.getKey().matches("iam:(Update|Tag|Untag|Delete|Create).*"))
+                .mapToLong(Map.Entry::getValue).sum();
+    }
+
+    String logText() {
+        return logs.toString(StandardCharsets.UTF_8);
+    }
+}
