@@ -1,0 +1,133 @@
+package io.github.stalekeys.remediation;
+
+import static io.github.stalekeys.remediation.StaleKeyRemediationTest.ids;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.github.stalekeys.emulator.AwsEmulator;
+import io.github.stalekeys.emulator.AwsEmulatorExtension;
+import io.github.stalekeys.emulator.IamSeeder.SeededKey;
+import io.github.stalekeys.emulator.IamSeeder.SeededUser;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(AwsEmulatorExtension.class)
+class KeyRestorationTest {
+
+    @Test
+    void restoresEverythingTheRemediationDisabledAndNothingElse(AwsEmulator emulator) {
+        RemediationHarness harness = new RemediationHarness(emulator);
+        SeededUser alice = harness.account.user("alice");
+        SeededKey used = harness.account.keyUsed(alice, 143);
+        SeededKey neverUsed = harness.account.keyNeverUsed(alice, 200);
+        harness.invoke(RemediationHarness.disablePayload(alice.userId()));
+        SeededUser bob = harness.account.user("bob");
+        SeededKey bobsKey = harness.account.keyUsed(bob, 143);
+        harness.invoke(RemediationHarness.disablePayload(bob.userId()));
+
+        JsonNode result = harness.invoke(RemediationHarness.restorePayload("alice"));
+
+        assertEquals(List.of(used.accessKeyId(), neverUsed.accessKeyId()), ids(result.get("restoredKeyIds")));
+        assertEquals("Active", harness.account.status(alice, used));
+        assertEquals("Active", harness.account.status(alice, neverUsed));
+        assertEquals("Inactive", harness.account.status(bob, bobsKey), "another user's keys are untouched");
+        JsonNode report = result.get("restoredKeys").get(0);
+        assertEquals("Active", report.get("status").asText());
+        assertEquals("s3", report.get("serviceName").asText());
+        Instant lastUsed = Instant.parse(report.get("lastUsedDate").asText());
+        assertTrue(Duration.between(lastUsed, Instant.now()).toDays() == 143, "last use reported: " + lastUsed);
+        assertTrue(result.get("restoredKeys").get(1).get("lastUsedDate").isNull(), "never used");
+        String record = harness.auditTags("alice").values().iterator().next();
+        assertTrue(record.contains(" restored=" + used.accessKeyId() + "/" + neverUsed.accessKeyId() + " restoredAt="),
+                record);
+    }
+
+    @Test
+    void restoresOnlyTheKeysOfTheNamedExecution(AwsEmulator emulator) {
+        RemediationHarness harness = new RemediationHarness(emulator);
+        SeededUser alice = harness.account.user("alice");
+        SeededKey first = harness.account.keyUsed(alice, 143);
+        SeededKey second = harness.account.keyUsed(alice, 10);
+        harness.invoke(RemediationHarness.disablePayload(alice.userId()));
+        String firstExecution = executionOf(harness, "alice", first);
+        emulator.seedKeyActivity(second.accessKeyId(), Instant.now().minus(Duration.ofDays(400)),
+                Instant.now().minus(Duration.ofDays(120))); // weeks later, the second key goes stale too
+        harness.invoke(RemediationHarness.disablePayload(alice.userId()));
+        assertEquals("Inactive", harness.account.status(alice, second));
+
+        JsonNode result = harness.invoke(RemediationHarness.restorePayload("alice")
+                .put("remediationExecutionId", firstExecution));
+
+        assertEquals(List.of(first.accessKeyId()), ids(result.get("restoredKeyIds")));
+        assertEquals("Active", harness.account.status(alice, first));
+        assertEquals("Inactive", harness.account.status(alice, second));
+    }
+
+    @Test
+    void restoresAnExplicitListOfKeys(AwsEmulator emulator) {
+        RemediationHarness harness = new RemediationHarness(emulator);
+        SeededUser alice = harness.account.user("alice");
+        SeededKey one = harness.account.keyUsed(alice, 143);
+        SeededKey two = harness.account.keyNeverUsed(alice, 300);
+        harness.invoke(RemediationHarness.disablePayload(alice.userId()));
+
+        JsonNode result = harness.invoke(RemediationHarness.restorePayload("alice").put("accessKeyIds", two.accessKeyId()));
+
+        assertEquals(List.of(two.accessKeyId()), ids(result.get("restoredKeyIds")));
+        assertEquals("Inactive", harness.account.status(alice, one));
+        assertEquals("Active", harness.account.status(alice, two));
+        String record = harness.auditTags("alice").values().iterator().next();
+        assertTrue(record.contains(" restored=" + two.accessKeyId() + " restoredAt="), record);
+    }
+
+    @Test
+    void aKeyDeletedMeanwhileIsReportedAndTheOthersAreStillRestored(AwsEmulator emulator) {
+        RemediationHarness harness = new RemediationHarness(emulator);
+        SeededUser alice = harness.account.user("alice");
+        SeededKey deleted = harness.account.keyUsed(alice, 143);
+        SeededKey kept = harness.account.keyNeverUsed(alice, 300);
+        harness.invoke(RemediationHarness.disablePayload(alice.userId()));
+        emulator.iamClient().deleteAccessKey(request -> request.userName("alice").accessKeyId(deleted.accessKeyId()));
+
+        RestoreIncompleteException error = assertThrows(RestoreIncompleteException.class,
+                () -> harness.invoke(RemediationHarness.restorePayload("alice")));
+
+        assertTrue(error.getMessage().contains("Restored " + kept.accessKeyId() + " of alice"), error.getMessage());
+        assertTrue(error.getMessage().contains("could not restore: " + deleted.accessKeyId() + " does not exist"),
+                error.getMessage());
+        assertEquals("Active", harness.account.status(alice, kept));
+        String record = harness.auditTags("alice").values().iterator().next();
+        assertTrue(record.contains(" restored=" + kept.accessKeyId() + " "), "the record names only what was restored: " + record);
+    }
+
+    @Test
+    void aSecondBackoutHasNothingLeftToRestore(AwsEmulator emulator) {
+        RemediationHarness harness = new RemediationHarness(emulator);
+        SeededUser alice = harness.account.user("alice");
+        harness.account.keyUsed(alice, 143);
+        harness.invoke(RemediationHarness.disablePayload(alice.userId()));
+        harness.invoke(RemediationHarness.restorePayload("alice"));
+        Map<String, String> record = harness.auditTags("alice");
+        emulator.resetCallCounts();
+
+        JsonNode again = harness.invoke(RemediationHarness.restorePayload("alice"));
+
+        assertEquals(List.of(), ids(again.get("restoredKeyIds")));
+        assertEquals("Nothing to restore: no key of alice is awaiting a backout", again.get("message").asText());
+        assertEquals(record, harness.auditTags("alice"));
+        assertEquals(0, harness.writeCalls());
+    }
+
+    private static String executionOf(RemediationHarness harness, String userName, SeededKey key) {
+        return harness.auditTags(userName).entrySet().stream()
+                .filter(tag -> tag.getValue().contains(key.accessKeyId()))
+                .map(tag -> tag.getKey().substring(AuditRecord.TAG_PREFIX.length()))
+                .findFirst().orElseThrow();
+    }
+}
