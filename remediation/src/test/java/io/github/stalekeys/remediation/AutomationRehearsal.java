@@ -1,0 +1,201 @@
+package io.github.stalekeys.remediation;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Runs an SSM Automation runbook file the way Automation would, as far as this product's runbooks need:
+ * parameters with their defaults, {@code {{ }}} substitution, {@code aws:executeScript} steps run by a real
+ * Python, {@code aws:invokeLambdaFunction} steps fed to the real handler (a thrown exception becomes
+ * {@code FunctionError} and an error payload, as Lambda reports it), step outputs read by their selectors,
+ * and the document's declared outputs resolved at the end. Nothing of the runbook is copied into the test.
+ */
+final class AutomationRehearsal {
+
+    /** How an execution ended: its outputs, or the failure of a step. */
+    record Execution(String executionId, Map<String, JsonNode> outputs, String failedStep, String failure) {
+        boolean succeeded() {
+            return failedStep == null;
+        }
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{\\s*([\\w:.]+)\\s*}}");
+
+    private final JsonNode document;
+    private final AccessKeyRemediationHandler function;
+
+    AutomationRehearsal(Path runbook, AccessKeyRemediationHandler function) throws IOException {
+        this.document = new YAMLMapper().readTree(runbook.toFile());
+        this.function = function;
+    }
+
+    Execution start(Map<String, String> parameters) {
+        String executionId = UUID.randomUUID().toString();
+        Map<String, JsonNode> variables = new LinkedHashMap<>();
+        variables.put("automation:EXECUTION_ID", JSON.getNodeFactory().textNode(executionId));
+        for (Iterator<Map.Entry<String, JsonNode>> it = document.get("parameters").fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> declared = it.next();
+            String given = parameters.get(declared.getKey());
+            JsonNode value = given != null ? JSON.getNodeFactory().textNode(given) : declared.getValue().get("default");
+            if (value == null) {
+                fail("required runbook parameter " + declared.getKey() + " was not given");
+            }
+            variables.put(declared.getKey(), value);
+        }
+        parameters.keySet().stream().filter(name -> !variables.containsKey(name))
+                .forEach(name -> fail("the runbook declares no parameter " + name));
+
+        for (JsonNode step : document.get("mainSteps")) {
+            String name = step.get("name").asText();
+            JsonNode inputs = render(step.get("inputs"), variables);
+            ObjectNode result;
+            try {
+                result = switch (step.get("action").asText()) {
+                    case "aws:executeScript" -> runScript(inputs);
+                    case "aws:invokeLambdaFunction" -> invoke(inputs);
+                    default -> throw new AssertionError("step " + name + " uses an action this rehearsal cannot run: "
+                            + step.get("action").asText());
+                };
+            } catch (StepFailedException failure) {
+                return new Execution(executionId, Map.of(), name, failure.getMessage());
+            }
+            result.fields().forEachRemaining(field -> variables.put(name + "." + field.getKey(), field.getValue()));
+            for (JsonNode output : step.path("outputs")) {
+                variables.put(name + "." + output.get("Name").asText(), select(result, output.get("Selector").asText(), name));
+            }
+            if (step.path("isEnd").asBoolean(false)) {
+                break;
+            }
+        }
+        Map<String, JsonNode> outputs = new LinkedHashMap<>();
+        for (JsonNode output : document.path("outputs")) {
+            JsonNode value = variables.get(output.asText());
+            assertTrue(value != null, "declared output " + output.asText() + " does not resolve");
+            outputs.put(output.asText(), value);
+        }
+        return new Execution(executionId, outputs, null, null);
+    }
+
+    private JsonNode render(JsonNode template, Map<String, JsonNode> variables) {
+        if (template.isTextual()) {
+            String text = template.asText();
+            Matcher whole = PLACEHOLDER.matcher(text);
+            if (whole.matches()) {
+                return resolved(whole.group(1), variables); // a lone placeholder keeps its value's type
+            }
+            Matcher parts = PLACEHOLDER.matcher(text);
+            StringBuilder rendered = new StringBuilder();
+            while (parts.find()) {
+                parts.appendReplacement(rendered, Matcher.quoteReplacement(resolved(parts.group(1), variables).asText()));
+            }
+            parts.appendTail(rendered);
+            return JSON.getNodeFactory().textNode(rendered.toString());
+        }
+        if (template.isObject()) {
+            ObjectNode rendered = JSON.createObjectNode();
+            template.fields().forEachRemaining(field -> rendered.set(field.getKey(), render(field.getValue(), variables)));
+            return rendered;
+        }
+        return template;
+    }
+
+    private static JsonNode resolved(String name, Map<String, JsonNode> variables) {
+        JsonNode value = variables.get(name);
+        if (value == null) {
+            fail("the runbook references {{ " + name + " }}, which nothing defines at that point");
+        }
+        return value;
+    }
+
+    private ObjectNode invoke(JsonNode inputs) {
+        ObjectNode result = JSON.createObjectNode();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            function.handleRequest(new ByteArrayInputStream(
+                    JSON.writeValueAsBytes(inputs.get("InputPayload"))), out, null);
+            result.put("Payload", out.toString(StandardCharsets.UTF_8));
+        } catch (RuntimeException | IOException error) {
+            result.put("FunctionError", "Unhandled");
+            result.put("Payload", JSON.createObjectNode().put("errorMessage", error.getMessage())
+                    .put("errorType", error.getClass().getName()).toString());
+        }
+        result.put("StatusCode", 200);
+        return result;
+    }
+
+    /** Runs the step's Python handler with its rendered input payload, in a real interpreter. */
+    private static ObjectNode runScript(JsonNode inputs) {
+        try {
+            Path script = Files.createTempFile("runbook-step", ".py");
+            Files.writeString(script, inputs.get("Script").asText() + "\n\n"
+                    + "if __name__ == '__main__':\n"
+                    + "    import json as _json, sys as _sys\n"
+                    + "    _result = " + inputs.get("Handler").asText() + "(_json.load(_sys.stdin), None)\n"
+                    + "    print(_json.dumps(_result))\n");
+            Process python = new ProcessBuilder(System.getenv().getOrDefault("STALEKEYS_PYTHON", "python3"),
+                    script.toString()).start();
+            python.getOutputStream().write(JSON.writeValueAsBytes(inputs.get("InputPayload")));
+            python.getOutputStream().close();
+            String out = new String(python.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            String err = new String(python.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!python.waitFor(60, TimeUnit.SECONDS)) {
+                python.destroyForcibly();
+                throw new AssertionError("a runbook script did not finish in 60 s");
+            }
+            Files.delete(script);
+            if (python.exitValue() != 0) {
+                throw new StepFailedException(err.lines().reduce((first, last) -> last).orElse(err));
+            }
+            ObjectNode result = JSON.createObjectNode();
+            result.set("Payload", JSON.readTree(out));
+            return result;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+    }
+
+    /** Evaluates the simple JSONPath selectors runbooks use, such as {@code $.Payload.DisabledKeyIds}. */
+    private static JsonNode select(JsonNode result, String selector, String step) {
+        JsonNode node = result;
+        for (String part : selector.replaceFirst("^\\$\\.?", "").split("\\.")) {
+            if (!part.isEmpty()) {
+                node = node.path(part);
+            }
+        }
+        if (node.isMissingNode()) {
+            fail("step " + step + ": selector " + selector + " does not resolve on " + result);
+        }
+        return node;
+    }
+
+    private static final class StepFailedException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        StepFailedException(String message) {
+            super(message);
+        }
+    }
+}
