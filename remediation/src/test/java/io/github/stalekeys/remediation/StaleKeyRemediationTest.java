@@ -187,6 +187,36 @@ class StaleKeyRemediationTest {
         assertFalse(harness.logText().contains(stale.secretAccessKey()), "the secret never reaches a log");
     }
 
+    @Test
+    void twoConcurrentRunsLeaveTheKeyDisabledAndEachRecordTrue(AwsEmulator emulator) throws Exception {
+        RemediationHarness harness = new RemediationHarness(emulator);
+        SeededUser alice = harness.account.user("alice");
+        SeededKey stale = harness.account.keyUsed(alice, 143);
+        SeededKey fresh = harness.account.keyUsed(alice, 1);
+        ObjectNode first = RemediationHarness.disablePayload(alice.userId());
+        ObjectNode second = RemediationHarness.disablePayload(alice.userId());
+
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            var a = pool.submit(() -> harness.invoke(first));
+            var b = pool.submit(() -> harness.invoke(second));
+            a.get();
+            b.get();
+        } finally {
+            pool.shutdown();
+        }
+
+        assertEquals("Inactive", harness.account.status(alice, stale));
+        assertEquals("Active", harness.account.status(alice, fresh));
+        Map<String, String> records = harness.auditTags("alice");
+        assertTrue(records.size() >= 1 && records.size() <= 2, records.toString());
+        records.values().forEach(record ->
+                assertTrue(record.startsWith("disabled=" + stale.accessKeyId() + " at="), record));
+        JsonNode restored = harness.invoke(RemediationHarness.restorePayload("alice"));
+        assertEquals(List.of(stale.accessKeyId()), ids(restored.get("restoredKeyIds")), "restored once, whoever recorded it");
+        assertEquals("Active", harness.account.status(alice, stale));
+    }
+
     static List<String> ids(JsonNode array) {
         return java.util.stream.StreamSupport.stream(array.spliterator(), false).map(JsonNode::asText).toList();
     }
