@@ -1,5 +1,6 @@
 package io.github.stalekeys.remediation;
 
+import io.github.stalekeys.policy.SkippedKey;
 import java.util.List;
 
 /**

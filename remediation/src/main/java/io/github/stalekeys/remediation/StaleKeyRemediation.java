@@ -5,6 +5,8 @@ import io.github.stalekeys.logging.StructuredLogger;
 import io.github.stalekeys.policy.AccessKeyActivity;
 import io.github.stalekeys.policy.IamUser;
 import io.github.stalekeys.policy.KeyAssessment;
+import io.github.stalekeys.policy.RemediationPlan;
+import io.github.stalekeys.policy.SkippedKey;
 import io.github.stalekeys.policy.StaleKeyPolicy;
 import io.github.stalekeys.remediation.RemediationResult.Outcome;
 import io.github.stalekeys.remediation.RemediationResult.StaleKey;

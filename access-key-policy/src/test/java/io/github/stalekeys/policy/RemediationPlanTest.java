@@ -1,12 +1,7 @@
-package io.github.stalekeys.remediation;
+package io.github.stalekeys.policy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.github.stalekeys.policy.AccessKeyActivity;
-import io.github.stalekeys.policy.Exemptions;
-import io.github.stalekeys.policy.KeyStatus;
-import io.github.stalekeys.policy.MaxKeyAge;
-import io.github.stalekeys.policy.StaleKeyPolicy;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

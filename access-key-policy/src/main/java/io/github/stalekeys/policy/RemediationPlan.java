@@ -1,25 +1,21 @@
-package io.github.stalekeys.remediation;
+package io.github.stalekeys.policy;
 
-import io.github.stalekeys.policy.AccessKeyActivity;
-import io.github.stalekeys.policy.KeyAssessment;
-import io.github.stalekeys.policy.KeyStatus;
-import io.github.stalekeys.policy.StaleKeyPolicy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
 /**
- * Which of a user's keys to disable now, decided by the same policy as the rule from a live read of the
- * keys: only active keys stale now. Every other key is kept, with the reason.
+ * What the remediation does with each of a user's keys, decided by the same policy as the rule: it disables
+ * only active keys that are stale now, and keeps every other key, with the reason.
  */
-record RemediationPlan(List<KeyAssessment> toDisable, List<SkippedKey> skipped) {
+public record RemediationPlan(List<KeyAssessment> toDisable, List<SkippedKey> skipped) {
 
-    RemediationPlan {
+    public RemediationPlan {
         toDisable = List.copyOf(toDisable);
         skipped = List.copyOf(skipped);
     }
 
-    static RemediationPlan of(StaleKeyPolicy policy, List<AccessKeyActivity> keys) {
+    public static RemediationPlan of(StaleKeyPolicy policy, List<AccessKeyActivity> keys) {
         List<KeyAssessment> toDisable = new ArrayList<>();
         List<SkippedKey> skipped = new ArrayList<>();
         int limit = policy.maxKeyAge().days();
