@@ -67,7 +67,8 @@ public final class AccessKeyComplianceHandler implements RequestHandler<ConfigEv
             case Trigger.Scheduled scheduled -> {
                 Deadline deadline = Deadline.fromRemaining(remainingTime(context), clock);
                 Set<String> previous = previousResults(account, ruleName, resultToken);
-                yield evaluator.evaluateAll(previous, deadline).stream().map(verdict -> logged(verdict, ruleName)).toList();
+                yield evaluator.evaluateAll(previous, deadline).stream()
+                        .map(assessment -> logged(assessment.verdict(), ruleName)).toList();
             }
             case Trigger.ItemChange change -> List.of(evaluateItem(change, event.getEventLeftScope(), evaluator, ruleName));
         };
@@ -116,7 +117,7 @@ public final class AccessKeyComplianceHandler implements RequestHandler<ConfigEv
             throw new InvalidEventException("invokingEvent.configurationItem.resourceName is missing for IAM user "
                     + change.resourceId());
         }
-        return logged(evaluator.evaluateLive(new IamUser(change.resourceId(), change.resourceName())), ruleName);
+        return logged(evaluator.evaluateLive(new IamUser(change.resourceId(), change.resourceName())).verdict(), ruleName);
     }
 
     private RuleEvaluation logged(UserVerdict verdict, String ruleName) {

@@ -45,10 +45,10 @@ final class AccountEvaluator {
      * Verdicts on every current user, plus {@code NOT_APPLICABLE} for each previously evaluated user who no
      * longer exists.
      */
-    List<UserVerdict> evaluateAll(Set<String> previouslyEvaluatedIds, Deadline deadline) {
+    List<UserAssessment> evaluateAll(Set<String> previouslyEvaluatedIds, Deadline deadline) {
         List<User> users = iam.listUsersPaginator(request -> request.maxItems(1000)).users().stream().toList();
         CredentialReport report = reports.fetch(deadline);
-        List<UserVerdict> verdicts = new ArrayList<>(users.size());
+        List<UserAssessment> verdicts = new ArrayList<>(users.size());
         Set<String> currentIds = new HashSet<>();
         for (User listed : users) {
             IamUser user = new IamUser(listed.userId(), listed.userName());
@@ -59,7 +59,7 @@ final class AccountEvaluator {
             boolean settledByReport = reported.isPresent()
                     && (policy.exemptions().byIdentity(user).isPresent() || policy.staleKeys(reported.get()).isEmpty());
             if (settledByReport) {
-                verdicts.add(policy.judge(user, reported.get(), this::noTagsNeeded));
+                verdicts.add(new UserAssessment(policy.judge(user, reported.get(), this::noTagsNeeded), reported.get()));
                 continue;
             }
             if (deadline.passed()) {
@@ -70,17 +70,17 @@ final class AccountEvaluator {
         }
         for (String goneId : previouslyEvaluatedIds) {
             if (!currentIds.contains(goneId)) {
-                verdicts.add(UserVerdict.notApplicable(new IamUser(goneId, ""), USER_GONE));
+                verdicts.add(new UserAssessment(UserVerdict.notApplicable(new IamUser(goneId, ""), USER_GONE), List.of()));
             }
         }
         return verdicts;
     }
 
     /** The verdict on one user from live IAM reads; {@code NOT_APPLICABLE} when the user does not exist. */
-    UserVerdict evaluateLive(IamUser user) {
+    UserAssessment evaluateLive(IamUser user) {
         return inventory.keysOf(user.userName())
-                .map(keys -> policy.judge(user, keys, inventory::tagsOf))
-                .orElseGet(() -> UserVerdict.notApplicable(user, USER_GONE));
+                .map(keys -> new UserAssessment(policy.judge(user, keys, inventory::tagsOf), keys))
+                .orElseGet(() -> new UserAssessment(UserVerdict.notApplicable(user, USER_GONE), List.of()));
     }
 
     private static boolean sameSecond(Instant reported, Instant listed) {
