@@ -1,0 +1,142 @@
+package io.github.stalekeys.localruntime;
+
+import com.amazonaws.services.lambda.runtime.ClientContext;
+import com.amazonaws.services.lambda.runtime.CognitoIdentity;
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.LambdaLogger;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.amazonaws.services.lambda.runtime.serialization.PojoSerializer;
+import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
+import com.amazonaws.services.lambda.runtime.serialization.factories.JacksonFactory;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.FileOutputStream;
+import java.io.FileDescriptor;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.Type;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * Runs one invocation of a packaged Lambda function in this (fresh) JVM, the way the Lambda Java runtime
+ * does: the handler class is created with its no-argument constructor, the event is read from standard
+ * input and deserialised by Lambda's own serialisation library, configuration comes from environment
+ * variables. The response goes to standard output; the function's own output (its logs) to standard error.
+ * A failure is printed as Lambda reports it ({@code errorMessage}, {@code errorType}) with exit status 1.
+ *
+ * <p>Usage: {@code java -cp <function classpath>:local-lambda-runtime.jar
+ * io.github.stalekeys.localruntime.LocalLambdaRuntime <handler class> <timeout seconds>}
+ */
+public final class LocalLambdaRuntime {
+
+    private LocalLambdaRuntime() {
+    }
+
+    public static void main(String[] args) throws IOException {
+        if (args.length != 2) {
+            System.err.println("usage: LocalLambdaRuntime <handler class> <timeout seconds>");
+            System.exit(2);
+        }
+        PrintStream response = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
+        System.setOut(System.err); // the function's logs must not mix with its response
+        byte[] event = System.in.readAllBytes();
+        Context context = new LocalContext(args[0], Instant.now().plus(Duration.ofSeconds(Long.parseLong(args[1]))));
+        try {
+            response.write(invoke(args[0], event, context));
+            response.flush();
+        } catch (Throwable failure) {
+            Throwable cause = failure instanceof java.lang.reflect.InvocationTargetException ? failure.getCause() : failure;
+            response.print("{\"errorMessage\":" + quoted(String.valueOf(cause.getMessage()))
+                    + ",\"errorType\":" + quoted(cause.getClass().getName()) + "}");
+            response.flush();
+            cause.printStackTrace(System.err);
+            System.exit(1);
+        }
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static byte[] invoke(String handlerClass, byte[] event, Context context) throws Exception {
+        Object handler = Class.forName(handlerClass).getDeclaredConstructor().newInstance();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        if (handler instanceof RequestStreamHandler streamHandler) {
+            streamHandler.handleRequest(new ByteArrayInputStream(event), out, context);
+            return out.toByteArray();
+        }
+        if (handler instanceof RequestHandler requestHandler) {
+            Class<?> inputType = inputTypeOf(handler.getClass());
+            Object input = serializerFor(inputType).fromJson(new ByteArrayInputStream(event));
+            Object result = requestHandler.handleRequest(input, context);
+            if (result != null) {
+                serializerFor((Class) result.getClass()).toJson(result, out);
+            }
+            return out.toByteArray();
+        }
+        throw new IllegalArgumentException(handlerClass + " is neither a RequestHandler nor a RequestStreamHandler");
+    }
+
+    private static <T> PojoSerializer<T> serializerFor(Class<T> type) {
+        ClassLoader loader = LocalLambdaRuntime.class.getClassLoader();
+        return LambdaEventSerializers.isLambdaSupportedEvent(type.getName())
+                ? LambdaEventSerializers.serializerFor(type, loader)
+                : JacksonFactory.getInstance().getSerializer(type);
+    }
+
+    private static Class<?> inputTypeOf(Class<?> handler) {
+        for (Type type : handler.getGenericInterfaces()) {
+            if (type instanceof ParameterizedType parameterized && parameterized.getRawType() == RequestHandler.class) {
+                return (Class<?>) parameterized.getActualTypeArguments()[0];
+            }
+        }
+        throw new IllegalArgumentException(handler.getName() + " does not declare its RequestHandler input type");
+    }
+
+    private static String quoted(String text) {
+        StringBuilder json = new StringBuilder("\"");
+        for (char c : text.toCharArray()) {
+            switch (c) {
+                case '"' -> json.append("\\\"");
+                case '\\' -> json.append("\\\\");
+                case '\n' -> json.append("\\n");
+                case '\r' -> json.append("\\r");
+                case '\t' -> json.append("\\t");
+                default -> {
+                    if (c < 0x20) {
+                        json.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        json.append(c);
+                    }
+                }
+            }
+        }
+        return json.append('"').toString();
+    }
+
+    /** The invocation's context: a request id, the function's name, and the time left before the timeout. */
+    private record LocalContext(String handler, Instant deadline) implements Context {
+        private static final String REQUEST_ID = UUID.randomUUID().toString();
+
+        @Override public String getAwsRequestId() { return REQUEST_ID; }
+        @Override public String getLogGroupName() { return "/aws/lambda/local"; }
+        @Override public String getLogStreamName() { return "local"; }
+        @Override public String getFunctionName() { return handler.substring(handler.lastIndexOf('.') + 1); }
+        @Override public String getFunctionVersion() { return "$LATEST"; }
+        @Override public String getInvokedFunctionArn() { return "arn:aws:lambda:local:000000000000:function:" + getFunctionName(); }
+        @Override public CognitoIdentity getIdentity() { return null; }
+        @Override public ClientContext getClientContext() { return null; }
+        @Override public int getRemainingTimeInMillis() { return (int) Math.max(0, Duration.between(Instant.now(), deadline).toMillis()); }
+        @Override public int getMemoryLimitInMB() { return 512; }
+
+        @Override
+        public LambdaLogger getLogger() {
+            return new LambdaLogger() {
+                @Override public void log(String message) { System.err.println(message); }
+                @Override public void log(byte[] message) { System.err.println(new String(message, StandardCharsets.UTF_8)); }
+            };
+        }
+    }
+}
