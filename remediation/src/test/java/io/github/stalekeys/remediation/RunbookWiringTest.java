@@ -9,6 +9,8 @@ import io.github.stalekeys.emulator.AwsEmulator;
 import io.github.stalekeys.emulator.AwsEmulatorExtension;
 import io.github.stalekeys.emulator.IamSeeder.SeededKey;
 import io.github.stalekeys.emulator.IamSeeder.SeededUser;
+import io.github.stalekeys.rehearsal.AutomationRehearsal;
+import io.github.stalekeys.rehearsal.LambdaFunction;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -113,11 +115,22 @@ class RunbookWiringTest {
     }
 
     private static AutomationRehearsal remediation(RemediationHarness harness) throws IOException {
-        return new AutomationRehearsal(RUNBOOKS.resolve("disable-unused-access-keys.yaml"), harness.handler);
+        return new AutomationRehearsal(RUNBOOKS.resolve("disable-unused-access-keys.yaml"), inProcess(harness));
     }
 
     private static AutomationRehearsal backout(RemediationHarness harness) throws IOException {
-        return new AutomationRehearsal(RUNBOOKS.resolve("restore-access-keys.yaml"), harness.handler);
+        return new AutomationRehearsal(RUNBOOKS.resolve("restore-access-keys.yaml"), inProcess(harness));
+    }
+
+    /** The real handler in this JVM; a thrown exception is reported as Lambda reports it. */
+    private static LambdaFunction inProcess(RemediationHarness harness) {
+        return payload -> {
+            try {
+                return LambdaFunction.Response.success(harness.invoke(payload).toString());
+            } catch (RuntimeException error) {
+                return LambdaFunction.Response.failure(error.getMessage(), error.getClass().getName());
+            }
+        };
     }
 
     private static List<String> texts(JsonNode array) {

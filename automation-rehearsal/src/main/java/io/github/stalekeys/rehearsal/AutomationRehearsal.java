@@ -1,14 +1,9 @@
-package io.github.stalekeys.remediation;
-
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
+package io.github.stalekeys.rehearsal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -27,13 +22,14 @@ import java.util.regex.Pattern;
  * parameters with their defaults, {@code {{ }}} substitution, {@code aws:executeScript} steps run by a real
  * Python, {@code aws:invokeLambdaFunction} steps fed to the real handler (a thrown exception becomes
  * {@code FunctionError} and an error payload, as Lambda reports it), step outputs read by their selectors,
- * and the document's declared outputs resolved at the end. Nothing of the runbook is copied into the test.
+ * and the document's declared outputs resolved at the end. The tests rehearse the runbook files with it; the
+ * local run shows the whole flow with it.
  */
-final class AutomationRehearsal {
+public final class AutomationRehearsal {
 
     /** How an execution ended: its outputs, or the failure of a step. */
-    record Execution(String executionId, Map<String, JsonNode> outputs, String failedStep, String failure) {
-        boolean succeeded() {
+    public record Execution(String executionId, Map<String, JsonNode> outputs, String failedStep, String failure) {
+        public boolean succeeded() {
             return failedStep == null;
         }
     }
@@ -42,14 +38,22 @@ final class AutomationRehearsal {
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{\\s*([\\w:.]+)\\s*}}");
 
     private final JsonNode document;
-    private final AccessKeyRemediationHandler function;
+    private final String runbookName;
+    private final LambdaFunction function;
 
-    AutomationRehearsal(Path runbook, AccessKeyRemediationHandler function) throws IOException {
+    public AutomationRehearsal(Path runbook, LambdaFunction function) throws IOException {
         this.document = new YAMLMapper().readTree(runbook.toFile());
+        this.runbookName = runbook.getFileName().toString();
         this.function = function;
     }
 
-    Execution start(Map<String, String> parameters) {
+    /**
+     * Runs the runbook with these parameter values (the others take their defaults).
+     *
+     * @throws RunbookDefectException when the runbook itself is wrong: a required parameter without value,
+     *                                an undefined variable, a selector or declared output that does not resolve
+     */
+    public Execution start(Map<String, String> parameters) {
         String executionId = UUID.randomUUID().toString();
         Map<String, JsonNode> variables = new LinkedHashMap<>();
         variables.put("automation:EXECUTION_ID", JSON.getNodeFactory().textNode(executionId));
@@ -58,12 +62,15 @@ final class AutomationRehearsal {
             String given = parameters.get(declared.getKey());
             JsonNode value = given != null ? JSON.getNodeFactory().textNode(given) : declared.getValue().get("default");
             if (value == null) {
-                fail("required runbook parameter " + declared.getKey() + " was not given");
+                throw defect("required parameter " + declared.getKey() + " was not given");
             }
             variables.put(declared.getKey(), value);
         }
-        parameters.keySet().stream().filter(name -> !variables.containsKey(name))
-                .forEach(name -> fail("the runbook declares no parameter " + name));
+        for (String name : parameters.keySet()) {
+            if (!variables.containsKey(name)) {
+                throw defect("declares no parameter " + name);
+            }
+        }
 
         for (JsonNode step : document.get("mainSteps")) {
             String name = step.get("name").asText();
@@ -73,7 +80,7 @@ final class AutomationRehearsal {
                 result = switch (step.get("action").asText()) {
                     case "aws:executeScript" -> runScript(inputs);
                     case "aws:invokeLambdaFunction" -> invoke(inputs);
-                    default -> throw new AssertionError("step " + name + " uses an action this rehearsal cannot run: "
+                    default -> throw defect("step " + name + " uses an action this rehearsal cannot run: "
                             + step.get("action").asText());
                 };
             } catch (StepFailedException failure) {
@@ -90,7 +97,9 @@ final class AutomationRehearsal {
         Map<String, JsonNode> outputs = new LinkedHashMap<>();
         for (JsonNode output : document.path("outputs")) {
             JsonNode value = variables.get(output.asText());
-            assertTrue(value != null, "declared output " + output.asText() + " does not resolve");
+            if (value == null) {
+                throw defect("declared output " + output.asText() + " does not resolve");
+            }
             outputs.put(output.asText(), value);
         }
         return new Execution(executionId, outputs, null, null);
@@ -119,25 +128,20 @@ final class AutomationRehearsal {
         return template;
     }
 
-    private static JsonNode resolved(String name, Map<String, JsonNode> variables) {
+    private JsonNode resolved(String name, Map<String, JsonNode> variables) {
         JsonNode value = variables.get(name);
         if (value == null) {
-            fail("the runbook references {{ " + name + " }}, which nothing defines at that point");
+            throw defect("references {{ " + name + " }}, which nothing defines at that point");
         }
         return value;
     }
 
     private ObjectNode invoke(JsonNode inputs) {
+        LambdaFunction.Response response = function.invoke(inputs.get("InputPayload").toString());
         ObjectNode result = JSON.createObjectNode();
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try {
-            function.handleRequest(new ByteArrayInputStream(
-                    JSON.writeValueAsBytes(inputs.get("InputPayload"))), out, null);
-            result.put("Payload", out.toString(StandardCharsets.UTF_8));
-        } catch (RuntimeException | IOException error) {
-            result.put("FunctionError", "Unhandled");
-            result.put("Payload", JSON.createObjectNode().put("errorMessage", error.getMessage())
-                    .put("errorType", error.getClass().getName()).toString());
+        result.put("Payload", response.payload());
+        if (response.functionError() != null) {
+            result.put("FunctionError", response.functionError());
         }
         result.put("StatusCode", 200);
         return result;
@@ -160,7 +164,7 @@ final class AutomationRehearsal {
             String err = new String(python.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!python.waitFor(60, TimeUnit.SECONDS)) {
                 python.destroyForcibly();
-                throw new AssertionError("a runbook script did not finish in 60 s");
+                throw new StepFailedException("the script did not finish in 60 s");
             }
             Files.delete(script);
             if (python.exitValue() != 0) {
@@ -173,12 +177,12 @@ final class AutomationRehearsal {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted", e);
+            throw new StepFailedException("interrupted");
         }
     }
 
     /** Evaluates the simple JSONPath selectors runbooks use, such as {@code $.Payload.DisabledKeyIds}. */
-    private static JsonNode select(JsonNode result, String selector, String step) {
+    private JsonNode select(JsonNode result, String selector, String step) {
         JsonNode node = result;
         for (String part : selector.replaceFirst("^\\$\\.?", "").split("\\.")) {
             if (!part.isEmpty()) {
@@ -186,9 +190,22 @@ final class AutomationRehearsal {
             }
         }
         if (node.isMissingNode()) {
-            fail("step " + step + ": selector " + selector + " does not resolve on " + result);
+            throw defect("step " + step + ": selector " + selector + " does not resolve on " + result);
         }
         return node;
+    }
+
+    private RunbookDefectException defect(String problem) {
+        return new RunbookDefectException(runbookName + " " + problem);
+    }
+
+    /** The runbook cannot run as written. */
+    public static final class RunbookDefectException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        RunbookDefectException(String message) {
+            super(message);
+        }
     }
 
     private static final class StepFailedException extends RuntimeException {
