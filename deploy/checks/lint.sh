@@ -4,12 +4,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-if ! command -v cfn-lint >/dev/null 2>&1; then
+if ! python3 -c 'import cfnlint, samtranslator' 2>/dev/null; then
   echo "cfn-lint (1.x, with the SAM translator) is needed: python3 -m pip install --user 'cfn-lint>=1.51,<2'" >&2
   exit 1
 fi
+# Run through the interpreter: a --user install's bin/ need not be on PATH.
+cfn_lint() { python3 -c 'import sys; from cfnlint.runner import main; sys.argv[0] = "cfn-lint"; sys.exit(main())' "$@"; }
 
 templates=(template.yaml conformance-pack.yaml deploy/member-account-role.yaml)
-echo "cfn-lint $(cfn-lint --version | awk '{print $2}') on: ${templates[*]}"
-cfn-lint --format parseable -- "${templates[@]}"
+echo "$(cfn_lint --version) on: ${templates[*]}"
+cfn_lint --format parseable -- "${templates[@]}"
 echo "cfn-lint: ${#templates[@]} templates, no findings"
