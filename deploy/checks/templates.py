@@ -74,6 +74,14 @@ def resolve(node, conditions):
     return node
 
 
+def with_conditions(template, conditions):
+    """The template as CloudFormation would see it: conditional resources dropped, Fn::If resolved."""
+    template = copy.deepcopy(template)
+    template["Resources"] = {name: res for name, res in template["Resources"].items()
+                             if conditions.get(res.get("Condition"), True)}
+    return resolve(template, conditions)
+
+
 def scenarios(template):
     """Every condition false (the defaults: optional settings empty), and every condition true."""
     names = list(template.get("Conditions", {}))
@@ -149,7 +157,3 @@ def referenced_names(node):
         for item in node:
             names.update(referenced_names(item))
     return names
-
-
-def deep_copy(node):
-    return copy.deepcopy(node)

@@ -66,7 +66,7 @@ class SamTemplateTest(unittest.TestCase):
     def setUpClass(cls):
         cls.source = t.parse(t.SAM_TEMPLATE)
         cls.cfn = t.translated()
-        cls.resolved = {name: t.resolve(t.translated(), conditions)
+        cls.resolved = {name: t.with_conditions(t.translated(), conditions)
                         for name, conditions in t.scenarios(cls.cfn).items()}
 
     # ------------------------------------------------------------------ helpers
@@ -342,6 +342,12 @@ class ConformancePackTest(unittest.TestCase):
     def test_every_parameter_is_used(self):
         check_every_parameter_used(self, self.pack)
 
+    def test_remediation_only_with_all_of_its_settings(self):
+        (remediation,) = t.resources_of(self.pack, "AWS::Config::RemediationConfiguration").values()
+        self.assertEqual(remediation["Condition"], "HasRemediation")
+        needed = t.referenced_names(self.pack["Conditions"]["HasRemediation"])
+        self.assertEqual(needed, {"RemediationRunbookName", "AutomationRoleName", "RemediationFunction"})
+
 
 class MemberAccountRoleTest(unittest.TestCase):
 
@@ -416,9 +422,14 @@ def check_remediation_parameters(test, template):
     required = {name for name, spec in runbook["parameters"].items() if "default" not in spec}
     test.assertIn("AutomationAssumeRole", required)
     for scenario, conditions in t.scenarios(template).items():
-        resolved = t.resolve(t.deep_copy(template), conditions)
-        (props,) = [res["Properties"] for res in
-                    t.resources_of(resolved, "AWS::Config::RemediationConfiguration").values()]
+        resolved = t.with_conditions(template, conditions)
+        found = [res["Properties"] for res in t.resources_of(resolved, "AWS::Config::RemediationConfiguration").values()]
+        if not found:
+            # Only a pack left without its remediation settings (detection only) has no remediation.
+            test.assertEqual(scenario, "all conditions false")
+            test.assertIn("HasRemediation", conditions)
+            continue
+        (props,) = found
         passed = props["Parameters"]
         with test.subTest(scenario=scenario):
             test.assertLessEqual(set(passed), declared, "parameters the runbook does not declare")
