@@ -234,7 +234,7 @@ public final class AwsEmulator implements AutoCloseable {
         .httpClientBuilder(UrlConnectionHttpClient.builder());
   }
 
-  /** Forgets all AWS state and every extension setting: clock, faults, counts, switches. */
+  /** Forgets all AWS state and every extension setting: clock, faults, triggers, counts, switches. */
   public void reset() {
     control("POST", "/_emulator/reset", json.createObjectNode());
   }
@@ -363,6 +363,107 @@ public final class AwsEmulator implements AutoCloseable {
   /** Whether Config's ListDiscoveredResources sees IAM users (false: as if none are recorded). */
   public void recordIamUsersInConfig(boolean recorded) {
     control("POST", "/_emulator/config/recorder", json.createObjectNode().put("recordsIamUsers", recorded));
+  }
+
+  /** One access key to create with {@link #seedKeys(List)}: whose, when created, when last used. */
+  public record KeySeed(String userName, Instant createDate, Instant lastUsedOrNull) {
+    public KeySeed {
+      requireText(userName, "userName");
+      Objects.requireNonNull(createDate, "createDate");
+    }
+  }
+
+  /**
+   * Creates access keys directly in the emulator, with their dates, in one control request (not
+   * counted as AWS calls): the fast path when a test needs a key for each of a thousand users.
+   *
+   * @return the keys created, in the order of {@code seeds}
+   */
+  public List<IamSeeder.SeededKey> seedKeys(List<KeySeed> seeds) {
+    Objects.requireNonNull(seeds, "seeds");
+    ObjectNode body = json.createObjectNode();
+    var array = body.putArray("keys");
+    for (KeySeed seed : seeds) {
+      ObjectNode key = array.addObject().put("userName", seed.userName()).put("createDate", seed.createDate().toString());
+      if (seed.lastUsedOrNull() == null) {
+        key.putNull("lastUsedDate");
+      } else {
+        key.put("lastUsedDate", seed.lastUsedOrNull().toString()).put("serviceName", "s3").put("region", REGION);
+      }
+    }
+    List<IamSeeder.SeededKey> created = new ArrayList<>();
+    for (JsonNode key : control("POST", "/_emulator/iam/access-keys", body).path("keys")) {
+      created.add(new IamSeeder.SeededKey(key.path("accessKeyId").asText(), key.path("secretAccessKey").asText()));
+    }
+    return List.copyOf(created);
+  }
+
+  /**
+   * Sets a key's status to any raw value, bypassing the API's enum: {@code "Expired"} (newer API
+   * models) or a value no model knows, to test that such keys are never taken for active ones.
+   *
+   * @throws IllegalArgumentException if the key does not exist
+   */
+  public void forceKeyStatus(String accessKeyId, String status) {
+    requireText(accessKeyId, "accessKeyId");
+    requireText(status, "status");
+    String path = "/_emulator/iam/access-keys/" + URLEncoder.encode(accessKeyId, StandardCharsets.UTF_8);
+    control("POST", path, json.createObjectNode().put("status", status));
+  }
+
+  /**
+   * Arms fault injection: from now on, AWS calls matching the plan are answered with throttling,
+   * server errors, dropped connections or delays, until {@link #clearFaults()} or a reset. Control
+   * requests ({@code /_emulator/*}) are never faulted.
+   */
+  public void injectFaults(FaultPlan plan) {
+    Objects.requireNonNull(plan, "plan");
+    ObjectNode body = json.createObjectNode().put("rate", plan.rate()).put("seed", plan.seed())
+        .put("delayMs", plan.delay().toMillis());
+    plan.kinds().stream().map(Fault::wireName).sorted().forEach(body.putArray("kinds")::add);
+    if (!plan.operations().isEmpty()) {
+      plan.operations().forEach(body.putArray("operations")::add);
+    }
+    control("POST", "/_emulator/faults", body);
+  }
+
+  /** Stops fault injection; the report is kept until the next {@link #injectFaults} or reset. */
+  public FaultReport clearFaults() {
+    FaultReport report = faultReport();
+    control("DELETE", "/_emulator/faults", null);
+    return report;
+  }
+
+  /** What fault injection has done since it was armed. */
+  public FaultReport faultReport() {
+    JsonNode report = control("GET", "/_emulator/faults", null);
+    Map<Fault, Long> injected = new java.util.EnumMap<>(Fault.class);
+    report.path("injected").fields().forEachRemaining(e -> injected.put(Fault.ofWireName(e.getKey()), e.getValue().asLong()));
+    return new FaultReport(report.path("seen").asLong(), injected);
+  }
+
+  /**
+   * Deletes the user (its access keys first, as IAM requires) right after the {@code nth} call of
+   * {@code operation} (e.g. {@code "iam:GetCredentialReport"}) has been answered: a user deleted in
+   * the middle of a run. Fires once.
+   */
+  public void deleteUserAfter(String operation, int nth, String userName) {
+    requireText(userName, "userName");
+    addTrigger(operation, nth, json.createObjectNode().put("deleteUser", userName));
+  }
+
+  /** Deletes the access key right after the {@code nth} call of {@code operation}. Fires once. */
+  public void deleteAccessKeyAfter(String operation, int nth, String accessKeyId) {
+    requireText(accessKeyId, "accessKeyId");
+    addTrigger(operation, nth, json.createObjectNode().put("deleteAccessKey", accessKeyId));
+  }
+
+  private void addTrigger(String operation, int nth, ObjectNode body) {
+    requireText(operation, "operation");
+    if (nth < 1) {
+      throw new IllegalArgumentException("nth must be >= 1, was " + nth);
+    }
+    control("POST", "/_emulator/iam/triggers", body.put("afterCall", operation).put("nth", nth));
   }
 
   /**

@@ -3,7 +3,9 @@ package io.github.stalekeys.emulator;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.iam.model.AccessKey;
 import software.amazon.awssdk.services.iam.model.StatusType;
@@ -20,6 +22,7 @@ public final class IamSeeder {
   private final AwsEmulator emulator;
   private final IamClient iam;
   private final Clock clock;
+  private final List<SeededKey> seededKeys = new CopyOnWriteArrayList<>();
 
   public IamSeeder(AwsEmulator emulator, Clock clock) {
     this.emulator = Objects.requireNonNull(emulator, "emulator");
@@ -52,7 +55,14 @@ public final class IamSeeder {
   public SeededKey key(SeededUser user, Instant created, Instant lastUsedOrNull) {
     AccessKey key = iam.createAccessKey(request -> request.userName(user.userName())).accessKey();
     emulator.seedKeyActivity(key.accessKeyId(), created, lastUsedOrNull);
-    return new SeededKey(key.accessKeyId(), key.secretAccessKey());
+    SeededKey seeded = new SeededKey(key.accessKeyId(), key.secretAccessKey());
+    seededKeys.add(seeded);
+    return seeded;
+  }
+
+  /** Every key this seeder created, with its secret: what a log scan must never find. */
+  public List<SeededKey> seededKeys() {
+    return List.copyOf(seededKeys);
   }
 
   public void setStatus(SeededUser user, SeededKey key, StatusType status) {

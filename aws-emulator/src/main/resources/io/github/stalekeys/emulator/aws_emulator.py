@@ -7,7 +7,7 @@ Run as ``python3 aws_emulator.py --port N``. It serves moto's WSGI application (
 * A shiftable IAM clock (``POST /_emulator/clock``): moto stamps key creation and last use with
   ``moto.iam.models.utcnow``, so shifting it lets a test create or use a key "200 days ago".
 * AWS-shaped IAM user ids (``AIDA...``), the Config resource id of an IAM user.
-* Direct seeding of a key's creation and last-use dates, and bulk creation of IAM users, because
+* Direct seeding of a key's creation and last-use dates, and bulk creation of IAM users and keys, because
   signing one request per key or user is too slow when a test needs thousands of users.
 * Counting of every AWS API call (``/_emulator/calls``), so tests can prove the rule stays within
   IAM's fixed rate limits.
@@ -19,6 +19,12 @@ Run as ``python3 aws_emulator.py --port N``. It serves moto's WSGI application (
   has to cope with STARTED / INPROGRESS / ReportExpired.
 * IAM paging for ListUsers, ListAccessKeys and ListUserTags (MaxItems 1..1000, default 100,
   Marker, IsTruncated): moto returns everything in one page, and the product counts its pages.
+* Fault injection (``POST /_emulator/faults``): a seeded share of AWS calls answered with IAM
+  ``Throttling`` / Config ``ThrottlingException``, HTTP 500 or 503, a dropped connection (before or
+  after the call took effect) or a delay, so tests can prove the product's retries.
+* One-shot triggers (``POST /_emulator/iam/triggers``): delete a user or a key right after the
+  n-th call of an operation, i.e. in the middle of a run; and raw key statuses (``Expired``, or
+  values no API model knows) through key seeding.
 
 The process exits when stdin reaches EOF, so it never outlives the JVM that started it, and prints
 ``READY <port>`` once it is serving.
@@ -31,10 +37,15 @@ import io
 import json
 import logging
 import os
+import random
 import re
 import secrets
+import socket
+import struct
 import sys
 import threading
+import time
+from fnmatch import fnmatchcase
 from urllib.parse import parse_qs
 
 from werkzeug.serving import make_server
@@ -130,8 +141,13 @@ def seed_access_key(access_key_id, body):
         last_used_date = parse_iso_instant(last_used) if isinstance(last_used, str) and last_used != "omitted" else None
     except (TypeError, ValueError) as e:
         return error_json(400, "ValidationException", f"bad date: {e}")
+    status = body.get("status")
+    if status is not None and (not isinstance(status, str) or not status):
+        return error_json(400, "ValidationException", "status must be a non-empty string")
     if create_date is not None:
         key.create_date = create_date
+    if status is not None:
+        key.status = status  # raw: "Expired", or a value no API model knows
     if last_used is None:
         key.last_used = None
     elif last_used_date is not None:
@@ -141,6 +157,30 @@ def seed_access_key(access_key_id, body):
             region=body.get("region") or "us-east-1",
         )
     return ok_json({"accessKeyId": access_key_id})
+
+
+def seed_access_keys(body):
+    """Creates access keys straight in moto's backend with their dates (and optionally a raw
+    status), as CreateAccessKey plus key seeding would, in one control request: the fast path for
+    thousands of keys. Not counted as AWS calls. Answers the ids and secrets in request order."""
+    specs = body.get("keys")
+    if not isinstance(specs, list) or not all(isinstance(k, dict) for k in specs):
+        return error_json(400, "ValidationException", "keys must be a list of objects")
+    backend = iam_models.iam_backends[request_account({})]["aws"]
+    for spec in specs:
+        if spec.get("userName") not in backend.users:
+            return error_json(404, "NoSuchEntity", f"The user with name {spec.get('userName')} cannot be found.")
+    created = []
+    for spec in specs:
+        try:
+            key = backend.create_access_key(spec["userName"])
+        except IAMException as e:
+            return error_json(409, type(e).__name__, str(e))
+        answer = seed_access_key(key.access_key_id, spec)
+        if answer[0] != 200:
+            return answer
+        created.append({"accessKeyId": key.access_key_id, "secretAccessKey": key.secret_access_key})
+    return ok_json({"keys": created})
 
 
 IAM_USER_NAME = re.compile(r"[\w+=,.@-]{1,64}")
@@ -699,6 +739,149 @@ iam_responses.IamResponse.list_user_tags = list_user_tags
 
 
 # --------------------------------------------------------------------------------------------
+# Fault injection
+# --------------------------------------------------------------------------------------------
+
+FAULT_KINDS = ("throttle", "http500", "http503", "reset", "reset_after", "delay")
+FAULTS = {}
+
+
+def clear_faults():
+    FAULTS.update(rate=0.0, kinds=(), operations=None, rng=None, delay_ms=100, seen=0, injected={})
+
+
+clear_faults()
+
+
+def set_faults(body):
+    """Arms fault injection: each AWS call matching ``operations`` (fnmatch patterns such as
+    ``iam:*``; all calls when omitted) is faulted with probability ``rate``, the kind drawn from
+    ``kinds``. A seeded generator makes a sequential run fault the same calls every time."""
+    rate = body.get("rate")
+    kinds = body.get("kinds") or list(FAULT_KINDS)
+    seed = body.get("seed", 0)
+    operations = body.get("operations")
+    delay_ms = body.get("delayMs", 100)
+    if isinstance(rate, bool) or not isinstance(rate, (int, float)) or not 0 <= rate <= 1:
+        return error_json(400, "ValidationException", "rate must be a number in 0..1")
+    if not isinstance(kinds, list) or not all(k in FAULT_KINDS for k in kinds):
+        return error_json(400, "ValidationException", f"kinds must be a list of {', '.join(FAULT_KINDS)}")
+    if isinstance(seed, bool) or not isinstance(seed, int):
+        return error_json(400, "ValidationException", "seed must be an integer")
+    if operations is not None and (not isinstance(operations, list) or not all(isinstance(o, str) for o in operations)):
+        return error_json(400, "ValidationException", "operations must be a list of '<service>:<Operation>' patterns")
+    if isinstance(delay_ms, bool) or not isinstance(delay_ms, int) or not 0 <= delay_ms <= 10000:
+        return error_json(400, "ValidationException", "delayMs must be an integer in 0..10000")
+    with STATE_LOCK:
+        clear_faults()
+        FAULTS.update(rate=float(rate), kinds=tuple(kinds), operations=operations, rng=random.Random(seed),
+                      delay_ms=delay_ms)
+    return ok_json({"rate": rate, "kinds": kinds, "seed": seed})
+
+
+def faults_report():
+    with STATE_LOCK:
+        return ok_json({"seen": FAULTS["seen"], "injected": dict(FAULTS["injected"])})
+
+
+def draw_fault(call):
+    """The fault kind to inflict on this call, or None."""
+    with STATE_LOCK:
+        if FAULTS["rng"] is None or not FAULTS["kinds"]:
+            return None
+        if FAULTS["operations"] is not None and not any(fnmatchcase(call, p) for p in FAULTS["operations"]):
+            return None
+        FAULTS["seen"] += 1
+        draw = FAULTS["rng"].random()
+        kind = FAULTS["rng"].choice(FAULTS["kinds"])
+        if draw >= FAULTS["rate"]:
+            return None
+        FAULTS["injected"][kind] = FAULTS["injected"].get(kind, 0) + 1
+        return kind
+
+
+IAM_XMLNS = "https://iam.amazonaws.com/doc/2010-05-08/"
+
+
+def fault_response(kind, call, json_protocol):
+    """(status, content type, body) of an error fault, shaped like the service's own errors."""
+    status, code, message = {
+        "throttle": (400, "ThrottlingException" if json_protocol else "Throttling", "Rate exceeded"),
+        "http500": (500, "InternalFailure", "We encountered an internal error. Please try again."),
+        "http503": (503, "ServiceUnavailable", "Service is unavailable. Please try again later."),
+    }[kind]
+    if json_protocol:
+        return status, "application/x-amz-json-1.1", json.dumps({"__type": code, "message": message}).encode("utf-8")
+    xmlns = IAM_XMLNS if call.startswith("iam:") else "https://sts.amazonaws.com/doc/2011-06-15/"
+    body = (
+        f'<ErrorResponse xmlns="{xmlns}"><Error><Type>{"Sender" if status == 400 else "Receiver"}</Type>'
+        f"<Code>{code}</Code><Message>{message}</Message></Error>"
+        f"<RequestId>{secrets.token_hex(16)}</RequestId></ErrorResponse>"
+    ).encode("utf-8")
+    return status, "text/xml", body
+
+
+def drop_connection(environ):
+    """Ends the connection without an answer: FIN now, then RST when werkzeug closes the socket.
+    Raising a ConnectionError makes werkzeug treat it as a dropped connection and write nothing."""
+    sock = environ.get("werkzeug.socket")
+    if sock is not None:
+        try:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+    raise ConnectionResetError("fault injected: connection dropped")
+
+
+# --------------------------------------------------------------------------------------------
+# One-shot triggers: change IAM in the middle of a run
+# --------------------------------------------------------------------------------------------
+
+TRIGGERS = []
+
+
+def add_trigger(body):
+    """After the n-th call of ``afterCall`` has been answered, delete ``deleteUser`` (its keys
+    first, as IAM requires) or ``deleteAccessKey``. Fires once."""
+    after = body.get("afterCall")
+    nth = body.get("nth", 1)
+    user = body.get("deleteUser")
+    key = body.get("deleteAccessKey")
+    if not isinstance(after, str) or ":" not in after:
+        return error_json(400, "ValidationException", "afterCall must be '<service>:<Operation>'")
+    if isinstance(nth, bool) or not isinstance(nth, int) or nth < 1:
+        return error_json(400, "ValidationException", "nth must be >= 1")
+    if (user is None) == (key is None) or not isinstance(user or key, str):
+        return error_json(400, "ValidationException", "give exactly one of deleteUser, deleteAccessKey")
+    with STATE_LOCK:
+        TRIGGERS.append({"after": after, "remaining": nth, "user": user, "key": key})
+    return ok_json({})
+
+
+def fire_triggers(call, environ):
+    with STATE_LOCK:
+        due = []
+        for trigger in TRIGGERS:
+            if trigger["after"] == call:
+                trigger["remaining"] -= 1
+                if trigger["remaining"] == 0:
+                    due.append(trigger)
+        TRIGGERS[:] = [t for t in TRIGGERS if t["remaining"] > 0]
+        if not due:
+            return
+        backend = iam_models.iam_backends[request_account(environ)]["aws"]
+        for trigger in due:
+            if trigger["key"] is not None:
+                if trigger["key"] in backend.access_keys:
+                    backend.delete_access_key_by_name(trigger["key"])
+            elif trigger["user"] in backend.users:
+                for access_key in list(backend.users[trigger["user"]].access_keys):
+                    backend.delete_access_key_by_name(access_key.access_key_id)
+                backend.delete_user(trigger["user"])
+
+
+# --------------------------------------------------------------------------------------------
 # Reset, HTTP plumbing, main
 # --------------------------------------------------------------------------------------------
 
@@ -710,6 +893,8 @@ def reset_everything():
         CALLS.clear()
         CONFIG.update(tokens={}, rules={}, faults=[], records_iam_users=True)
         REPORT.update(ready_after=None, never_ready=False, expired_once=False, generate_calls=0)
+        clear_faults()
+        TRIGGERS.clear()
     return ok_json({"status": "reset"})
 
 
@@ -756,6 +941,11 @@ def control_request(method, path, body, query):
         ("GET", "/_emulator/config/evaluations"): lambda: stored_evaluations_json(query),
         ("POST", "/_emulator/iam/credential-report"): lambda: configure_credential_report(data),
         ("POST", "/_emulator/iam/users"): lambda: seed_users(data),
+        ("POST", "/_emulator/faults"): lambda: set_faults(data),
+        ("GET", "/_emulator/faults"): faults_report,
+        ("DELETE", "/_emulator/faults"): lambda: (clear_faults(), ok_json({}))[1],
+        ("POST", "/_emulator/iam/triggers"): lambda: add_trigger(data),
+        ("POST", "/_emulator/iam/access-keys"): lambda: seed_access_keys(data),
     }
     route = routes.get((method, path))
     if route is not None:
@@ -779,8 +969,29 @@ class EmulatorMiddleware:
             query = parse_qs(environ.get("QUERY_STRING", ""))
             return self.send(start_response, control_request(environ["REQUEST_METHOD"], path, body, query))
         call = api_call_name(environ, body)
-        if call is not None:
-            count_call(call)
+        if call is None:
+            return self.answer(environ, start_response, body)
+        count_call(call)
+        fault = draw_fault(call)
+        if fault == "delay":
+            time.sleep(FAULTS["delay_ms"] / 1000)
+        elif fault == "reset":
+            drop_connection(environ)
+        elif fault in ("throttle", "http500", "http503"):
+            return self.send(start_response, fault_response(fault, call, "HTTP_X_AMZ_TARGET" in environ))
+        if fault != "reset_after" and not TRIGGERS:
+            return self.answer(environ, start_response, body)
+        # Answer in full first, so the call takes effect before the trigger fires or the answer is lost.
+        captured = []
+        payload = b"".join(self.answer(environ, lambda status, headers, exc_info=None: captured.append(
+            (status, headers)) or (lambda data: None), body))
+        fire_triggers(call, environ)
+        if fault == "reset_after":
+            drop_connection(environ)
+        start_response(*captured[0])
+        return [payload]
+
+    def answer(self, environ, start_response, body):
         target = environ.get("HTTP_X_AMZ_TARGET", "")
         if target.startswith(CONFIG_TARGET_PREFIX):
             answer = handle_config_call(target[len(CONFIG_TARGET_PREFIX):], body, environ)
@@ -791,7 +1002,8 @@ class EmulatorMiddleware:
     @staticmethod
     def send(start_response, answer):
         status, content_type, payload = answer
-        reason = {200: "OK", 400: "Bad Request", 404: "Not Found"}.get(status, "Error")
+        reason = {200: "OK", 400: "Bad Request", 404: "Not Found", 500: "Internal Server Error",
+                  503: "Service Unavailable"}.get(status, "Error")
         start_response(
             f"{status} {reason}",
             [("Content-Type", content_type), ("Content-Length", str(len(payload))), ("x-amzn-RequestId", secrets.token_hex(16))],
