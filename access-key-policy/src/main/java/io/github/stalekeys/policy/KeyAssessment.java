@@ -20,7 +20,17 @@ public record KeyAssessment(AccessKeyActivity key, Duration idleTime, boolean st
     public String describe() {
         String id = key.accessKeyId().isEmpty() ? "an access key" : key.accessKeyId();
         return key.neverUsed()
-                ? id + " never used, created " + idleDays() + " days ago"
-                : id + " unused " + idleDays() + " days";
+                ? id + " never used, created " + ago(idleDays())
+                : id + " unused " + days(idleDays());
+    }
+
+    /** "1 day", "143 days". */
+    public static String days(long count) {
+        return count == 1 ? "1 day" : count + " days";
+    }
+
+    /** "today", "1 day ago", "143 days ago". */
+    public static String ago(long days) {
+        return days == 0 ? "today" : days(days) + " ago";
     }
 }

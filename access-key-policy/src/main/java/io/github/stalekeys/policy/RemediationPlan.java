@@ -30,8 +30,8 @@ public record RemediationPlan(List<KeyAssessment> toDisable, List<SkippedKey> sk
                 toDisable.add(assessment);
             } else {
                 skipped.add(new SkippedKey(key.accessKeyId(), (key.neverUsed()
-                        ? "never used but created " + assessment.idleDays() + " days ago"
-                        : "used " + assessment.idleDays() + " days ago")
+                        ? "never used but created " + KeyAssessment.ago(assessment.idleDays())
+                        : "used " + KeyAssessment.ago(assessment.idleDays()))
                         + ", within the " + limit + "-day limit"));
             }
         }

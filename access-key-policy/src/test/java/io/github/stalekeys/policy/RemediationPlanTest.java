@@ -22,6 +22,7 @@ class RemediationPlanTest {
                 key("AKIASTALE", KeyStatus.ACTIVE, 400, 143),
                 key("AKIAFRESH", KeyStatus.ACTIVE, 400, 90),
                 key("AKIANEW", KeyStatus.ACTIVE, 10, null),
+                key("AKIAYESTERDAY", KeyStatus.ACTIVE, 400, 1),
                 key("AKIAOFF", KeyStatus.INACTIVE, 900, 800),
                 key("AKIAEXP", KeyStatus.EXPIRED, 900, null)));
 
@@ -29,6 +30,7 @@ class RemediationPlanTest {
         assertEquals(List.of(
                 new SkippedKey("AKIAFRESH", "used 90 days ago, within the 90-day limit"),
                 new SkippedKey("AKIANEW", "never used but created 10 days ago, within the 90-day limit"),
+                new SkippedKey("AKIAYESTERDAY", "used 1 day ago, within the 90-day limit"),
                 new SkippedKey("AKIAOFF", "not active (status inactive): nothing to disable"),
                 new SkippedKey("AKIAEXP", "not active (status expired): nothing to disable")), plan.skipped());
     }

@@ -27,8 +27,12 @@ import java.util.regex.Pattern;
  */
 public final class AutomationRehearsal {
 
-    /** How an execution ended: its outputs, or the failure of a step. */
-    public record Execution(String executionId, Map<String, JsonNode> outputs, String failedStep, String failure) {
+    /**
+     * How an execution ended: its declared outputs, or the failure of a step; {@code stepOutputs} has every
+     * step output produced (e.g. {@code DisableStaleKeys.Payload}), as the console's step details show them.
+     */
+    public record Execution(String executionId, Map<String, JsonNode> outputs, Map<String, JsonNode> stepOutputs,
+                            String failedStep, String failure) {
         public boolean succeeded() {
             return failedStep == null;
         }
@@ -84,7 +88,7 @@ public final class AutomationRehearsal {
                             + step.get("action").asText());
                 };
             } catch (StepFailedException failure) {
-                return new Execution(executionId, Map.of(), name, failure.getMessage());
+                return new Execution(executionId, Map.of(), Map.copyOf(variables), name, failure.getMessage());
             }
             result.fields().forEachRemaining(field -> variables.put(name + "." + field.getKey(), field.getValue()));
             for (JsonNode output : step.path("outputs")) {
@@ -102,7 +106,7 @@ public final class AutomationRehearsal {
             }
             outputs.put(output.asText(), value);
         }
-        return new Execution(executionId, outputs, null, null);
+        return new Execution(executionId, outputs, Map.copyOf(variables), null, null);
     }
 
     private JsonNode render(JsonNode template, Map<String, JsonNode> variables) {

@@ -2,6 +2,7 @@ package io.github.stalekeys.remediation;
 
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
@@ -30,9 +31,9 @@ record AuditRecord(String executionId, List<String> disabledKeyIds, Instant disa
     AuditRecord {
         Objects.requireNonNull(executionId, "executionId");
         disabledKeyIds = List.copyOf(disabledKeyIds);
-        Objects.requireNonNull(disabledAt, "disabledAt");
+        disabledAt = disabledAt.truncatedTo(ChronoUnit.SECONDS); // what a reader of the tag needs
         restoredKeyIds = List.copyOf(restoredKeyIds);
-        Objects.requireNonNull(restoredAt, "restoredAt");
+        restoredAt = restoredAt.map(at -> at.truncatedTo(ChronoUnit.SECONDS));
     }
 
     static AuditRecord disabled(String executionId, List<String> keyIds, Instant at) {

@@ -70,7 +70,7 @@ class StaleKeyRemediationTest {
         JsonNode result = harness.invoke(RemediationHarness.disablePayload(alice.userId()));
 
         assertEquals("NOTHING_STALE", result.get("outcome").asText());
-        assertEquals("used 0 days ago, within the 90-day limit", result.get("skippedKeys").get(0).get("reason").asText());
+        assertEquals("used today, within the 90-day limit", result.get("skippedKeys").get(0).get("reason").asText());
         assertEquals("Active", harness.account.status(alice, key));
         assertEquals(0, harness.writeCalls());
     }

@@ -1,0 +1,236 @@
+package io.github.stalekeys.localrun;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.stalekeys.emulator.AwsEmulator;
+import io.github.stalekeys.emulator.StoredEvaluation;
+import io.github.stalekeys.rehearsal.AutomationRehearsal;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awssdk.auth.credentials.AwsCredentials;
+import software.amazon.awssdk.services.iam.model.Tag;
+
+/**
+ * The whole product on a local AWS emulator: seed an account, run the rule's periodic evaluation, remediate
+ * every non-compliant user through the remediation runbook, evaluate again, back one user out, and show the
+ * audit trail. The functions run from their deployment packages in fresh JVMs, as Lambda runs them; the
+ * runbooks run from their files.
+ */
+final class LocalDemo {
+
+    static final String RULE_NAME = "iam-unused-access-keys";
+    static final String EVALUATOR_HANDLER = "io.github.stalekeys.evaluator.AccessKeyComplianceHandler";
+    static final String REMEDIATION_HANDLER = "io.github.stalekeys.remediation.AccessKeyRemediationHandler";
+    private static final String RULE_PARAMETERS =
+            "{\"maxAccessKeyAgeDays\":\"90\",\"exemptionTagKey\":\"" + DemoAccount.EXEMPTION_TAG + "\"}";
+    private static final String AUTOMATION_ROLE = "arn:aws:iam::123456789012:role/StaleKeysAutomation";
+    private static final String REMEDIATION_FUNCTION = "stale-keys-remediation:live";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Where the build put what the demo runs. */
+    record Artifacts(Path evaluatorZip, Path remediationZip, Path runtimeJar, Path runbooks) {
+        static Artifacts inProject(Path root) {
+            return new Artifacts(root.resolve("rule-evaluator/target/rule-evaluator-lambda.zip"),
+                    root.resolve("remediation/target/remediation-lambda.zip"),
+                    root.resolve("local-lambda-runtime/target/local-lambda-runtime.jar"),
+                    root.resolve("ssm-documents"));
+        }
+    }
+
+    /** What the demo found and did, by user name. */
+    record Outcome(Map<String, String> firstVerdicts, Map<String, List<String>> disabledKeys,
+                   Map<String, String> secondVerdicts, List<String> restoredKeys, String restoredStatus,
+                   Map<String, List<String>> auditTrail) {
+    }
+
+    private final Artifacts artifacts;
+    private final PrintStream out;
+    private final Clock clock = Clock.systemUTC();
+
+    LocalDemo(Artifacts artifacts, PrintStream out) {
+        this.artifacts = artifacts;
+        this.out = out;
+    }
+
+    Outcome run() {
+        Instant started = clock.instant();
+        out.println("Unused IAM access keys: the whole flow on a local AWS emulator (no AWS account is used)");
+        out.println();
+        out.println("==> Starting the AWS emulator (moto) on loopback");
+        try (AwsEmulator emulator = AwsEmulator.start()) {
+            Thread stopOnInterrupt = new Thread(emulator::close, "stop-emulator");
+            Runtime.getRuntime().addShutdownHook(stopOnInterrupt);
+            try {
+                out.println("    listening on " + emulator.endpoint());
+                Outcome outcome = run(emulator);
+                out.println();
+                out.printf("Done in %.1f s. The emulator is stopped; nothing outside this machine was touched.%n",
+                        Duration.between(started, clock.instant()).toMillis() / 1000.0);
+                return outcome;
+            } finally {
+                Runtime.getRuntime().removeShutdownHook(stopOnInterrupt);
+            }
+        }
+    }
+
+    private Outcome run(AwsEmulator emulator) {
+        out.println();
+        out.println("==> 1/5 Seeding a demo account (threshold: 90 days)");
+        DemoAccount account = DemoAccount.seed(emulator, clock, out);
+
+        AwsCredentials credentials = emulator.credentials().resolveCredentials();
+        Map<String, String> env = PackagedFunction.emulatorEnvironment(emulator.endpoint(), emulator.region(),
+                credentials.accessKeyId(), credentials.secretAccessKey());
+        PackagedFunction evaluator = PackagedFunction.unpack(artifacts.evaluatorZip(), EVALUATOR_HANDLER,
+                artifacts.runtimeJar(), env, Duration.ofMinutes(5));
+        PackagedFunction remediation = PackagedFunction.unpack(artifacts.remediationZip(), REMEDIATION_HANDLER,
+                artifacts.runtimeJar(), env, Duration.ofMinutes(1));
+
+        out.println();
+        out.println("==> 2/5 AWS Config runs the rule (periodic trigger): " + EVALUATOR_HANDLER);
+        Map<String, String> first = evaluate(emulator, evaluator, account);
+
+        out.println();
+        out.println("==> 3/5 \"Remediate\" each NON_COMPLIANT user: runbook disable-unused-access-keys -> remediation function");
+        Map<String, List<String>> disabled = new LinkedHashMap<>();
+        Map<String, String> executions = new LinkedHashMap<>();
+        for (Map.Entry<String, String> verdict : first.entrySet()) {
+            if (verdict.getValue().equals("NON_COMPLIANT")) {
+                AutomationRehearsal.Execution execution = remediate(remediation, account, verdict.getKey());
+                disabled.put(verdict.getKey(), texts(execution.outputs().get("ParseResult.DisabledKeyIds")));
+                executions.put(verdict.getKey(), execution.executionId());
+            }
+        }
+
+        out.println();
+        out.println("==> 4/5 The rule runs again, then an operator backs one remediation out");
+        Map<String, String> second = evaluate(emulator, evaluator, account);
+        String backedOut = "former-contractor";
+        List<String> restored = backout(remediation, backedOut, executions.get(backedOut));
+        String status = emulator.iamClient().listAccessKeys(request -> request.userName(backedOut))
+                .accessKeyMetadata().get(0).statusAsString();
+
+        out.println();
+        out.println("==> 5/5 The audit trail the remediation left on the users (tags StaleKeyRemediation:<execution id>)");
+        Map<String, List<String>> audit = auditTrail(emulator, account);
+        return new Outcome(first, disabled, second, restored, status, audit);
+    }
+
+    private Map<String, String> evaluate(AwsEmulator emulator, PackagedFunction evaluator, DemoAccount account) {
+        ObjectNode event = JSON.createObjectNode()
+                .put("version", "1.0")
+                .put("invokingEvent", JSON.createObjectNode()
+                        .put("messageType", "ScheduledNotification")
+                        .put("notificationCreationTime", clock.instant().toString())
+                        .put("awsAccountId", "123456789012").toString())
+                .put("ruleParameters", RULE_PARAMETERS)
+                .put("resultToken", emulator.registerResultToken(RULE_NAME))
+                .put("eventLeftScope", false)
+                .put("configRuleName", RULE_NAME)
+                .put("configRuleArn", "arn:aws:config:" + emulator.region() + ":123456789012:config-rule/config-rule-demo")
+                .put("accountId", "123456789012");
+        PackagedFunction.Invocation invocation = evaluator.run(event.toString());
+        if (invocation.failed()) {
+            throw new IllegalStateException("the rule failed: " + invocation.payload() + "\n" + invocation.logs());
+        }
+        out.printf("    fresh JVM, %.1f s: %s%n", invocation.took().toMillis() / 1000.0, invocation.payload());
+        Map<String, String> verdicts = new LinkedHashMap<>();
+        Map<String, StoredEvaluation> byId = new LinkedHashMap<>();
+        emulator.storedEvaluations(RULE_NAME).forEach(evaluation -> byId.put(evaluation.resourceId(), evaluation));
+        TextTable table = new TextTable("USER", "VERDICT", "WHY (the annotation in the Config console)");
+        account.users().values().forEach(user -> {
+            StoredEvaluation evaluation = byId.get(user.userId());
+            verdicts.put(user.userName(), evaluation.complianceType());
+            table.row(user.userName(), evaluation.complianceType(), evaluation.annotation());
+        });
+        table.print(out, "    ");
+        return verdicts;
+    }
+
+    private AutomationRehearsal.Execution remediate(PackagedFunction remediation, DemoAccount account, String userName) {
+        AutomationRehearsal.Execution execution = rehearse("disable-unused-access-keys.yaml", remediation, Map.of(
+                "AutomationAssumeRole", AUTOMATION_ROLE,
+                "IAMUserId", account.users().get(userName).userId(),
+                "MaxAccessKeyAgeDays", "90",
+                "ExemptionTagKey", DemoAccount.EXEMPTION_TAG,
+                "RemediationFunction", REMEDIATION_FUNCTION));
+        JsonNode result = payloadOf(execution, "DisableStaleKeys");
+        out.printf("    %s: %s%n", userName, execution.outputs().get("ParseResult.Outcome").asText());
+        result.path("staleKeys").forEach(key -> out.printf("        disabled %s (%s)%n", key.get("accessKeyId").asText(),
+                key.get("neverUsed").asBoolean() ? "never used, created " + key.get("idleDays").asInt() + " days ago"
+                        : "unused " + key.get("idleDays").asInt() + " days"));
+        result.path("skippedKeys").forEach(key -> out.printf("        kept     %s: %s%n",
+                key.get("accessKeyId").asText(), key.get("reason").asText()));
+        return execution;
+    }
+
+    private List<String> backout(PackagedFunction remediation, String userName, String remediationExecution) {
+        AutomationRehearsal.Execution execution = rehearse("restore-access-keys.yaml", remediation, Map.of(
+                "AutomationAssumeRole", AUTOMATION_ROLE,
+                "IAMUserName", userName,
+                "RemediationExecutionId", remediationExecution,
+                "RemediationFunction", REMEDIATION_FUNCTION));
+        out.println("    runbook restore-access-keys for " + userName + ", execution " + remediationExecution + ":");
+        payloadOf(execution, "RestoreKeys").path("restoredKeys").forEach(key -> out.printf(
+                "        %s is %s again; last used %s (%s, %s)%n", key.get("accessKeyId").asText(),
+                key.get("status").asText(), key.path("lastUsedDate").asText("never"),
+                key.path("serviceName").asText("-"), key.path("region").asText("-")));
+        return texts(execution.outputs().get("ParseResult.RestoredKeyIds"));
+    }
+
+    private AutomationRehearsal.Execution rehearse(String runbook, PackagedFunction function, Map<String, String> parameters) {
+        try {
+            AutomationRehearsal.Execution execution =
+                    new AutomationRehearsal(artifacts.runbooks().resolve(runbook), function).start(parameters);
+            if (!execution.succeeded()) {
+                throw new IllegalStateException(runbook + " failed at step " + execution.failedStep() + ": "
+                        + execution.failure());
+            }
+            return execution;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the runbook " + runbook, e);
+        }
+    }
+
+    private Map<String, List<String>> auditTrail(AwsEmulator emulator, DemoAccount account) {
+        Map<String, List<String>> trail = new LinkedHashMap<>();
+        for (String userName : account.users().keySet()) {
+            List<String> records = new ArrayList<>();
+            for (Tag tag : emulator.iamClient().listUserTags(request -> request.userName(userName)).tags()) {
+                if (tag.key().startsWith("StaleKeyRemediation:")) {
+                    records.add(tag.key() + " = " + tag.value());
+                }
+            }
+            if (!records.isEmpty()) {
+                trail.put(userName, records);
+                out.println("    " + userName);
+                records.forEach(record -> out.println("        " + record));
+            }
+        }
+        return trail;
+    }
+
+    private static JsonNode payloadOf(AutomationRehearsal.Execution execution, String invokeStep) {
+        try {
+            return JSON.readTree(execution.stepOutputs().get(invokeStep + ".Payload").asText());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static List<String> texts(JsonNode array) {
+        List<String> texts = new ArrayList<>();
+        array.forEach(item -> texts.add(item.asText()));
+        return texts;
+    }
+}

@@ -1,0 +1,113 @@
+package io.github.stalekeys.localrun;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.stalekeys.emulator.AwsEmulator;
+import io.github.stalekeys.emulator.AwsEmulatorExtension;
+import io.github.stalekeys.emulator.IamSeeder;
+import io.github.stalekeys.emulator.IamSeeder.SeededKey;
+import io.github.stalekeys.emulator.IamSeeder.SeededUser;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.auth.credentials.AwsCredentials;
+
+/** `scripts/run preview` against the emulator, standing in for a real account through the default chain. */
+@ExtendWith(AwsEmulatorExtension.class)
+class PreviewCommandTest {
+
+    private final ByteArrayOutputStream printed = new ByteArrayOutputStream();
+    private final PrintStream out = new PrintStream(printed, true, StandardCharsets.UTF_8);
+
+    @BeforeEach
+    void useTheEmulatorsCredentialsThroughTheDefaultChain(AwsEmulator emulator) {
+        AwsCredentials credentials = emulator.credentials().resolveCredentials();
+        System.setProperty("aws.accessKeyId", credentials.accessKeyId());
+        System.setProperty("aws.secretAccessKey", credentials.secretAccessKey());
+    }
+
+    @AfterEach
+    void forgetThem() {
+        System.clearProperty("aws.accessKeyId");
+        System.clearProperty("aws.secretAccessKey");
+    }
+
+    @Test
+    void listsWhatTheRemediationWouldDoWithEachKeyAndChangesNothing(AwsEmulator emulator, @TempDir Path dir)
+            throws Exception {
+        IamSeeder iam = new IamSeeder(emulator, Clock.systemUTC());
+        SeededUser alice = iam.user("alice");
+        SeededKey fresh = iam.keyUsed(alice, 3);
+        SeededKey stale = iam.keyUsed(alice, 143);
+        SeededUser bob = iam.user("bob");
+        iam.keyUsed(bob, 10);
+        iam.user("carol");
+        emulator.resetCallCounts();
+        Path json = dir.resolve("preview.json");
+
+        int status = LocalRun.run(new String[] {"preview", "--endpoint-url", emulator.endpoint().toString(),
+                "--region", emulator.region(), "--format", "json", "--output", json.toString()}, out, out);
+
+        assertEquals(0, status, printed.toString(StandardCharsets.UTF_8));
+        JsonNode rows = new ObjectMapper().readTree(json.toFile());
+        assertEquals(4, rows.size(), rows.toString());
+        JsonNode staleRow = find(rows, stale.accessKeyId());
+        assertEquals("NON_COMPLIANT", staleRow.get("verdict").asText());
+        assertEquals("disable: unused 143 days", staleRow.get("remediation").asText());
+        assertEquals("keep: used 3 days ago, within the 90-day limit", find(rows, fresh.accessKeyId()).get("remediation").asText());
+        assertEquals("keep: used 10 days ago, within the 90-day limit", rows.get(2).get("remediation").asText());
+        assertEquals("key 1 (credential report)", rows.get(2).get("accessKey").asText());
+        assertEquals("nothing to do: no access keys", rows.get(3).get("remediation").asText());
+        assertTrue(printed.toString(StandardCharsets.UTF_8).contains("3 users, 1 keys the remediation would disable."));
+        assertEquals(List.of(), emulator.callCounts().keySet().stream()
+                .filter(call -> call.startsWith("config:") || call.matches("iam:(Update|Tag|Untag|Delete|Create).*"))
+                .toList(), "read-only: " + emulator.callCounts());
+        assertEquals("Active", iam.status(alice, stale));
+    }
+
+    @Test
+    void writesCsvWithAHeader(AwsEmulator emulator) {
+        IamSeeder iam = new IamSeeder(emulator, Clock.systemUTC());
+        iam.keyNeverUsed(iam.user("svc,billing"), 200);
+
+        int status = LocalRun.run(new String[] {"preview", "--endpoint-url", emulator.endpoint().toString(),
+                "--format", "csv", "--max-age-days", "30"}, out, out);
+
+        String csv = printed.toString(StandardCharsets.UTF_8);
+        assertEquals(0, status, csv);
+        assertTrue(csv.startsWith("user_name,user_id,verdict,annotation,access_key,key_status,last_activity,remediation\n"), csv);
+        assertTrue(csv.contains("\"svc,billing\",AIDA"), csv);
+        assertTrue(csv.contains("disable: never used, created 200 days ago"), csv);
+    }
+
+    @Test
+    void badOptionsAreNamed(AwsEmulator emulator) {
+        assertEquals(2, LocalRun.run(new String[] {"preview", "--format", "xml"}, out, out));
+        assertTrue(printed.toString(StandardCharsets.UTF_8).contains("--format must be table, csv or json, got xml"));
+        assertEquals(2, LocalRun.run(new String[] {"preview", "--max-age-days", "0",
+                "--endpoint-url", emulator.endpoint().toString()}, out, out));
+        assertTrue(printed.toString(StandardCharsets.UTF_8).contains("maxAccessKeyAgeDays must be in 1..3650, got 0"));
+        assertEquals(2, LocalRun.run(new String[] {"launch"}, out, out));
+    }
+
+    private static JsonNode find(JsonNode rows, String accessKeyId) {
+        for (JsonNode row : rows) {
+            if (row.get("accessKey").asText().equals(accessKeyId)) {
+                return row;
+            }
+        }
+        throw new AssertionError(accessKeyId + " not in " + rows);
+    }
+}
