@@ -1,0 +1,362 @@
+package io.github.stalekeys.benchmark;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.stalekeys.aws.AwsClients;
+import io.github.stalekeys.emulator.AwsEmulator;
+import io.github.stalekeys.policy.Exemptions;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.function.Supplier;
+import software.amazon.awssdk.auth.credentials.AwsCredentials;
+import software.amazon.awssdk.regions.Region;
+
+/**
+ * The benchmark of issue 6: for each account size, the packaged functions run in fresh JVMs against the
+ * emulator (AWS calls by operation, wall time, peak RSS), the per-user strategy on the same account, the
+ * evaluator's cold start with and without an AppCDS archive, and the size of each deployment package.
+ * Prints Markdown tables.
+ *
+ * <p>Usage (from the repository root, after {@code mvn -B package -DskipTests}):
+ * {@code java -jar benchmark/target/benchmark.jar [--sizes 100,1000,5000] [--cold-runs 5]}
+ */
+public final class Benchmark {
+
+    static final String EVALUATOR_HANDLER = "io.github.stalekeys.evaluator.AccessKeyComplianceHandler";
+    static final String REMEDIATION_HANDLER = "io.github.stalekeys.remediation.AccessKeyRemediationHandler";
+    static final String ACCOUNT_ID = "123456789012";
+    static final String EXEMPTION_TAG = "KeyRotationExempt";
+    static final String PARAMETERS = "{\"maxAccessKeyAgeDays\":\"90\",\"exemptionTagKey\":\"" + EXEMPTION_TAG + "\"}";
+    // template.yaml defaults: EvaluatorMemorySize 512, EvaluatorTimeout 300, RemediationMemorySize 512,
+    // RemediationTimeout 60.
+    static final int EVALUATOR_MEMORY_MB = 512;
+    static final int EVALUATOR_TIMEOUT_S = 300;
+    static final int REMEDIATION_MEMORY_MB = 512;
+    static final int REMEDIATION_TIMEOUT_S = 60;
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** One measured run: the AWS calls it made, by operation, its wall time and peak RSS (-1: not a JVM). */
+    record Measure(String label, Map<String, Long> calls, Duration wall, long peakRssKb, String result) {
+        long total() {
+            return calls.values().stream().mapToLong(Long::longValue).sum();
+        }
+
+        long service(String prefix) {
+            return calls.entrySet().stream().filter(e -> e.getKey().startsWith(prefix)).mapToLong(Map.Entry::getValue).sum();
+        }
+    }
+
+    private final AwsEmulator emulator;
+    private final PackagedLambda evaluator;
+    private final PackagedLambda remediation;
+    private final Map<String, String> environment;
+    private final PrintStream out;
+
+    private Benchmark(AwsEmulator emulator, PackagedLambda evaluator, PackagedLambda remediation, PrintStream out) {
+        this.emulator = emulator;
+        this.evaluator = evaluator;
+        this.remediation = remediation;
+        this.out = out;
+        AwsCredentials credentials = emulator.credentials().resolveCredentials();
+        this.environment = Map.of("AWS_REGION", emulator.region(), "AWS_ENDPOINT_URL", emulator.endpoint().toString(),
+                "AWS_ACCESS_KEY_ID", credentials.accessKeyId(), "AWS_SECRET_ACCESS_KEY", credentials.secretAccessKey());
+    }
+
+    public static void main(String[] args) throws IOException {
+        List<Integer> sizes = List.of(100, 1_000, 5_000);
+        int coldRuns = 5;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--sizes" -> sizes = Arrays.stream(args[++i].split(",")).map(String::strip).map(Integer::parseInt).toList();
+                case "--cold-runs" -> coldRuns = Integer.parseInt(args[++i]);
+                default -> {
+                    System.err.println("usage: benchmark [--sizes 100,1000,5000] [--cold-runs 5]");
+                    System.exit(2);
+                }
+            }
+        }
+        Path root = Path.of("").toAbsolutePath();
+        Path runtimeJar = root.resolve("local-lambda-runtime/target/local-lambda-runtime.jar");
+        Path evaluatorZip = root.resolve("rule-evaluator/target/rule-evaluator-lambda.zip");
+        Path remediationZip = root.resolve("remediation/target/remediation-lambda.zip");
+        PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+        out.println("# Benchmark run " + Instant.now() + "  (JDK " + System.getProperty("java.version") + ", "
+                + Runtime.getRuntime().availableProcessors() + " CPUs)");
+        PackagedLambda evaluator = PackagedLambda.unpack(evaluatorZip, EVALUATOR_HANDLER, runtimeJar,
+                EVALUATOR_MEMORY_MB, EVALUATOR_TIMEOUT_S);
+        PackagedLambda remediation = PackagedLambda.unpack(remediationZip, REMEDIATION_HANDLER, runtimeJar,
+                REMEDIATION_MEMORY_MB, REMEDIATION_TIMEOUT_S);
+        try (AwsEmulator emulator = AwsEmulator.start()) {
+            Benchmark benchmark = new Benchmark(emulator, evaluator, remediation, out);
+            for (int n : sizes) {
+                benchmark.account(n);
+            }
+            benchmark.coldStart(coldRuns, evaluatorZip, runtimeJar);
+        } finally {
+            evaluator.delete();
+            remediation.delete();
+        }
+        out.println();
+        out.println("## Deployment packages (target: at most 15 MB each)");
+        out.println();
+        out.println("| Package | Bytes | MB (10^6) | MiB |");
+        out.println("|---|---:|---:|---:|");
+        for (Path zip : List.of(evaluatorZip, remediationZip)) {
+            long bytes = Files.size(zip);
+            out.printf(Locale.ROOT, "| `%s` | %,d | %.2f | %.2f |%n", root.relativize(zip), bytes, bytes / 1e6,
+                    bytes / 1048576.0);
+        }
+    }
+
+    /** Every measurement for one account size. */
+    private void account(int n) {
+        Instant now = Instant.now();
+        List<Measure> rows = new ArrayList<>();
+
+        SeededMix clean = SeededMix.seed(emulator, n, true, now);
+        Measure cleanPeriodic = evaluatorRun("periodic run, no stale user", scheduledEvent(clean.resultToken), clean);
+        rows.add(cleanPeriodic);
+        Measure cleanPerUser = perUser("per-user strategy (same account, no stale user)", clean);
+        rows.add(cleanPerUser);
+
+        SeededMix mixed = SeededMix.seed(emulator, n, false, now);
+        Measure periodic = evaluatorRun("periodic run, mixed (" + mixed.staleUsers + " stale users)",
+                scheduledEvent(mixed.resultToken), mixed);
+        rows.add(periodic);
+
+        String twoKeyUser = SeededMix.name(3); // two keys, one of them stale: the most calls a change event makes
+        rows.add(evaluatorRun("change event (two keys, one stale)",
+                changeEvent(mixed.resultToken, mixed.userIdsByName.get(twoKeyUser), twoKeyUser), null));
+
+        Measure perUser = perUser("per-user strategy (same mixed account)", mixed);
+        rows.add(perUser);
+
+        rows.add(remediationRun("remediation, one stale key", mixed.userIdsByName.get(SeededMix.name(0))));
+        rows.add(remediationRun("remediation, two keys, one stale", mixed.userIdsByName.get(twoKeyUser)));
+
+        out.println();
+        out.printf(Locale.ROOT, "## %,d users%n%n", n);
+        out.printf(Locale.ROOT, "Account: %,d users, %,d keys; mixed run: %d stale users (%.1f %%); Config holds a "
+                        + "previous result for every user and for %d deleted users.%n%n",
+                n, mixed.keys, mixed.staleUsers, 100.0 * mixed.staleUsers / n, mixed.deletedWithResults);
+        out.println("| Run | AWS calls | IAM | Config | Wall time (s) | Peak RSS (MB) | AWS calls by operation | Result |");
+        out.println("|---|---:|---:|---:|---:|---:|---|---|");
+        for (Measure row : rows) {
+            out.printf(Locale.ROOT, "| %s | %,d | %,d | %,d | %.2f | %s | %s | %s |%n", row.label(), row.total(),
+                    row.service("iam:"), row.service("config:"), row.wall().toMillis() / 1000.0,
+                    row.peakRssKb() < 0 ? "n/a (in-process)" : String.format(Locale.ROOT, "%.0f", row.peakRssKb() / 1024.0),
+                    byOperation(row.calls()), row.result());
+        }
+        out.println();
+        ratio("no stale user", cleanPerUser, cleanPeriodic);
+        ratio("mixed", perUser, periodic);
+    }
+
+    private void ratio(String account, Measure perUser, Measure rule) {
+        out.printf(Locale.ROOT, "- Per-user strategy / the rule's periodic run, %s account: **%.1fx the AWS calls** (%,d vs %,d), "
+                        + "**%.1fx the time** (%.2f s in-process with no JVM start, vs %.2f s in a fresh JVM).%n",
+                account, (double) perUser.total() / rule.total(), perUser.total(), rule.total(),
+                (double) perUser.wall().toMillis() / rule.wall().toMillis(),
+                perUser.wall().toMillis() / 1000.0, rule.wall().toMillis() / 1000.0);
+    }
+
+    private Measure perUser(String label, SeededMix account) {
+        return measured(label, () -> {
+            AwsClients clients = AwsClients.create(Region.of(emulator.region()), emulator.credentials(), emulator.endpoint());
+            int posted = new PerUserStrategy(clients).evaluateAll(SeededMix.RULE_NAME, account.resultToken,
+                    Exemptions.parse("exemptUsers", null, "exemptionTagKey", EXEMPTION_TAG));
+            return "posted " + posted + " (test mode)";
+        });
+    }
+
+    /**
+     * Time from JVM process start to the finished first evaluation: the package as deployed with the template's
+     * JVM options, then the function's classes as a jar (root off the class path) without and with an AppCDS
+     * archive.
+     */
+    private void coldStart(int runs, Path evaluatorZip, Path runtimeJar) {
+        SeededMix mix = SeededMix.seed(emulator, 100, false, Instant.now());
+        String user = SeededMix.name(3);
+        String change = changeEvent(mix.resultToken, mix.userIdsByName.get(user), user);
+        String periodic = scheduledEvent(mix.resultToken);
+        Path archive;
+        try {
+            archive = Files.createTempDirectory("benchmark-cds-").resolve("rule-evaluator.jsa");
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        String appCds = "-XX:SharedArchiveFile=" + archive + " -XX:+AutoCreateSharedArchive";
+        PackagedLambda jarsOnly = PackagedLambda.unpackJarsOnly(evaluatorZip, EVALUATOR_HANDLER, runtimeJar,
+                EVALUATOR_MEMORY_MB, EVALUATOR_TIMEOUT_S);
+        try {
+            // Untimed runs first, so the first variant does not pay for a cold file cache.
+            evaluator.invoke(change, environment, "");
+            jarsOnly.invoke(change, environment, "");
+            PackagedLambda.Run asDeployed = evaluator.invoke(periodic, environment, appCds);
+            String deployedCds = (asDeployed.logs() + asDeployed.response()).contains("non-empty directory")
+                    ? "refused: the JVM does not dump an archive with a non-empty directory on the class path"
+                    : "accepted";
+            PackagedLambda.Run training = jarsOnly.invoke(periodic, environment, appCds);
+            requireSuccess(training, "AppCDS training run");
+            Map<String, List<PackagedLambda.Run>> results = new LinkedHashMap<>();
+            record Variant(String name, PackagedLambda function, String options) {
+            }
+            List<Variant> variants = List.of(
+                    new Variant("as deployed (zip layout), template JVM options (Lambda default)", evaluator, ""),
+                    new Variant("classes in lib/function.jar, root off the class path, no CDS", jarsOnly, ""),
+                    new Variant("classes in lib/function.jar + AppCDS archive", jarsOnly, appCds));
+            for (Variant variant : variants) {
+                for (String[] event : new String[][] {{"change event", change}, {"periodic, 100 users", periodic}}) {
+                    List<PackagedLambda.Run> list = new ArrayList<>();
+                    for (int i = 0; i < runs; i++) {
+                        PackagedLambda.Run run = variant.function().invoke(event[1], environment, variant.options());
+                        requireSuccess(run, variant.name() + " / " + event[0]);
+                        list.add(run);
+                    }
+                    results.put(variant.name() + "|" + event[0], list);
+                }
+            }
+            out.println();
+            out.println("## Evaluator cold start (fresh JVM: process start to the finished first evaluation)");
+            out.println();
+            out.printf(Locale.ROOT, "%d runs each, after untimed warm-up runs (file cache). AppCDS on the package as "
+                    + "deployed (class path `/var/task:/var/task/lib/*`): %s. The archive for the jar layout was "
+                    + "created by one training run (periodic, 100 users, %.2f s); archive size %s.%n%n",
+                    runs, deployedCds, training.wall().toMillis() / 1000.0, sizeOf(archive));
+            out.println("| Variant | Event | Median (s) | Min (s) | Max (s) | Peak RSS median (MB) |");
+            out.println("|---|---|---:|---:|---:|---:|");
+            results.forEach((key, list) -> {
+                String[] parts = key.split("\\|");
+                List<Long> millis = list.stream().map(r -> r.wall().toMillis()).sorted().toList();
+                List<Long> rss = list.stream().map(PackagedLambda.Run::peakRssKb).sorted().toList();
+                out.printf(Locale.ROOT, "| %s | %s | %.2f | %.2f | %.2f | %.0f |%n", parts[0], parts[1],
+                        millis.get(millis.size() / 2) / 1000.0, millis.get(0) / 1000.0,
+                        millis.get(millis.size() - 1) / 1000.0, rss.get(rss.size() / 2) / 1024.0);
+            });
+        } finally {
+            jarsOnly.delete();
+            try {
+                Files.deleteIfExists(archive);
+                Files.deleteIfExists(archive.getParent());
+            } catch (IOException ignored) {
+                // harmless
+            }
+        }
+    }
+
+    private static String sizeOf(Path file) {
+        try {
+            return String.format(Locale.ROOT, "%.1f MB", Files.size(file) / 1e6);
+        } catch (IOException e) {
+            return "absent";
+        }
+    }
+
+    private Measure evaluatorRun(String label, String event, SeededMix expectStoredFor) {
+        emulator.resetCallCounts();
+        PackagedLambda.Run run = evaluator.invoke(event, environment, "");
+        Map<String, Long> calls = new TreeMap<>(emulator.callCounts());
+        requireSuccess(run, label);
+        JsonNode report = parse(run.response());
+        String result = String.format(Locale.ROOT, "%d compliant, %d non-compliant, %d not applicable; %d posted",
+                report.path("compliant").asInt(), report.path("nonCompliant").asInt(),
+                report.path("notApplicable").asInt(), report.path("posted").asInt());
+        if (expectStoredFor != null) {
+            int expected = expectStoredFor.users + expectStoredFor.deletedWithResults;
+            if (report.path("posted").asInt() != expected
+                    || report.path("nonCompliant").asInt() != expectStoredFor.staleUsers) {
+                throw new IllegalStateException(label + ": expected " + expected + " posted and "
+                        + expectStoredFor.staleUsers + " non-compliant, got " + run.response());
+            }
+        }
+        return new Measure(label, calls, run.wall(), run.peakRssKb(), result);
+    }
+
+    private Measure remediationRun(String label, String userId) {
+        ObjectNode payload = JSON.createObjectNode().put("action", "DISABLE_STALE_KEYS").put("userId", userId)
+                .put("maxAccessKeyAgeDays", "90").put("dryRun", "false").put("exemptUsers", "")
+                .put("exemptionTagKey", EXEMPTION_TAG).put("automationExecutionId", UUID.randomUUID().toString());
+        emulator.resetCallCounts();
+        PackagedLambda.Run run = remediation.invoke(payload.toString(), environment, "");
+        Map<String, Long> calls = new TreeMap<>(emulator.callCounts());
+        requireSuccess(run, label);
+        JsonNode result = parse(run.response());
+        return new Measure(label, calls, run.wall(), run.peakRssKb(),
+                result.path("outcome").asText() + ": disabled " + result.path("disabledKeyIds").size() + " key(s)");
+    }
+
+    private Measure measured(String label, Supplier<String> work) {
+        emulator.resetCallCounts();
+        long start = System.nanoTime();
+        String result = work.get();
+        Duration wall = Duration.ofNanos(System.nanoTime() - start);
+        return new Measure(label, new TreeMap<>(emulator.callCounts()), wall, -1, result);
+    }
+
+    private static void requireSuccess(PackagedLambda.Run run, String what) {
+        if (run.failed()) {
+            throw new IllegalStateException(what + " failed: " + run.response() + "\n" + run.logs());
+        }
+    }
+
+    private static JsonNode parse(String text) {
+        try {
+            return JSON.readTree(text);
+        } catch (IOException e) {
+            throw new IllegalStateException("unreadable response: " + text, e);
+        }
+    }
+
+    private static String byOperation(Map<String, Long> calls) {
+        List<String> parts = new ArrayList<>();
+        calls.forEach((operation, count) -> parts.add(operation + " " + count));
+        return String.join(", ", parts);
+    }
+
+    static String scheduledEvent(String resultToken) {
+        ObjectNode invoking = JSON.createObjectNode().put("awsAccountId", ACCOUNT_ID)
+                .put("notificationCreationTime", Instant.now().toString()).put("messageType", "ScheduledNotification")
+                .put("recordVersion", "1.0");
+        return event(resultToken, invoking);
+    }
+
+    static String changeEvent(String resultToken, String userId, String userName) {
+        String now = Instant.now().toString();
+        ObjectNode invoking = JSON.createObjectNode().put("messageType", "ConfigurationItemChangeNotification")
+                .put("notificationCreationTime", now).put("recordVersion", "1.3");
+        invoking.putObject("configurationItemDiff").put("changeType", "UPDATE").putObject("changedProperties");
+        ObjectNode item = invoking.putObject("configurationItem");
+        item.put("configurationItemVersion", "1.3").put("configurationItemCaptureTime", now)
+                .put("awsAccountId", ACCOUNT_ID).put("configurationItemStatus", "OK")
+                .put("resourceType", "AWS::IAM::User").put("resourceId", userId).put("resourceName", userName)
+                .put("ARN", "arn:aws:iam::" + ACCOUNT_ID + ":user/" + userName).put("awsRegion", "global");
+        item.putObject("configuration").put("path", "/").put("userName", userName).put("userId", userId);
+        item.putObject("tags");
+        return event(resultToken, invoking);
+    }
+
+    private static String event(String resultToken, ObjectNode invoking) {
+        return JSON.createObjectNode().put("version", "1.0").put("ruleParameters", PARAMETERS)
+                .put("resultToken", resultToken).put("eventLeftScope", false)
+                .put("executionRoleArn", "arn:aws:iam::" + ACCOUNT_ID
+                        + ":role/aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig")
+                .put("configRuleArn", "arn:aws:config:us-east-1:" + ACCOUNT_ID + ":config-rule/config-rule-0abc12")
+                .put("configRuleName", SeededMix.RULE_NAME).put("configRuleId", "config-rule-0abc12")
+                .put("accountId", ACCOUNT_ID).put("invokingEvent", invoking.toString()).toString();
+    }
+}
