@@ -62,13 +62,34 @@ final class RemediationHarness {
         return invoke(payload.toString());
     }
 
+    /**
+     * Invokes the handler; whatever happens, its logs and any error it throws (which Lambda logs) are scanned
+     * for the seeded keys' secrets, session tokens and the whole payload.
+     */
     JsonNode invoke(String payload) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
+        String whole = payload.length() < 40 ? null : payload;
         try {
             handler.handleRequest(new ByteArrayInputStream(payload.getBytes(StandardCharsets.UTF_8)), out, null);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (RuntimeException error) {
+            scanLogs(logText() + LogScans.logged(error), whole);
+            throw error;
+        }
+        scanLogs(logText(), whole);
+        try {
             return JSON.readTree(out.toByteArray());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    private void scanLogs(String text, String wholePayload) {
+        if (wholePayload == null) {
+            LogScans.assertClean(text, account.seededKeys());
+        } else {
+            LogScans.assertClean(text, account.seededKeys(), wholePayload);
         }
     }
 

@@ -13,7 +13,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import software.amazon.awssdk.regions.Region;
@@ -28,6 +30,7 @@ final class EvaluatorHarness {
     final SteppingClock clock = new SteppingClock(Instant.now());
     final ByteArrayOutputStream logs = new ByteArrayOutputStream();
     final AccessKeyComplianceHandler handler;
+    private final List<IamSeeder> seeders = new CopyOnWriteArrayList<>();
 
     EvaluatorHarness(AwsEmulator emulator) {
         this.emulator = emulator;
@@ -37,7 +40,15 @@ final class EvaluatorHarness {
     }
 
     IamSeeder account() {
-        return new IamSeeder(emulator, Clock.fixed(clock.instant(), ZoneOffset.UTC));
+        IamSeeder seeder = new IamSeeder(emulator, Clock.fixed(clock.instant(), ZoneOffset.UTC));
+        seeders.add(seeder);
+        return seeder;
+    }
+
+    /** The secrets of every key seeded through {@link #account()}. */
+    List<String> secrets() {
+        return seeders.stream().flatMap(seeder -> seeder.seededKeys().stream())
+                .map(IamSeeder.SeededKey::secretAccessKey).toList();
     }
 
     static ConfigEvent scheduledEvent(String resultToken, String ruleParameters) {
@@ -52,8 +63,22 @@ final class EvaluatorHarness {
         return event;
     }
 
+    /**
+     * Runs the handler; whatever happens, its logs and any error it throws (which Lambda logs) are scanned for
+     * the seeded keys' secrets, session tokens and the whole invoking event.
+     */
     EvaluationReport run(ConfigEvent event) {
-        return handler.handleRequest(event, TestContext.withRemaining(Duration.ofMinutes(5)));
+        String invokingEvent = event == null || event.getInvokingEvent() == null
+                || event.getInvokingEvent().length() < 20 ? null : event.getInvokingEvent();
+        EvaluationReport report;
+        try {
+            report = handler.handleRequest(event, TestContext.withRemaining(Duration.ofMinutes(5)));
+        } catch (RuntimeException error) {
+            LogScan.assertClean(logText() + LogScan.logged(error), secrets(), invokingEvent);
+            throw error;
+        }
+        LogScan.assertClean(logText(), secrets(), invokingEvent);
+        return report;
     }
 
     String token() {
