@@ -25,7 +25,7 @@ RUNBOOK_FILES = {
 # The actions each role may have: the API calls its code makes (see the Java sources), nothing else.
 EVALUATOR_ACTIONS = {
     "iam:ListUsers", "iam:GenerateCredentialReport", "iam:GetCredentialReport",
-    "iam:ListAccessKeys", "iam:GetAccessKeyLastUsed", "iam:ListUserTags",
+    "iam:GetUser", "iam:ListAccessKeys", "iam:GetAccessKeyLastUsed", "iam:ListUserTags",
     "config:PutEvaluations", "config:GetComplianceDetailsByConfigRule",
     # Its own log group (explicit, with retention): the Lambda runtime writes the function's logs.
     "logs:CreateLogStream", "logs:PutLogEvents",
@@ -39,7 +39,7 @@ REMEDIATION_ACTIONS = {
 AUTOMATION_ACTIONS = {"lambda:InvokeFunction"}
 MEMBER_ROLE_ACTIONS = {
     "iam:ListUsers", "iam:GenerateCredentialReport", "iam:GetCredentialReport",
-    "iam:ListAccessKeys", "iam:GetAccessKeyLastUsed", "iam:ListUserTags",
+    "iam:GetUser", "iam:ListAccessKeys", "iam:GetAccessKeyLastUsed", "iam:ListUserTags",
     "config:PutEvaluations", "config:GetComplianceDetailsByConfigRule",
 }
 FORBIDDEN_ACTIONS = {"iam:DeleteAccessKey", "iam:DeleteLoginProfile", "iam:UpdateLoginProfile",
@@ -254,7 +254,7 @@ class SamTemplateTest(unittest.TestCase):
         template = self.resolved["all conditions true"]
         by_action = statements_by_action(t.role_statements(template, self.role_of("EvaluatorFunction")))
         user_arn = {"Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:user/*"}
-        for action in ("iam:ListAccessKeys", "iam:GetAccessKeyLastUsed", "iam:ListUserTags"):
+        for action in ("iam:GetUser", "iam:ListAccessKeys", "iam:GetAccessKeyLastUsed", "iam:ListUserTags"):
             self.assertEqual(by_action[action]["Resource"], user_arn, action)
         self.assertEqual(by_action["config:GetComplianceDetailsByConfigRule"]["Resource"],
                          {"Fn::GetAtt": [self.rule()[0], "Arn"]})

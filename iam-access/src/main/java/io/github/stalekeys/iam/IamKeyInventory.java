@@ -14,12 +14,21 @@ import software.amazon.awssdk.services.iam.model.AccessKeyLastUsed;
 import software.amazon.awssdk.services.iam.model.AccessKeyMetadata;
 import software.amazon.awssdk.services.iam.model.NoSuchEntityException;
 import software.amazon.awssdk.services.iam.model.Tag;
+import software.amazon.awssdk.services.iam.model.User;
 
 /**
  * Reads one user's access keys and tags live from IAM: the path for single-user evaluations and for
  * remediation, which must re-check each key right before it acts.
  */
 public final class IamKeyInventory {
+
+    /** A user as IAM knows it now, with its tags (one {@code GetUser} call gives both). */
+    public record TaggedUser(IamUser user, Map<String, String> tags) {
+
+        public TaggedUser {
+            tags = Map.copyOf(tags);
+        }
+    }
 
     private final IamClient iam;
 
@@ -61,6 +70,24 @@ public final class IamKeyInventory {
         } catch (NoSuchEntityException keyGone) {
             return Optional.empty();
         }
+    }
+
+    /**
+     * The user with this name as IAM knows it now: its id (to tell it from an earlier user of the same name)
+     * and its tags; empty when there is no such user.
+     */
+    public Optional<TaggedUser> user(String userName) {
+        User user;
+        try {
+            user = iam.getUser(request -> request.userName(userName)).user();
+        } catch (NoSuchEntityException gone) {
+            return Optional.empty();
+        }
+        Map<String, String> tags = new LinkedHashMap<>();
+        for (Tag tag : user.hasTags() ? user.tags() : List.<Tag>of()) {
+            tags.put(tag.key(), tag.value());
+        }
+        return Optional.of(new TaggedUser(new IamUser(user.userId(), user.userName()), tags));
     }
 
     /** The user's tags (all pages). A user deleted meanwhile has none. */

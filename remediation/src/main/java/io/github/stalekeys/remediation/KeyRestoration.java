@@ -1,6 +1,7 @@
 package io.github.stalekeys.remediation;
 
 import io.github.stalekeys.iam.IamKeyInventory;
+import io.github.stalekeys.iam.IamKeyInventory.TaggedUser;
 import io.github.stalekeys.logging.StructuredLogger;
 import io.github.stalekeys.policy.IamUser;
 import io.github.stalekeys.policy.InvalidSettingException;
@@ -43,7 +44,7 @@ final class KeyRestoration {
     }
 
     RestoreResult restore(RunbookRequest.RestoreKeys request) {
-        UserDirectory.FoundUser found = directory.byName(request.userName()).orElseThrow(() ->
+        TaggedUser found = directory.byName(request.userName()).orElseThrow(() ->
                 new InvalidSettingException("userName", "'" + request.userName() + "' names no existing IAM user"));
         IamUser user = found.user();
         List<AuditRecord> records = found.tags().entrySet().stream()

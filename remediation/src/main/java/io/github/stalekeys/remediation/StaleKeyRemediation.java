@@ -1,6 +1,7 @@
 package io.github.stalekeys.remediation;
 
 import io.github.stalekeys.iam.IamKeyInventory;
+import io.github.stalekeys.iam.IamKeyInventory.TaggedUser;
 import io.github.stalekeys.logging.StructuredLogger;
 import io.github.stalekeys.policy.AccessKeyActivity;
 import io.github.stalekeys.policy.IamUser;
@@ -46,7 +47,7 @@ final class StaleKeyRemediation {
     }
 
     RemediationResult disable(RunbookRequest.DisableStaleKeys request) {
-        Optional<UserDirectory.FoundUser> found = directory.byId(request.userId());
+        Optional<TaggedUser> found = directory.byId(request.userId());
         if (found.isEmpty()) {
             return userGone(request);
         }

@@ -1,18 +1,13 @@
 package io.github.stalekeys.remediation;
 
-import io.github.stalekeys.policy.IamUser;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
+import io.github.stalekeys.iam.IamKeyInventory;
+import io.github.stalekeys.iam.IamKeyInventory.TaggedUser;
 import java.util.Objects;
 import java.util.Optional;
 import software.amazon.awssdk.services.config.ConfigClient;
 import software.amazon.awssdk.services.config.model.ResourceIdentifier;
 import software.amazon.awssdk.services.config.model.ResourceType;
 import software.amazon.awssdk.services.iam.IamClient;
-import software.amazon.awssdk.services.iam.model.NoSuchEntityException;
-import software.amazon.awssdk.services.iam.model.Tag;
-import software.amazon.awssdk.services.iam.model.User;
 
 /**
  * Finds an IAM user, with its tags, from the user id Config hands the runbook. The name comes from Config's
@@ -22,21 +17,19 @@ import software.amazon.awssdk.services.iam.model.User;
  */
 final class UserDirectory {
 
-    /** A user as found now, with its tags. */
-    record FoundUser(IamUser user, Map<String, String> tags) {
-    }
-
     private final IamClient iam;
+    private final IamKeyInventory inventory;
     private final ConfigClient config;
 
     UserDirectory(IamClient iam, ConfigClient config) {
         this.iam = Objects.requireNonNull(iam, "iam");
+        this.inventory = new IamKeyInventory(iam);
         this.config = Objects.requireNonNull(config, "config");
     }
 
     /** The user with this id, or empty when no such user exists (any more). */
-    Optional<FoundUser> byId(String userId) {
-        Optional<FoundUser> viaConfig = nameInConfig(userId).flatMap(this::byName)
+    Optional<TaggedUser> byId(String userId) {
+        Optional<TaggedUser> viaConfig = nameInConfig(userId).flatMap(this::byName)
                 .filter(found -> found.user().userId().equals(userId));
         if (viaConfig.isPresent()) {
             return viaConfig;
@@ -48,18 +41,8 @@ final class UserDirectory {
     }
 
     /** The user with this name and its tags, or empty when there is none. */
-    Optional<FoundUser> byName(String userName) {
-        User user;
-        try {
-            user = iam.getUser(request -> request.userName(userName)).user();
-        } catch (NoSuchEntityException gone) {
-            return Optional.empty();
-        }
-        Map<String, String> tags = new LinkedHashMap<>();
-        for (Tag tag : user.hasTags() ? user.tags() : List.<Tag>of()) {
-            tags.put(tag.key(), tag.value());
-        }
-        return Optional.of(new FoundUser(new IamUser(user.userId(), user.userName()), Map.copyOf(tags)));
+    Optional<TaggedUser> byName(String userName) {
+        return inventory.user(userName);
     }
 
     private Optional<String> nameInConfig(String userId) {

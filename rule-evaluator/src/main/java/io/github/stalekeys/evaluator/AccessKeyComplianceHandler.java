@@ -117,7 +117,7 @@ public final class AccessKeyComplianceHandler implements RequestHandler<ConfigEv
             throw new InvalidEventException("invokingEvent.configurationItem.resourceName is missing for IAM user "
                     + change.resourceId());
         }
-        return logged(evaluator.evaluateLive(new IamUser(change.resourceId(), change.resourceName())).verdict(), ruleName);
+        return logged(evaluator.evaluateChanged(new IamUser(change.resourceId(), change.resourceName())).verdict(), ruleName);
     }
 
     private RuleEvaluation logged(UserVerdict verdict, String ruleName) {

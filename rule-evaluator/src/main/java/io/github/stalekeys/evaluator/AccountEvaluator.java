@@ -76,8 +76,25 @@ final class AccountEvaluator {
         return verdicts;
     }
 
-    /** The verdict on one user from live IAM reads; {@code NOT_APPLICABLE} when the user does not exist. */
-    UserAssessment evaluateLive(IamUser user) {
+    /**
+     * The verdict on the user a configuration item describes. Its name is confirmed to still belong to its
+     * id ({@code GetUser}, which also brings the tags): a user deleted and re-created under the same name, or
+     * an item naming someone else, must not lend another user's keys to this id.
+     */
+    UserAssessment evaluateChanged(IamUser claimed) {
+        Optional<IamKeyInventory.TaggedUser> current = inventory.user(claimed.userName())
+                .filter(found -> found.user().userId().equals(claimed.userId()));
+        if (current.isEmpty()) {
+            return new UserAssessment(UserVerdict.notApplicable(claimed, USER_GONE), List.of());
+        }
+        Map<String, String> tags = current.get().tags();
+        return inventory.keysOf(claimed.userName())
+                .map(keys -> new UserAssessment(policy.judge(claimed, keys, user -> tags), keys))
+                .orElseGet(() -> new UserAssessment(UserVerdict.notApplicable(claimed, USER_GONE), List.of()));
+    }
+
+    /** The verdict on one listed user from live IAM reads; {@code NOT_APPLICABLE} when the user does not exist. */
+    private UserAssessment evaluateLive(IamUser user) {
         return inventory.keysOf(user.userName())
                 .map(keys -> new UserAssessment(policy.judge(user, keys, inventory::tagsOf), keys))
                 .orElseGet(() -> new UserAssessment(UserVerdict.notApplicable(user, USER_GONE), List.of()));

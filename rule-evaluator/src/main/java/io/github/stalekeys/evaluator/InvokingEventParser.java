@@ -5,11 +5,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.regex.Pattern;
 
 /** Reads the {@code invokingEvent} JSON string of a Config rule event into a {@link Trigger}. */
 final class InvokingEventParser {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern IAM_USER_ID = Pattern.compile("AIDA[A-Z0-9]{12,124}");
+    private static final Pattern IAM_USER_NAME = Pattern.compile("[\\w+=,.@-]{1,64}");
 
     private InvokingEventParser() {
     }
@@ -45,11 +48,20 @@ final class InvokingEventParser {
         if (item == null || !item.isObject()) {
             throw new InvalidEventException(path + " is missing");
         }
-        JsonNode name = item.get("resourceName");
-        return new Trigger.ItemChange(
-                requiredText(item, "resourceType", path + ".resourceType"),
-                requiredText(item, "resourceId", path + ".resourceId"),
-                name == null || name.isNull() ? null : name.asText(),
+        JsonNode nameNode = item.get("resourceName");
+        String type = requiredText(item, "resourceType", path + ".resourceType");
+        String id = requiredText(item, "resourceId", path + ".resourceId");
+        String name = nameNode == null || nameNode.isNull() ? null : nameNode.asText();
+        if (RuleEvaluation.IAM_USER.equals(type)) {
+            // Ids and names reach IAM calls and evaluations: anything IAM could not have issued is refused.
+            if (!IAM_USER_ID.matcher(id).matches()) {
+                throw new InvalidEventException(path + ".resourceId '" + id + "' is not an IAM user id (AIDA...)");
+            }
+            if (name != null && !IAM_USER_NAME.matcher(name).matches()) {
+                throw new InvalidEventException(path + ".resourceName '" + name + "' is not an IAM user name");
+            }
+        }
+        return new Trigger.ItemChange(type, id, name,
                 requiredText(item, "configurationItemStatus", path + ".configurationItemStatus"),
                 instant(item, "configurationItemCaptureTime", path + ".configurationItemCaptureTime"));
     }

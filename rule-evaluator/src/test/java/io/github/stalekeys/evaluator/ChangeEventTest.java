@@ -31,16 +31,17 @@ class ChangeEventTest {
         harness.account().keyUsed(alice, 2);
         String staleKey = harness.account().keyUsed(alice, 143).accessKeyId();
         event.setResultToken(harness.token());
+        describe(event, alice);
         emulator.resetCallCounts();
 
         EvaluationReport report = harness.run(event);
 
         assertEquals(1, report.nonCompliant());
-        StoredEvaluation stored = harness.stored().get(FIXTURE_USER_ID);
+        StoredEvaluation stored = harness.stored().get(alice.userId());
         assertEquals("NON_COMPLIANT", stored.complianceType());
         assertEquals(staleKey + " unused 143 days (limit 90 days)", stored.annotation());
         assertEquals(Instant.parse("2026-11-28T09:15:00Z"), stored.orderingTimestamp(), "the item's capture time");
-        // ListAccessKeys, GetAccessKeyLastUsed x2, ListUserTags (the fixture sets exemptionTagKey).
+        // GetUser (confirms the id, brings the tags), ListAccessKeys, GetAccessKeyLastUsed x2.
         assertEquals(4, iamCalls(emulator));
         assertEquals(1, harness.calls("config:PutEvaluations"));
     }
@@ -49,14 +50,16 @@ class ChangeEventTest {
     @Event(value = "events/oversized-configuration-item.json", type = ConfigEvent.class)
     void oversizedItemIsEvaluatedFromItsSummary(ConfigEvent event, AwsEmulator emulator) {
         EvaluatorHarness harness = new EvaluatorHarness(emulator);
-        harness.account().keyNeverUsed(harness.account().user("alice"), 10);
+        SeededUser alice = harness.account().user("alice");
+        harness.account().keyNeverUsed(alice, 10);
         event.setResultToken(harness.token());
+        describe(event, alice);
         emulator.resetCallCounts();
 
         harness.run(event);
 
-        assertEquals("COMPLIANT", harness.stored().get(FIXTURE_USER_ID).complianceType());
-        assertEquals(2, iamCalls(emulator), "ListAccessKeys and one GetAccessKeyLastUsed; no tags for a compliant user");
+        assertEquals("COMPLIANT", harness.stored().get(alice.userId()).complianceType());
+        assertEquals(3, iamCalls(emulator), "GetUser, ListAccessKeys and one GetAccessKeyLastUsed");
     }
 
     @ParameterizedTest
@@ -170,15 +173,37 @@ class ChangeEventTest {
     @Event(value = "events/configuration-item-change.json", type = ConfigEvent.class)
     void crossAccountModeAssumesTheNamedRoleInTheEventsAccount(ConfigEvent event, AwsEmulator emulator) {
         EvaluatorHarness harness = new EvaluatorHarness(emulator);
-        harness.account().keyUsed(harness.account().user("alice"), 143);
+        SeededUser alice = harness.account().user("alice");
+        harness.account().keyUsed(alice, 143);
         event.setResultToken(harness.token());
         event.setRuleParameters("{\"executionRoleName\": \"StaleKeysRuleExecution\"}");
+        describe(event, alice);
         emulator.resetCallCounts();
 
         harness.run(event);
 
         assertEquals(1, harness.calls("sts:AssumeRole"));
-        assertEquals("NON_COMPLIANT", harness.stored().get(FIXTURE_USER_ID).complianceType());
+        assertEquals("NON_COMPLIANT", harness.stored().get(alice.userId()).complianceType());
+    }
+
+    @ParameterizedTest
+    @Event(value = "events/configuration-item-change.json", type = ConfigEvent.class)
+    void anItemWhoseNameNowBelongsToAnotherUserIsNotJudgedByThatUsersKeys(ConfigEvent event, AwsEmulator emulator) {
+        EvaluatorHarness harness = new EvaluatorHarness(emulator);
+        harness.account().keyUsed(harness.account().user("alice"), 143); // today's alice, not the fixture's
+        event.setResultToken(harness.token());
+
+        harness.run(event);
+
+        StoredEvaluation stored = harness.stored().get(FIXTURE_USER_ID);
+        assertEquals("NOT_APPLICABLE", stored.complianceType());
+        assertEquals(AccountEvaluator.USER_GONE, stored.annotation());
+    }
+
+    /** Makes the sample item describe a user of the emulated account (Config's items carry the real id). */
+    private static void describe(ConfigEvent event, SeededUser user) {
+        event.setInvokingEvent(event.getInvokingEvent().replace(FIXTURE_USER_ID, user.userId())
+                .replace("\"alice\"", "\"" + user.userName() + "\""));
     }
 
     private static long iamCalls(AwsEmulator emulator) {

@@ -23,7 +23,7 @@ class InvokingEventParserTest {
     void itemChangeCarriesTheItemAndItsCaptureTime() {
         Trigger.ItemChange change = assertInstanceOf(Trigger.ItemChange.class, InvokingEventParser.parse("""
                 {"messageType": "ConfigurationItemChangeNotification",
-                 "configurationItem": {"resourceType": "AWS::IAM::User", "resourceId": "AIDAX", "resourceName": "alice",
+                 "configurationItem": {"resourceType": "AWS::IAM::User", "resourceId": "AIDAEXAMPLE000000001", "resourceName": "alice",
                    "configurationItemStatus": "OK", "configurationItemCaptureTime": "2026-11-28T09:15:00.000Z"}}"""));
         assertEquals("alice", change.resourceName());
         assertEquals(Instant.parse("2026-11-28T09:15:00Z"), change.orderingTimestamp());
@@ -34,7 +34,7 @@ class InvokingEventParserTest {
     void oversizedItemIsReadFromItsSummary() {
         Trigger.ItemChange change = assertInstanceOf(Trigger.ItemChange.class, InvokingEventParser.parse("""
                 {"messageType": "OversizedConfigurationItemChangeNotification",
-                 "configurationItemSummary": {"resourceType": "AWS::IAM::User", "resourceId": "AIDAX",
+                 "configurationItemSummary": {"resourceType": "AWS::IAM::User", "resourceId": "AIDAEXAMPLE000000001",
                    "resourceName": "alice", "configurationItemStatus": "ResourceDeletedNotRecorded",
                    "configurationItemCaptureTime": "2026-11-28T09:15:00.000Z"}}"""));
         assertTrue(change.resourceDeleted());
