@@ -23,8 +23,9 @@ import software.amazon.awssdk.services.iam.model.NoSuchEntityException;
 import software.amazon.awssdk.services.iam.model.StatusType;
 
 /**
- * The backout: sets back to {@code Active} exactly the keys a remediation disabled (from its audit record)
- * or those an operator lists, verifies each is active, reports its last use, and marks the audit record.
+ * The backout: sets back to {@code Active} exactly the keys a remediation disabled (from its audit record),
+ * all of them, those of one execution, or those an operator lists among them; verifies each is active,
+ * reports its last use, and marks the audit record.
  * A key that cannot be restored does not stop the others; the invocation then fails naming it.
  */
 final class KeyRestoration {
@@ -78,6 +79,15 @@ final class KeyRestoration {
 
     private static List<String> targets(RunbookRequest.RestoreKeys request, List<AuditRecord> records) {
         if (!request.accessKeyIds().isEmpty()) {
+            // Only what a remediation disabled: never a key someone disabled on purpose (an incident responder).
+            List<String> unrecorded = request.accessKeyIds().stream()
+                    .filter(keyId -> records.stream().noneMatch(record -> record.disabledKeyIds().contains(keyId)))
+                    .toList();
+            if (!unrecorded.isEmpty()) {
+                throw new InvalidSettingException("accessKeyIds", "names " + String.join(", ", unrecorded)
+                        + ", which no remediation disabled on " + request.userName() + " (no audit record names it):"
+                        + " the backout restores only keys the remediation disabled; nothing was changed");
+            }
             return request.accessKeyIds();
         }
         if (request.remediationExecutionId().isPresent()) {

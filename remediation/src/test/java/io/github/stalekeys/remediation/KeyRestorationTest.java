@@ -87,6 +87,29 @@ class KeyRestorationTest {
     }
 
     @Test
+    void refusesToReEnableAKeyNoRemediationDisabled(AwsEmulator emulator) {
+        RemediationHarness harness = new RemediationHarness(emulator);
+        SeededUser alice = harness.account.user("alice");
+        SeededKey remediated = harness.account.keyUsed(alice, 143);
+        SeededKey disabledByResponder = harness.account.keyUsed(alice, 1);
+        harness.invoke(RemediationHarness.disablePayload(alice.userId()));
+        harness.account.setStatus(alice, disabledByResponder, software.amazon.awssdk.services.iam.model.StatusType.INACTIVE);
+        emulator.resetCallCounts();
+
+        io.github.stalekeys.policy.InvalidSettingException error = assertThrows(
+                io.github.stalekeys.policy.InvalidSettingException.class,
+                () -> harness.invoke(RemediationHarness.restorePayload("alice").put("accessKeyIds",
+                        remediated.accessKeyId() + "," + disabledByResponder.accessKeyId())));
+
+        assertEquals("accessKeyIds", error.settingName());
+        assertTrue(error.getMessage().contains(disabledByResponder.accessKeyId() + ", which no remediation disabled"),
+                error.getMessage());
+        assertEquals(0, harness.writeCalls());
+        assertEquals("Inactive", harness.account.status(alice, remediated));
+        assertEquals("Inactive", harness.account.status(alice, disabledByResponder));
+    }
+
+    @Test
     void aKeyDeletedMeanwhileIsReportedAndTheOthersAreStillRestored(AwsEmulator emulator) {
         RemediationHarness harness = new RemediationHarness(emulator);
         SeededUser alice = harness.account.user("alice");
