@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.stalekeys.aws.AwsClients;
 import io.github.stalekeys.emulator.AwsEmulator;
+import io.github.stalekeys.localruntime.LambdaPackage;
 import io.github.stalekeys.policy.Exemptions;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -62,12 +63,12 @@ public final class Benchmark {
     }
 
     private final AwsEmulator emulator;
-    private final PackagedLambda evaluator;
-    private final PackagedLambda remediation;
+    private final LambdaPackage evaluator;
+    private final LambdaPackage remediation;
     private final Map<String, String> environment;
     private final PrintStream out;
 
-    private Benchmark(AwsEmulator emulator, PackagedLambda evaluator, PackagedLambda remediation, PrintStream out) {
+    private Benchmark(AwsEmulator emulator, LambdaPackage evaluator, LambdaPackage remediation, PrintStream out) {
         this.emulator = emulator;
         this.evaluator = evaluator;
         this.remediation = remediation;
@@ -97,9 +98,9 @@ public final class Benchmark {
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         out.println("# Benchmark run " + Instant.now() + "  (JDK " + System.getProperty("java.version") + ", "
                 + Runtime.getRuntime().availableProcessors() + " CPUs)");
-        PackagedLambda evaluator = PackagedLambda.unpack(evaluatorZip, EVALUATOR_HANDLER, runtimeJar,
+        LambdaPackage evaluator = LambdaPackage.unpack(evaluatorZip, EVALUATOR_HANDLER, runtimeJar,
                 EVALUATOR_MEMORY_MB, EVALUATOR_TIMEOUT_S);
-        PackagedLambda remediation = PackagedLambda.unpack(remediationZip, REMEDIATION_HANDLER, runtimeJar,
+        LambdaPackage remediation = LambdaPackage.unpack(remediationZip, REMEDIATION_HANDLER, runtimeJar,
                 REMEDIATION_MEMORY_MB, REMEDIATION_TIMEOUT_S);
         try (AwsEmulator emulator = AwsEmulator.start()) {
             Benchmark benchmark = new Benchmark(emulator, evaluator, remediation, out);
@@ -201,20 +202,20 @@ public final class Benchmark {
             throw new java.io.UncheckedIOException(e);
         }
         String appCds = "-XX:SharedArchiveFile=" + archive + " -XX:+AutoCreateSharedArchive";
-        PackagedLambda jarsOnly = PackagedLambda.unpackJarsOnly(evaluatorZip, EVALUATOR_HANDLER, runtimeJar,
+        LambdaPackage jarsOnly = LambdaPackage.unpackJarsOnly(evaluatorZip, EVALUATOR_HANDLER, runtimeJar,
                 EVALUATOR_MEMORY_MB, EVALUATOR_TIMEOUT_S);
         try {
             // Untimed runs first, so the first variant does not pay for a cold file cache.
             evaluator.invoke(change, environment, "");
             jarsOnly.invoke(change, environment, "");
-            PackagedLambda.Run asDeployed = evaluator.invoke(periodic, environment, appCds);
+            LambdaPackage.Run asDeployed = evaluator.invoke(periodic, environment, appCds);
             String deployedCds = (asDeployed.logs() + asDeployed.response()).contains("non-empty directory")
                     ? "refused: the JVM does not dump an archive with a non-empty directory on the class path"
                     : "accepted";
-            PackagedLambda.Run training = jarsOnly.invoke(periodic, environment, appCds);
+            LambdaPackage.Run training = jarsOnly.invoke(periodic, environment, appCds);
             requireSuccess(training, "AppCDS training run");
-            Map<String, List<PackagedLambda.Run>> results = new LinkedHashMap<>();
-            record Variant(String name, PackagedLambda function, String options) {
+            Map<String, List<LambdaPackage.Run>> results = new LinkedHashMap<>();
+            record Variant(String name, LambdaPackage function, String options) {
             }
             List<Variant> variants = List.of(
                     new Variant("as deployed (zip layout), template JVM options (Lambda default)", evaluator, ""),
@@ -222,9 +223,9 @@ public final class Benchmark {
                     new Variant("classes in lib/function.jar + AppCDS archive", jarsOnly, appCds));
             for (Variant variant : variants) {
                 for (String[] event : new String[][] {{"change event", change}, {"periodic, 100 users", periodic}}) {
-                    List<PackagedLambda.Run> list = new ArrayList<>();
+                    List<LambdaPackage.Run> list = new ArrayList<>();
                     for (int i = 0; i < runs; i++) {
-                        PackagedLambda.Run run = variant.function().invoke(event[1], environment, variant.options());
+                        LambdaPackage.Run run = variant.function().invoke(event[1], environment, variant.options());
                         requireSuccess(run, variant.name() + " / " + event[0]);
                         list.add(run);
                     }
@@ -243,7 +244,7 @@ public final class Benchmark {
             results.forEach((key, list) -> {
                 String[] parts = key.split("\\|");
                 List<Long> millis = list.stream().map(r -> r.wall().toMillis()).sorted().toList();
-                List<Long> rss = list.stream().map(PackagedLambda.Run::peakRssKb).sorted().toList();
+                List<Long> rss = list.stream().map(LambdaPackage.Run::peakRssKb).sorted().toList();
                 out.printf(Locale.ROOT, "| %s | %s | %.2f | %.2f | %.2f | %.0f |%n", parts[0], parts[1],
                         millis.get(millis.size() / 2) / 1000.0, millis.get(0) / 1000.0,
                         millis.get(millis.size() - 1) / 1000.0, rss.get(rss.size() / 2) / 1024.0);
@@ -269,7 +270,7 @@ public final class Benchmark {
 
     private Measure evaluatorRun(String label, String event, SeededMix expectStoredFor) {
         emulator.resetCallCounts();
-        PackagedLambda.Run run = evaluator.invoke(event, environment, "");
+        LambdaPackage.Run run = evaluator.invoke(event, environment, "");
         Map<String, Long> calls = new TreeMap<>(emulator.callCounts());
         requireSuccess(run, label);
         JsonNode report = parse(run.response());
@@ -292,7 +293,7 @@ public final class Benchmark {
                 .put("maxAccessKeyAgeDays", "90").put("dryRun", "false").put("exemptUsers", "")
                 .put("exemptionTagKey", EXEMPTION_TAG).put("automationExecutionId", UUID.randomUUID().toString());
         emulator.resetCallCounts();
-        PackagedLambda.Run run = remediation.invoke(payload.toString(), environment, "");
+        LambdaPackage.Run run = remediation.invoke(payload.toString(), environment, "");
         Map<String, Long> calls = new TreeMap<>(emulator.callCounts());
         requireSuccess(run, label);
         JsonNode result = parse(run.response());
@@ -308,7 +309,7 @@ public final class Benchmark {
         return new Measure(label, new TreeMap<>(emulator.callCounts()), wall, -1, result);
     }
 
-    private static void requireSuccess(PackagedLambda.Run run, String what) {
+    private static void requireSuccess(LambdaPackage.Run run, String what) {
         if (run.failed()) {
             throw new IllegalStateException(what + " failed: " + run.response() + "\n" + run.logs());
         }

@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.stalekeys.emulator.AwsEmulator;
 import io.github.stalekeys.emulator.StoredEvaluation;
+import io.github.stalekeys.localruntime.LambdaPackage;
 import io.github.stalekeys.rehearsal.AutomationRehearsal;
+import io.github.stalekeys.rehearsal.LambdaFunction;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -89,12 +91,15 @@ final class LocalDemo {
         DemoAccount account = DemoAccount.seed(emulator, clock, out);
 
         AwsCredentials credentials = emulator.credentials().resolveCredentials();
-        Map<String, String> env = PackagedFunction.emulatorEnvironment(emulator.endpoint(), emulator.region(),
-                credentials.accessKeyId(), credentials.secretAccessKey());
-        PackagedFunction evaluator = PackagedFunction.unpack(artifacts.evaluatorZip(), EVALUATOR_HANDLER,
-                artifacts.runtimeJar(), env, Duration.ofMinutes(5));
-        PackagedFunction remediation = PackagedFunction.unpack(artifacts.remediationZip(), REMEDIATION_HANDLER,
-                artifacts.runtimeJar(), env, Duration.ofMinutes(1));
+        // What Lambda would hand the functions, pointed at the emulator; memory and timeouts as template.yaml.
+        Map<String, String> env = Map.of("AWS_REGION", emulator.region(),
+                "AWS_ENDPOINT_URL", emulator.endpoint().toString(),
+                "AWS_ACCESS_KEY_ID", credentials.accessKeyId(),
+                "AWS_SECRET_ACCESS_KEY", credentials.secretAccessKey());
+        Function evaluator = new Function(LambdaPackage.unpack(artifacts.evaluatorZip(), EVALUATOR_HANDLER,
+                artifacts.runtimeJar(), 512, 300), env);
+        Function remediation = new Function(LambdaPackage.unpack(artifacts.remediationZip(), REMEDIATION_HANDLER,
+                artifacts.runtimeJar(), 512, 60), env);
 
         out.println();
         out.println("==> 2/5 AWS Config runs the rule (periodic trigger): " + EVALUATOR_HANDLER);
@@ -126,7 +131,21 @@ final class LocalDemo {
         return new Outcome(first, disabled, second, restored, status, audit);
     }
 
-    private Map<String, String> evaluate(AwsEmulator emulator, PackagedFunction evaluator, DemoAccount account) {
+    /** A deployment package with its environment, as the runbooks' Lambda step sees a function. */
+    private record Function(LambdaPackage deployed, Map<String, String> environment) implements LambdaFunction {
+
+        LambdaPackage.Run run(String event) {
+            return deployed.invoke(event, environment, "");
+        }
+
+        @Override
+        public Response invoke(String payload) {
+            LambdaPackage.Run run = run(payload);
+            return new Response(run.response(), run.failed() ? "Unhandled" : null);
+        }
+    }
+
+    private Map<String, String> evaluate(AwsEmulator emulator, Function evaluator, DemoAccount account) {
         ObjectNode event = JSON.createObjectNode()
                 .put("version", "1.0")
                 .put("invokingEvent", JSON.createObjectNode()
@@ -139,11 +158,11 @@ final class LocalDemo {
                 .put("configRuleName", RULE_NAME)
                 .put("configRuleArn", "arn:aws:config:" + emulator.region() + ":123456789012:config-rule/config-rule-demo")
                 .put("accountId", "123456789012");
-        PackagedFunction.Invocation invocation = evaluator.run(event.toString());
-        if (invocation.failed()) {
-            throw new IllegalStateException("the rule failed: " + invocation.payload() + "\n" + invocation.logs());
+        LambdaPackage.Run run = evaluator.run(event.toString());
+        if (run.failed()) {
+            throw new IllegalStateException("the rule failed: " + run.response() + "\n" + run.logs());
         }
-        out.printf("    fresh JVM, %.1f s: %s%n", invocation.took().toMillis() / 1000.0, invocation.payload());
+        out.printf("    fresh JVM, %.1f s: %s%n", run.wall().toMillis() / 1000.0, run.response());
         Map<String, String> verdicts = new LinkedHashMap<>();
         Map<String, StoredEvaluation> byId = new LinkedHashMap<>();
         emulator.storedEvaluations(RULE_NAME).forEach(evaluation -> byId.put(evaluation.resourceId(), evaluation));
@@ -157,7 +176,7 @@ final class LocalDemo {
         return verdicts;
     }
 
-    private AutomationRehearsal.Execution remediate(PackagedFunction remediation, DemoAccount account, String userName) {
+    private AutomationRehearsal.Execution remediate(Function remediation, DemoAccount account, String userName) {
         AutomationRehearsal.Execution execution = rehearse("disable-unused-access-keys.yaml", remediation, Map.of(
                 "AutomationAssumeRole", AUTOMATION_ROLE,
                 "IAMUserId", account.users().get(userName).userId(),
@@ -174,7 +193,7 @@ final class LocalDemo {
         return execution;
     }
 
-    private List<String> backout(PackagedFunction remediation, String userName, String remediationExecution) {
+    private List<String> backout(Function remediation, String userName, String remediationExecution) {
         AutomationRehearsal.Execution execution = rehearse("restore-access-keys.yaml", remediation, Map.of(
                 "AutomationAssumeRole", AUTOMATION_ROLE,
                 "IAMUserName", userName,
@@ -188,7 +207,7 @@ final class LocalDemo {
         return texts(execution.outputs().get("ParseResult.RestoredKeyIds"));
     }
 
-    private AutomationRehearsal.Execution rehearse(String runbook, PackagedFunction function, Map<String, String> parameters) {
+    private AutomationRehearsal.Execution rehearse(String runbook, Function function, Map<String, String> parameters) {
         try {
             AutomationRehearsal.Execution execution =
                     new AutomationRehearsal(artifacts.runbooks().resolve(runbook), function).start(parameters);

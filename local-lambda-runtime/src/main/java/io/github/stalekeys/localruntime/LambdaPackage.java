@@ -1,4 +1,4 @@
-package io.github.stalekeys.benchmark;
+package io.github.stalekeys.localruntime;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,17 +14,20 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 
 /**
- * A deployment package unpacked like {@code /var/task}, each invocation in a fresh JVM through
- * {@code LocalLambdaRuntime} (as {@code local-run}'s PackagedFunction does), measured from the outside:
- * wall time of the JVM process and its peak resident set size.
+ * A function's deployment package (the {@code .zip} {@code template.yaml} deploys), run the way Lambda runs
+ * it: unpacked once like {@code /var/task}, each invocation in a fresh JVM through {@link LocalLambdaRuntime}
+ * with classes at the root and {@code lib/*} on the class path, configuration in environment variables, the
+ * Java runtimes' default {@code JAVA_TOOL_OPTIONS} and a heap sized for the function's memory. Each run is
+ * measured from the outside: wall time of the JVM process and its peak resident set size. What the function
+ * logs is kept apart from its response.
  */
-final class PackagedLambda {
+public final class LambdaPackage {
 
     /** What Lambda's Java runtimes put in JAVA_TOOL_OPTIONS by default. */
-    static final String LAMBDA_JAVA_TOOL_OPTIONS = "-XX:+TieredCompilation -XX:TieredStopAtLevel=1";
+    public static final String LAMBDA_JAVA_TOOL_OPTIONS = "-XX:+TieredCompilation -XX:TieredStopAtLevel=1";
 
-    /** One invocation, measured. */
-    record Run(String response, boolean failed, String logs, Duration wall, long peakRssKb) {
+    /** One invocation, measured; {@code failed} as Lambda's {@code FunctionError} would say. */
+    public record Run(String response, boolean failed, String logs, Duration wall, long peakRssKb) {
     }
 
     private final Path root;
@@ -34,7 +37,7 @@ final class PackagedLambda {
     private final int timeoutSeconds;
     private boolean rootOnClassPath = true;
 
-    private PackagedLambda(Path root, String handler, Path runtimeJar, int memoryMb, int timeoutSeconds) {
+    private LambdaPackage(Path root, String handler, Path runtimeJar, int memoryMb, int timeoutSeconds) {
         this.root = root;
         this.handler = handler;
         this.runtimeJar = runtimeJar;
@@ -42,14 +45,14 @@ final class PackagedLambda {
         this.timeoutSeconds = timeoutSeconds;
     }
 
-    static PackagedLambda unpack(Path zip, String handler, Path runtimeJar, int memoryMb, int timeoutSeconds) {
+    public static LambdaPackage unpack(Path zip, String handler, Path runtimeJar, int memoryMb, int timeoutSeconds) {
         for (Path required : List.of(zip, runtimeJar)) {
             if (!Files.isRegularFile(required)) {
                 throw new IllegalStateException(required + " is missing: build first with `mvn -B package -DskipTests`");
             }
         }
         try {
-            Path root = Files.createTempDirectory("benchmark-task-");
+            Path root = Files.createTempDirectory("lambda-task-");
             try (ZipInputStream entries = new ZipInputStream(Files.newInputStream(zip))) {
                 for (ZipEntry entry; (entry = entries.getNextEntry()) != null; ) {
                     Path target = root.resolve(entry.getName()).normalize();
@@ -64,7 +67,7 @@ final class PackagedLambda {
                     }
                 }
             }
-            return new PackagedLambda(root, handler, runtimeJar, memoryMb, timeoutSeconds);
+            return new LambdaPackage(root, handler, runtimeJar, memoryMb, timeoutSeconds);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot unpack " + zip, e);
         }
@@ -75,7 +78,7 @@ final class PackagedLambda {
      * function's memory (85 % of it, serial GC); {@code extraToolOptions} are appended to Lambda's default
      * JAVA_TOOL_OPTIONS (the variable Lambda honours for user options).
      */
-    Run invoke(String event, Map<String, String> environment, String extraToolOptions) {
+    public Run invoke(String event, Map<String, String> environment, String extraToolOptions) {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String classPath = (rootOnClassPath ? root + ":" : "") + root.resolve("lib") + "/*:" + runtimeJar;
         Path rssFile;
@@ -190,8 +193,8 @@ final class PackagedLambda {
      * the root left off the class path: the layout class-data sharing needs (the JVM refuses to dump an
      * archive when a non-empty directory, such as Lambda's {@code /var/task}, is on the class path).
      */
-    static PackagedLambda unpackJarsOnly(Path zip, String handler, Path runtimeJar, int memoryMb, int timeoutSeconds) {
-        PackagedLambda function = unpack(zip, handler, runtimeJar, memoryMb, timeoutSeconds);
+    public static LambdaPackage unpackJarsOnly(Path zip, String handler, Path runtimeJar, int memoryMb, int timeoutSeconds) {
+        LambdaPackage function = unpack(zip, handler, runtimeJar, memoryMb, timeoutSeconds);
         Path root = function.root;
         try (var jar = new java.util.zip.ZipOutputStream(Files.newOutputStream(root.resolve("lib/function.jar")));
              var files = Files.walk(root)) {
@@ -211,7 +214,7 @@ final class PackagedLambda {
         return function;
     }
 
-    void delete() {
+    public void delete() {
         try (var files = Files.walk(root)) {
             files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
         } catch (IOException ignored) {
