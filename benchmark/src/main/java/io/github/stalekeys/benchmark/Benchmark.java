@@ -249,6 +249,7 @@ public final class Benchmark {
                         millis.get(millis.size() / 2) / 1000.0, millis.get(0) / 1000.0,
                         millis.get(millis.size() - 1) / 1000.0, rss.get(rss.size() / 2) / 1024.0);
             });
+            snapStart(runs, change, periodic);
         } finally {
             jarsOnly.delete();
             try {
@@ -258,6 +259,46 @@ public final class Benchmark {
                 // harmless
             }
         }
+    }
+
+    /**
+     * SnapStart, simulated: the runtime runs the function's CRaC hooks (the priming) between init and the
+     * invocation, as SnapStart does before its snapshot; the invocation's own time is then what a restored
+     * function spends. Compared with the same invocation without the hooks.
+     */
+    private void snapStart(int runs, String change, String periodic) {
+        Map<String, String> snapStart = new LinkedHashMap<>(environment);
+        snapStart.put("LOCAL_LAMBDA_SNAPSTART", "true");
+        out.println();
+        out.println("## SnapStart priming, simulated (the invocation's own time, after init or restore)");
+        out.println();
+        out.printf(Locale.ROOT, "%d runs each. Without SnapStart the first invocation loads and initialises the classes"
+                + " it uses; with it, `SnapStartPriming` has run them before the snapshot. Restoring a snapshot itself"
+                + " takes time on AWS that cannot be measured here.%n%n", runs);
+        out.println("| Event | Invocation, no priming: median (ms) | Invocation after priming: median (ms) | Priming (ms) |");
+        out.println("|---|---:|---:|---:|");
+        for (String[] event : new String[][] {{"change event", change}, {"periodic, 100 users", periodic}}) {
+            List<Long> plain = new ArrayList<>();
+            List<Long> primed = new ArrayList<>();
+            List<Long> priming = new ArrayList<>();
+            for (int i = 0; i < runs; i++) {
+                LambdaPackage.Run cold = evaluator.invoke(event[1], environment, "");
+                requireSuccess(cold, "no priming / " + event[0]);
+                plain.add(cold.invocationDuration().toMillis());
+                LambdaPackage.Run restored = evaluator.invoke(event[1], snapStart, "");
+                requireSuccess(restored, "priming / " + event[0]);
+                primed.add(restored.invocationDuration().toMillis());
+                java.util.regex.Matcher snapshot = java.util.regex.Pattern.compile("Snapshot Duration: (\\d+) ms")
+                        .matcher(restored.logs());
+                priming.add(snapshot.find() ? Long.parseLong(snapshot.group(1)) : -1L);
+            }
+            out.printf(Locale.ROOT, "| %s | %d | %d | %d |%n", event[0], median(plain), median(primed), median(priming));
+        }
+    }
+
+    private static long median(List<Long> values) {
+        List<Long> sorted = values.stream().sorted().toList();
+        return sorted.get(sorted.size() / 2);
     }
 
     private static String sizeOf(Path file) {

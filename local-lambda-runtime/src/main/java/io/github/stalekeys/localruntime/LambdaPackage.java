@@ -10,6 +10,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 
@@ -28,6 +30,18 @@ public final class LambdaPackage {
 
     /** One invocation, measured; {@code failed} as Lambda's {@code FunctionError} would say. */
     public record Run(String response, boolean failed, String logs, Duration wall, long peakRssKb) {
+
+        private static final Pattern REPORTED =
+                Pattern.compile("REPORT .*\\bDuration: (\\d+) ms\\s*$", Pattern.MULTILINE);
+
+        /** The invocation's own time, from the runtime's REPORT line (without JVM start, init or snapshot). */
+        public Duration invocationDuration() {
+            Matcher matcher = REPORTED.matcher(logs);
+            if (!matcher.find()) {
+                throw new IllegalStateException("no REPORT line in the function's logs");
+            }
+            return Duration.ofMillis(Long.parseLong(matcher.group(1)));
+        }
     }
 
     private final Path root;

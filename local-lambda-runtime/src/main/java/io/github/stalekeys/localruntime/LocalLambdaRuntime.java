@@ -28,6 +28,12 @@ import java.util.UUID;
  * input and deserialised by Lambda's own serialisation library, configuration comes from environment
  * variables. The response goes to standard output; the function's own output (its logs) to standard error.
  * A failure is printed as Lambda reports it ({@code errorMessage}, {@code errorType}) with exit status 1.
+ * Like Lambda, it ends the logs with a {@code REPORT} line: {@code Init Duration} (loading the handler and
+ * running its constructor) and {@code Duration} (the invocation).
+ *
+ * <p>With {@code LOCAL_LAMBDA_SNAPSTART=true} it plays SnapStart's part after init: it runs the function's
+ * CRaC {@code beforeCheckpoint} and {@code afterRestore} hooks (its priming) before the invocation, and reports
+ * their time as {@code Snapshot Duration}; {@code Duration} is then what a restored function would spend.
  *
  * <p>Usage: {@code java -cp <function classpath>:local-lambda-runtime.jar
  * io.github.stalekeys.localruntime.LocalLambdaRuntime <handler class> <timeout seconds>}
@@ -45,6 +51,10 @@ public final class LocalLambdaRuntime {
         PrintStream response = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
         System.setOut(System.err); // the function's logs must not mix with its response
         byte[] event = System.in.readAllBytes();
+        if ("true".equals(System.getenv("LOCAL_LAMBDA_SNAPSTART"))) {
+            // Read by org.crac when the function first touches it: its hooks then reach our stand-in.
+            System.setProperty("org.crac.Core.Compat", "io.github.stalekeys.localruntime.crac");
+        }
         Context context = new LocalContext(args[0], Instant.now().plus(Duration.ofSeconds(Long.parseLong(args[1]))));
         try {
             response.write(invoke(args[0], event, context));
@@ -61,7 +71,36 @@ public final class LocalLambdaRuntime {
 
     @SuppressWarnings({"unchecked", "rawtypes"})
     private static byte[] invoke(String handlerClass, byte[] event, Context context) throws Exception {
+        long start = System.nanoTime();
         Object handler = Class.forName(handlerClass).getDeclaredConstructor().newInstance();
+        long initialised = System.nanoTime();
+        String report = "REPORT Init Duration: " + millis(start, initialised) + " ms";
+        if ("true".equals(System.getenv("LOCAL_LAMBDA_SNAPSTART"))) {
+            snapshotAndRestore();
+            report += " Snapshot Duration: " + millis(initialised, System.nanoTime()) + " ms";
+        }
+        long invoked = System.nanoTime();
+        try {
+            return handle(handler, event, context);
+        } finally {
+            System.err.println(report + " Duration: " + millis(invoked, System.nanoTime()) + " ms");
+        }
+    }
+
+    /**
+     * SnapStart's checkpoint and restore, as far as the function can tell: its {@code org.crac} hooks run, in
+     * CRaC's order, through the stand-in of {@code io.github.stalekeys.localruntime.crac}.
+     */
+    private static void snapshotAndRestore() throws ReflectiveOperationException {
+        Class.forName("org.crac.Core").getMethod("checkpointRestore").invoke(null);
+    }
+
+    private static long millis(long fromNanos, long toNanos) {
+        return (toNanos - fromNanos) / 1_000_000;
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static byte[] handle(Object handler, byte[] event, Context context) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         if (handler instanceof RequestStreamHandler streamHandler) {
             streamHandler.handleRequest(new ByteArrayInputStream(event), out, context);
@@ -76,7 +115,8 @@ public final class LocalLambdaRuntime {
             }
             return out.toByteArray();
         }
-        throw new IllegalArgumentException(handlerClass + " is neither a RequestHandler nor a RequestStreamHandler");
+        throw new IllegalArgumentException(handler.getClass().getName()
+                + " is neither a RequestHandler nor a RequestStreamHandler");
     }
 
     private static <T> PojoSerializer<T> serializerFor(Class<T> type) {

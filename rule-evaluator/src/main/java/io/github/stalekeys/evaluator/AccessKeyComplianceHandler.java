@@ -38,6 +38,7 @@ public final class AccessKeyComplianceHandler implements RequestHandler<ConfigEv
     public AccessKeyComplianceHandler() {
         this(AwsClients.fromEnvironment(), Clock.systemUTC(), Sleeper.REAL,
                 StructuredLogger.toStandardOutput("rule-evaluator"));
+        SnapStartPriming.register();
     }
 
     AccessKeyComplianceHandler(AwsClients clients, Clock clock, Sleeper sleeper, StructuredLogger log) {

@@ -81,7 +81,7 @@ final class EvaluationPublisher {
         return resend;
     }
 
-    private static Evaluation toSdk(RuleEvaluation evaluation, Instant orderingTimestamp) {
+    static Evaluation toSdk(RuleEvaluation evaluation, Instant orderingTimestamp) {
         return Evaluation.builder()
                 .complianceResourceType(evaluation.resourceType())
                 .complianceResourceId(evaluation.resourceId())

@@ -1,0 +1,23 @@
+package io.github.stalekeys.evaluator;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.stalekeys.policy.Compliance;
+import java.time.Clock;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class SnapStartPrimingTest {
+
+    @Test
+    void primingWalksTheEvaluationPathOnMadeUpData() {
+        // prime() is given a clock and nothing else: it has no client through which to reach AWS.
+        List<RuleEvaluation> shaped = SnapStartPriming.prime(Clock.systemUTC());
+
+        assertEquals(List.of(Compliance.NON_COMPLIANT, Compliance.NOT_APPLICABLE),
+                shaped.stream().map(RuleEvaluation::compliance).toList());
+        assertTrue(shaped.get(0).annotation().startsWith(
+                "AKIAPRIMING000000001 unused 143 days; an access key never used, created "), shaped.get(0).annotation());
+    }
+}
