@@ -73,10 +73,15 @@ public final class Exemptions {
         return tagKey.isPresent();
     }
 
-    /** Why the user is exempt by tag, if they are. */
+    /**
+     * Why the user is exempt by tag, if they are. IAM user tag keys are case-insensitive (case is only
+     * preserved), so {@code keyrotationexempt} is the same tag as {@code KeyRotationExempt}.
+     */
     public Optional<String> byTags(Map<String, String> tags) {
-        return tagKey.filter(tags::containsKey)
-                .filter(key -> !"false".equalsIgnoreCase(tags.get(key).strip()))
-                .map(key -> "Exempt: tagged " + key);
+        return tagKey.flatMap(key -> tags.entrySet().stream()
+                .filter(tag -> tag.getKey().equalsIgnoreCase(key))
+                .filter(tag -> !"false".equalsIgnoreCase(tag.getValue().strip()))
+                .map(tag -> "Exempt: tagged " + tag.getKey())
+                .findFirst());
     }
 }

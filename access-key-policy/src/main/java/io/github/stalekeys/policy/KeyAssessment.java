@@ -8,20 +8,25 @@ import java.time.Duration;
  * @param key      the key judged
  * @param idleTime time since the key's last activity (zero when that lies in the future)
  * @param stale    whether the key is active and idle for longer than the threshold
+ * @param limit    the threshold it was judged against
  */
-public record KeyAssessment(AccessKeyActivity key, Duration idleTime, boolean stale) {
+public record KeyAssessment(AccessKeyActivity key, Duration idleTime, boolean stale, MaxKeyAge limit) {
 
     /** Whole days since the key's last activity, as people count them in an annotation. */
     public long idleDays() {
         return idleTime.toDays();
     }
 
-    /** A short, human-readable account of why the key is stale, e.g. "AKIA... unused 143 days". */
+    /**
+     * A short, human-readable account of why the key is stale, e.g. "AKIA... unused 143 days". A key stale by
+     * hours reads "unused over 90 days", not "unused 90 days" next to a limit of 90.
+     */
     public String describe() {
         String id = key.accessKeyId().isEmpty() ? "an access key" : key.accessKeyId();
+        String age = stale && idleDays() == limit.days() ? "over " + days(idleDays()) : days(idleDays());
         return key.neverUsed()
-                ? id + " never used, created " + ago(idleDays())
-                : id + " unused " + days(idleDays());
+                ? id + " never used, created " + (idleDays() == 0 ? "today" : age + " ago")
+                : id + " unused " + age;
     }
 
     /** "1 day", "143 days". */

@@ -55,7 +55,7 @@ public final class StaleKeyPolicy {
             idle = Duration.ZERO; // clock skew: activity "in the future" is recent activity
         }
         boolean stale = key.status() == KeyStatus.ACTIVE && idle.compareTo(maxKeyAge.asDuration()) > 0;
-        return new KeyAssessment(key, idle, stale);
+        return new KeyAssessment(key, idle, stale, maxKeyAge);
     }
 
     /** The active keys that are stale now, in the order given. */

@@ -42,10 +42,22 @@ class StaleKeyPolicyTest {
     }
 
     @Test
-    void keyUsedOneSecondBeyondTheThresholdIsStale() {
+    void keyUsedOneSecondBeyondTheThresholdIsStaleAndSaysOver() {
         KeyAssessment assessment = policy.assess(usedAgo("AKIAOLD", Duration.ofDays(90).plusSeconds(1)));
         assertTrue(assessment.stale());
         assertEquals(90, assessment.idleDays());
+        assertEquals("AKIAOLD unused over 90 days", assessment.describe());
+    }
+
+    @Test
+    void exemptionTagKeysMatchWhateverTheirCaseAsIamTreatsThem() {
+        StaleKeyPolicy withTag = new StaleKeyPolicy(MaxKeyAge.DEFAULT,
+                Exemptions.parse("exemptUsers", "", "exemptionTagKey", "KeyRotationExempt"),
+                Clock.fixed(NOW, ZoneOffset.UTC));
+        UserVerdict verdict = withTag.judge(ALICE, List.of(usedAgo("AKIASTALE", Duration.ofDays(143))),
+                user -> Map.of("keyrotationexempt", "yes"));
+        assertEquals(Compliance.NOT_APPLICABLE, verdict.compliance());
+        assertEquals("Exempt: tagged keyrotationexempt", verdict.annotation());
     }
 
     @Test

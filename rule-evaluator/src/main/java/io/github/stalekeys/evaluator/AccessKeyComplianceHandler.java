@@ -64,9 +64,9 @@ public final class AccessKeyComplianceHandler implements RequestHandler<ConfigEv
         AccountEvaluator evaluator = new AccountEvaluator(account.iam(),
                 new CredentialReportSource(account.iam(), sleeper), policy);
 
+        Deadline deadline = Deadline.fromRemaining(remainingTime(context), clock);
         List<RuleEvaluation> evaluations = switch (trigger) {
             case Trigger.Scheduled scheduled -> {
-                Deadline deadline = Deadline.fromRemaining(remainingTime(context), clock);
                 Set<String> previous = previousResults(account, ruleName, resultToken);
                 yield evaluator.evaluateAll(previous, deadline).stream()
                         .map(assessment -> logged(assessment.verdict(), ruleName)).toList();
@@ -75,7 +75,7 @@ public final class AccessKeyComplianceHandler implements RequestHandler<ConfigEv
         };
 
         int posted = new EvaluationPublisher(account.config(), sleeper)
-                .publish(evaluations, trigger.orderingTimestamp(), resultToken);
+                .publish(evaluations, trigger.orderingTimestamp(), resultToken, deadline.forPosting());
         EvaluationReport report = new EvaluationReport(ruleName, event.getAccountId(), trigger.getClass().getSimpleName(),
                 EvaluationPublisher.TEST_MODE_TOKEN.equals(resultToken),
                 count(evaluations, Compliance.COMPLIANT), count(evaluations, Compliance.NON_COMPLIANT),

@@ -28,15 +28,13 @@ final class CredentialReport {
             "access_key_1_active", "access_key_1_last_rotated", "access_key_1_last_used_date",
             "access_key_2_active", "access_key_2_last_rotated", "access_key_2_last_used_date");
 
-    private final Instant generatedTime;
     private final Map<String, Row> rowsByUserName;
 
-    private CredentialReport(Instant generatedTime, Map<String, Row> rowsByUserName) {
-        this.generatedTime = generatedTime;
+    private CredentialReport(Map<String, Row> rowsByUserName) {
         this.rowsByUserName = rowsByUserName;
     }
 
-    static CredentialReport parse(String csv, Instant generatedTime) {
+    static CredentialReport parse(String csv) {
         String[] lines = csv.split("\r?\n");
         if (lines.length == 0 || lines[0].isBlank()) {
             throw new IllegalStateException("the credential report is empty");
@@ -52,7 +50,7 @@ final class CredentialReport {
             if (lines[i].isBlank()) {
                 continue;
             }
-            Map<String, String> cells = cells(header, lines[i].split(",", -1));
+            Map<String, String> cells = cells(header, lines[i]);
             String user = cells.get("user");
             if (ROOT_ACCOUNT.equals(user)) {
                 continue; // the root user is not an AWS::IAM::User resource
@@ -62,24 +60,28 @@ final class CredentialReport {
             key(cells, 2).ifPresent(keys::add);
             rows.put(user, new Row(user, date(cells.get("user_creation_time")).orElse(Instant.EPOCH), List.copyOf(keys)));
         }
-        return new CredentialReport(generatedTime, Map.copyOf(rows));
+        return new CredentialReport(Map.copyOf(rows));
     }
 
     /**
-     * IAM user names may contain commas and the report does not quote them, so a row with more cells than
-     * the header has the surplus in its two name-bearing leading cells (user and arn): glue them back.
+     * The report does not quote its cells, yet user names and paths may contain commas. Only the first two
+     * cells can: the user name (no colons allowed) and its ARN, which starts with {@code arn:}; every later
+     * cell is a date, a flag, a region or a service. So the trailing cells are counted from the end and the
+     * head is split where the ARN starts.
      */
-    private static Map<String, String> cells(List<String> header, String[] raw) {
-        int surplus = raw.length - header.size();
-        if (surplus < 0 || surplus % 2 != 0) {
-            throw new IllegalStateException("a credential report row has " + raw.length + " cells, the header "
-                    + header.size());
+    private static Map<String, String> cells(List<String> header, String line) {
+        String[] raw = line.split(",", -1);
+        int trailing = header.size() - 2;
+        int arnStart = line.indexOf(",arn:");
+        if (raw.length < header.size() || arnStart < 0) {
+            throw new IllegalStateException("a credential report row cannot be read: " + raw.length
+                    + " cells for a header of " + header.size() + ", in the row of '" + line.split(",", 2)[0] + "'");
         }
-        int namePieces = surplus / 2 + 1;
         List<String> fixed = new ArrayList<>(header.size());
-        fixed.add(String.join(",", Arrays.copyOfRange(raw, 0, namePieces)));
-        fixed.add(String.join(",", Arrays.copyOfRange(raw, namePieces, 2 * namePieces)));
-        fixed.addAll(Arrays.asList(raw).subList(2 * namePieces, raw.length));
+        fixed.add(line.substring(0, arnStart));
+        fixed.add(String.join(",", Arrays.copyOfRange(raw, 0, raw.length - trailing))
+                .substring(arnStart + 1));
+        fixed.addAll(Arrays.asList(raw).subList(raw.length - trailing, raw.length));
         Map<String, String> cells = new HashMap<>();
         for (int i = 0; i < header.size(); i++) {
             cells.put(header.get(i), fixed.get(i));
@@ -111,10 +113,6 @@ final class CredentialReport {
 
     Optional<Row> row(String userName) {
         return Optional.ofNullable(rowsByUserName.get(userName));
-    }
-
-    Instant generatedTime() {
-        return generatedTime;
     }
 
     int size() {

@@ -1,7 +1,6 @@
 package io.github.stalekeys.evaluator;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Objects;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.iam.model.CredentialReportExpiredException;
@@ -41,8 +40,7 @@ final class CredentialReportSource {
             if (iam.generateCredentialReport().state() == ReportStateType.COMPLETE) {
                 try {
                     GetCredentialReportResponse report = iam.getCredentialReport();
-                    Instant generated = report.generatedTime() == null ? Instant.EPOCH : report.generatedTime();
-                    return CredentialReport.parse(report.content().asUtf8String(), generated);
+                    return CredentialReport.parse(report.content().asUtf8String());
                 } catch (CredentialReportNotReadyException | CredentialReportExpiredException
                          | CredentialReportNotPresentException notUsable) {
                     // Expired or replaced between the two calls: generating again starts a fresh one.

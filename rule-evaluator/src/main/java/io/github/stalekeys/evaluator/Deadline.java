@@ -11,9 +11,16 @@ import java.time.Instant;
 record Deadline(Instant at, Clock clock) {
 
     static final Duration POSTING_RESERVE = Duration.ofSeconds(20);
+    /** Kept free even while posting: to fail with a clear error rather than be cut off. */
+    static final Duration FINAL_MARGIN = Duration.ofSeconds(5);
 
     static Deadline fromRemaining(Duration remaining, Clock clock) {
         return new Deadline(clock.instant().plus(remaining).minus(POSTING_RESERVE), clock);
+    }
+
+    /** The deadline for posting: the reserve kept for it, all but the final margin. */
+    Deadline forPosting() {
+        return new Deadline(at.plus(POSTING_RESERVE).minus(FINAL_MARGIN), clock);
     }
 
     /** Whether waiting {@code wait} more still leaves us before the deadline. */

@@ -13,8 +13,8 @@ import software.amazon.awssdk.services.config.model.PutEvaluationsResponse;
 
 /**
  * Posts evaluations with {@code PutEvaluations}: at most 100 a call, every one carrying the notification's
- * ordering timestamp. Evaluations Config lists as failed are retried with backoff; if some still fail, the
- * invocation fails naming them, so no result is dropped silently.
+ * ordering timestamp. Evaluations Config lists as failed are retried with backoff; if some still fail, or the
+ * Lambda deadline comes first, the invocation fails naming them, so no result is dropped silently.
  */
 final class EvaluationPublisher {
 
@@ -31,24 +31,43 @@ final class EvaluationPublisher {
         this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
     }
 
-    /** Posts all evaluations; returns how many were recorded (validated only, in test mode). */
-    int publish(List<RuleEvaluation> evaluations, Instant orderingTimestamp, String resultToken) {
+    /**
+     * Posts all evaluations; returns how many were recorded (validated only, in test mode).
+     *
+     * @param deadline when to stop retrying and starting batches, to fail clearly before Lambda's timeout
+     */
+    int publish(List<RuleEvaluation> evaluations, Instant orderingTimestamp, String resultToken, Deadline deadline) {
         boolean testMode = TEST_MODE_TOKEN.equals(resultToken);
         List<String> notRecorded = new ArrayList<>();
+        boolean outOfTime = false;
         for (int from = 0; from < evaluations.size(); from += BATCH_SIZE) {
             List<Evaluation> batch = evaluations.subList(from, Math.min(from + BATCH_SIZE, evaluations.size())).stream()
                     .map(evaluation -> toSdk(evaluation, orderingTimestamp))
                     .toList();
-            notRecorded.addAll(putWithRetries(batch, resultToken, testMode));
+            if (outOfTime || deadline.passed()) {
+                outOfTime = true;
+                batch.forEach(evaluation -> notRecorded.add(evaluation.complianceResourceId()));
+                continue;
+            }
+            Attempts attempts = putWithRetries(batch, resultToken, testMode, deadline);
+            notRecorded.addAll(attempts.notRecorded());
+            outOfTime = attempts.outOfTime();
         }
         if (!notRecorded.isEmpty()) {
             throw new EvaluationsNotRecordedException("AWS Config did not record " + notRecorded.size() + " of "
-                    + evaluations.size() + " evaluations after " + ATTEMPTS + " attempts: " + String.join(", ", notRecorded));
+                    + evaluations.size() + " evaluations " + (outOfTime
+                            ? "before the invocation's deadline (retries stopped to fail clearly rather than be cut off)"
+                            : "after " + ATTEMPTS + " attempts")
+                    + ": " + String.join(", ", notRecorded));
         }
         return evaluations.size();
     }
 
-    private List<String> putWithRetries(List<Evaluation> batch, String resultToken, boolean testMode) {
+    /** How one batch ended: the resources still not recorded, and whether time ran out first. */
+    private record Attempts(List<String> notRecorded, boolean outOfTime) {
+    }
+
+    private Attempts putWithRetries(List<Evaluation> batch, String resultToken, boolean testMode, Deadline deadline) {
         List<Evaluation> pending = batch;
         Duration backoff = FIRST_BACKOFF;
         for (int attempt = 1; ; attempt++) {
@@ -56,11 +75,12 @@ final class EvaluationPublisher {
             PutEvaluationsResponse response = config.putEvaluations(request -> request
                     .resultToken(resultToken).testMode(testMode).evaluations(sent));
             if (!response.hasFailedEvaluations() || response.failedEvaluations().isEmpty()) {
-                return List.of();
+                return new Attempts(List.of(), false);
             }
             pending = failedAmong(sent, response.failedEvaluations());
-            if (attempt == ATTEMPTS) {
-                return pending.stream().map(Evaluation::complianceResourceId).toList();
+            boolean outOfTime = !deadline.allows(backoff);
+            if (attempt == ATTEMPTS || outOfTime) {
+                return new Attempts(pending.stream().map(Evaluation::complianceResourceId).toList(), outOfTime);
             }
             sleeper.sleep(backoff);
             backoff = backoff.multipliedBy(2);

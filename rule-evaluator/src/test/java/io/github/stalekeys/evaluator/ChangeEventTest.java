@@ -13,6 +13,7 @@ import io.github.stalekeys.emulator.AwsEmulatorExtension;
 import io.github.stalekeys.emulator.StoredEvaluation;
 import io.github.stalekeys.policy.InvalidSettingException;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -198,6 +199,25 @@ class ChangeEventTest {
         StoredEvaluation stored = harness.stored().get(FIXTURE_USER_ID);
         assertEquals("NOT_APPLICABLE", stored.complianceType());
         assertEquals(AccountEvaluator.USER_GONE, stored.annotation());
+    }
+
+    @ParameterizedTest
+    @Event(value = "events/configuration-item-change.json", type = ConfigEvent.class)
+    void retriesStopBeforeTheLambdaDeadlineNamingWhatWasNotRecorded(ConfigEvent event, AwsEmulator emulator) {
+        EvaluatorHarness harness = new EvaluatorHarness(emulator);
+        SeededUser alice = harness.account().user("alice");
+        event.setResultToken(harness.token());
+        describe(event, alice);
+        emulator.failEvaluations(List.of(alice.userId()), 100);
+        emulator.resetCallCounts();
+
+        // 8 s left: posting may go on until 5 s before the end, i.e. 3 s of backoff (0.5 s, 1 s, then 2 s is too much).
+        EvaluationsNotRecordedException error = assertThrows(EvaluationsNotRecordedException.class,
+                () -> harness.handler.handleRequest(event, TestContext.withRemaining(java.time.Duration.ofSeconds(8))));
+
+        assertTrue(error.getMessage().contains("before the invocation's deadline"), error.getMessage());
+        assertTrue(error.getMessage().endsWith(alice.userId()), error.getMessage());
+        assertEquals(3, harness.calls("config:PutEvaluations"));
     }
 
     /** Makes the sample item describe a user of the emulated account (Config's items carry the real id). */
