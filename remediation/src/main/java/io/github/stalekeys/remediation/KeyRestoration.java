@@ -55,15 +55,24 @@ final class KeyRestoration {
 
         Map<String, String> failures = new LinkedHashMap<>();
         List<String> reactivated = new ArrayList<>();
-        for (String keyId : targets) {
-            try {
-                iam.updateAccessKey(update -> update.userName(user.userName()).accessKeyId(keyId).status(StatusType.ACTIVE));
-                reactivated.add(keyId);
-            } catch (NoSuchEntityException gone) {
-                failures.put(keyId, "does not exist (deleted since it was disabled, or not a key of " + user.userName() + ")");
+        List<RestoredKey> restored;
+        try {
+            for (String keyId : targets) {
+                try {
+                    iam.updateAccessKey(update -> update.userName(user.userName()).accessKeyId(keyId)
+                            .status(StatusType.ACTIVE));
+                    reactivated.add(keyId);
+                } catch (NoSuchEntityException gone) {
+                    failures.put(keyId, "does not exist (deleted since it was disabled, or not a key of "
+                            + user.userName() + ")");
+                }
             }
+            restored = verified(user, reactivated, failures);
+        } catch (RuntimeException unexpected) {
+            // Whatever stopped us, the record must say which keys are Active again before the failure is reported.
+            recordRestoredDespite(unexpected, user, records, reactivated, request.automationExecutionId());
+            throw unexpected;
         }
-        List<RestoredKey> restored = verified(user, reactivated, failures);
         List<String> restoredIds = restored.stream().map(RestoredKey::accessKeyId).toList();
         markRestored(user, records, restoredIds, request.automationExecutionId());
 
@@ -80,13 +89,15 @@ final class KeyRestoration {
     private static List<String> targets(RunbookRequest.RestoreKeys request, List<AuditRecord> records) {
         if (!request.accessKeyIds().isEmpty()) {
             // Only what a remediation disabled: never a key someone disabled on purpose (an incident responder).
+            // A key restored once and disabled again since was disabled by someone else: it is not outstanding.
             List<String> unrecorded = request.accessKeyIds().stream()
-                    .filter(keyId -> records.stream().noneMatch(record -> record.disabledKeyIds().contains(keyId)))
+                    .filter(keyId -> records.stream().noneMatch(record -> record.outstanding().contains(keyId)))
                     .toList();
             if (!unrecorded.isEmpty()) {
                 throw new InvalidSettingException("accessKeyIds", "names " + String.join(", ", unrecorded)
-                        + ", which no remediation disabled on " + request.userName() + " (no audit record names it):"
-                        + " the backout restores only keys the remediation disabled; nothing was changed");
+                        + ", which no remediation disabled on " + request.userName() + " or which was restored since"
+                        + " (no audit record holds it outstanding): the backout restores only keys the remediation"
+                        + " disabled; nothing was changed");
             }
             return request.accessKeyIds();
         }
@@ -126,6 +137,15 @@ final class KeyRestoration {
                     "lastUsedDate", restored.get(restored.size() - 1).lastUsedDate());
         }
         return restored;
+    }
+
+    private void recordRestoredDespite(RuntimeException failure, IamUser user, List<AuditRecord> records,
+                                       List<String> reactivated, String executionId) {
+        try {
+            markRestored(user, records, reactivated, executionId);
+        } catch (RuntimeException alsoFailed) {
+            failure.addSuppressed(alsoFailed);
+        }
     }
 
     private void markRestored(IamUser user, List<AuditRecord> records, List<String> restoredIds, String executionId) {

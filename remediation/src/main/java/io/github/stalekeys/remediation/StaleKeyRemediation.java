@@ -108,14 +108,21 @@ final class StaleKeyRemediation {
             // Keep the record true to what happened before reporting the failure.
             LinkedHashSet<String> done = new LinkedHashSet<>(previous == null ? List.of() : previous.disabledKeyIds());
             done.addAll(disabled);
-            if (done.isEmpty()) {
-                iam.untagUser(untag -> untag.userName(user.userName())
-                        .tagKeys(AuditRecord.TAG_PREFIX + request.automationExecutionId()));
-            } else {
-                writeRecord(user, AuditRecord.disabled(request.automationExecutionId(), List.copyOf(done), now));
+            try {
+                if (done.isEmpty()) {
+                    iam.untagUser(untag -> untag.userName(user.userName())
+                            .tagKeys(AuditRecord.TAG_PREFIX + request.automationExecutionId()));
+                } else {
+                    writeRecord(user, AuditRecord.disabled(request.automationExecutionId(), List.copyOf(done), now));
+                }
+                log.error("disabling stopped: audit record corrected", "userName", user.userName(),
+                        "disabledAccessKeyIds", disabled, "error", failure.getClass().getSimpleName());
+            } catch (RuntimeException correctionFailed) {
+                failure.addSuppressed(correctionFailed); // the first failure is the one to report
+                log.error("disabling stopped; the audit record could not be corrected and may name keys still active",
+                        "userName", user.userName(), "disabledAccessKeyIds", disabled,
+                        "error", failure.getClass().getSimpleName());
             }
-            log.error("disabling stopped: audit record corrected", "userName", user.userName(),
-                    "disabledAccessKeyIds", disabled, "error", failure.getClass().getSimpleName());
             throw failure;
         }
         return disabled;

@@ -110,6 +110,45 @@ class KeyRestorationTest {
     }
 
     @Test
+    void aKeyRestoredOnceAndDisabledAgainByAResponderStaysDisabled(AwsEmulator emulator) {
+        RemediationHarness harness = new RemediationHarness(emulator);
+        SeededUser alice = harness.account.user("alice");
+        SeededKey key = harness.account.keyUsed(alice, 143);
+        harness.invoke(RemediationHarness.disablePayload(alice.userId()));
+        harness.invoke(RemediationHarness.restorePayload("alice"));
+        harness.account.setStatus(alice, key, software.amazon.awssdk.services.iam.model.StatusType.INACTIVE);
+        emulator.resetCallCounts();
+
+        assertThrows(io.github.stalekeys.policy.InvalidSettingException.class,
+                () -> harness.invoke(RemediationHarness.restorePayload("alice").put("accessKeyIds", key.accessKeyId())));
+        JsonNode everything = harness.invoke(RemediationHarness.restorePayload("alice"));
+
+        assertEquals(List.of(), ids(everything.get("restoredKeyIds")));
+        assertEquals("Inactive", harness.account.status(alice, key));
+        assertEquals(0, harness.writeCalls());
+    }
+
+    @Test
+    void anUnexpectedFailureAfterKeysWereReEnabledStillRecordsThem(AwsEmulator emulator) {
+        RemediationHarness harness = new RemediationHarness(emulator);
+        SeededUser alice = harness.account.user("alice");
+        SeededKey key = harness.account.keyUsed(alice, 143);
+        harness.invoke(RemediationHarness.disablePayload(alice.userId()));
+        // The read-back after re-enabling fails for good (every attempt an HTTP 500).
+        emulator.injectFaults(io.github.stalekeys.emulator.FaultPlan.of(1.0, 7,
+                io.github.stalekeys.emulator.Fault.HTTP_500).onlyFor("iam:ListAccessKeys"));
+
+        RuntimeException error = assertThrows(RuntimeException.class,
+                () -> harness.invoke(RemediationHarness.restorePayload("alice")));
+        emulator.clearFaults();
+
+        assertTrue(error.getMessage().contains("500"), error.getMessage());
+        assertEquals("Active", harness.account.status(alice, key));
+        String record = harness.auditTags("alice").values().iterator().next();
+        assertTrue(record.contains(" restored=" + key.accessKeyId() + " "), "the record says it is Active again: " + record);
+    }
+
+    @Test
     void aKeyDeletedMeanwhileIsReportedAndTheOthersAreStillRestored(AwsEmulator emulator) {
         RemediationHarness harness = new RemediationHarness(emulator);
         SeededUser alice = harness.account.user("alice");
