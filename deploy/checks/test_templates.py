@@ -260,6 +260,9 @@ class SamTemplateTest(unittest.TestCase):
                          {"Fn::GetAtt": [self.rule()[0], "Arn"]})
         self.assertEqual(by_action["sts:AssumeRole"]["Resource"],
                          {"Fn::Sub": "arn:${AWS::Partition}:iam::*:role/${ExecutionRoleName}"})
+        # Any account can create a role of that name: only our organization's are trusted.
+        self.assertEqual(by_action["sts:AssumeRole"]["Condition"],
+                         {"StringEquals": {"aws:ResourceOrgID": {"Ref": "OrganizationId"}}})
         off = statements_by_action(t.role_statements(self.resolved["all conditions false"],
                                                      self.role_of("EvaluatorFunction")))
         self.assertNotIn("sts:AssumeRole", off, "no AssumeRole unless ExecutionRoleName is set")

@@ -272,6 +272,11 @@ class BackoutParseResultTest(unittest.TestCase):
         with self.assertRaisesRegex(Exception, "restored keys that were not requested: AKIAIOSFODNN7EXAMPLE"):
             self.handler(self.event(backout_result(), requested="AKIAI44QH8DHBEXAMPLE"), None)
 
+    def test_user_name_given_in_another_case_is_the_same_user(self):
+        # IAM names are unique whatever their case; IAM answers with the name as created.
+        outputs = self.handler(self.event(backout_result(), ExpectedUserName="Build-Bot"), None)
+        self.assertEqual(outputs["UserName"], "build-bot")
+
     def test_nothing_to_restore_is_reported(self):
         outputs = self.handler(self.event(backout_result(restoredKeyIds=[], restoredKeys=[], message="")), None)
         self.assertEqual(outputs["RestoredKeyIds"], [])

@@ -45,7 +45,7 @@ public final class Exemptions {
                 .filter(entry -> !entry.isEmpty())
                 .collect(Collectors.toUnmodifiableSet());
         for (String entry : entries) {
-            if (!USER_NAME.matcher(entry).matches()) {
+            if (!USER_NAME.matcher(entry).matches() && !USER_ID.matcher(entry).matches()) {
                 throw new InvalidSettingException(usersSettingName,
                         "must list IAM user names or user ids separated by commas; '" + entry + "' is neither");
             }

@@ -17,16 +17,20 @@ public record KeyAssessment(AccessKeyActivity key, Duration idleTime, boolean st
         return idleTime.toDays();
     }
 
-    /**
-     * A short, human-readable account of why the key is stale, e.g. "AKIA... unused 143 days". A key stale by
-     * hours reads "unused over 90 days", not "unused 90 days" next to a limit of 90.
-     */
+    /** A short, human-readable account of the key's disuse, e.g. "AKIA... unused 143 days". */
     public String describe() {
-        String id = key.accessKeyId().isEmpty() ? "an access key" : key.accessKeyId();
+        return (key.accessKeyId().isEmpty() ? "an access key" : key.accessKeyId()) + " " + disuse();
+    }
+
+    /**
+     * The disuse alone, e.g. "unused 143 days" or "never used, created 200 days ago". A key stale by hours
+     * reads "unused over 90 days", not "unused 90 days" next to a limit of 90.
+     */
+    public String disuse() {
         String age = stale && idleDays() == limit.days() ? "over " + days(idleDays()) : days(idleDays());
         return key.neverUsed()
-                ? id + " never used, created " + (idleDays() == 0 ? "today" : age + " ago")
-                : id + " unused " + age;
+                ? "never used, created " + (idleDays() == 0 ? "today" : age + " ago")
+                : "unused " + age;
     }
 
     /** "1 day", "143 days". */

@@ -94,6 +94,9 @@ public final class LocalRun {
         if (!List.of("table", "csv", "json").contains(format)) {
             throw new UsageException("--format must be table, csv or json, got " + format);
         }
+        if (output != null && format.equals("table")) {
+            throw new UsageException("--output writes csv or json: add --format csv or --format json");
+        }
         AwsCredentialsProvider credentials = profile == null
                 ? DefaultCredentialsProvider.builder().build()
                 : ProfileCredentialsProvider.builder().profileName(profile).build();

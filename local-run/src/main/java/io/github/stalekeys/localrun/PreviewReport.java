@@ -6,8 +6,8 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.github.stalekeys.evaluator.UserAssessment;
 import io.github.stalekeys.policy.AccessKeyActivity;
 import io.github.stalekeys.policy.Compliance;
+import io.github.stalekeys.policy.KeyStatus;
 import io.github.stalekeys.policy.RemediationPlan;
-import io.github.stalekeys.policy.SkippedKey;
 import io.github.stalekeys.policy.StaleKeyPolicy;
 import io.github.stalekeys.policy.UserVerdict;
 import java.io.PrintStream;
@@ -47,27 +47,26 @@ final class PreviewReport {
                 }
                 continue;
             }
-            RemediationPlan plan = RemediationPlan.of(policy, keys);
             for (int slot = 0; slot < keys.size(); slot++) {
                 AccessKeyActivity key = keys.get(slot);
-                rows.add(row(verdict, key, slot, action(plan, key)));
+                rows.add(row(verdict, key, slot, action(RemediationPlan.of(policy, List.of(key)))));
             }
         }
         return new PreviewReport(rows);
     }
 
-    private static String action(RemediationPlan plan, AccessKeyActivity key) {
-        return Stream.concat(
-                plan.toDisable().stream().filter(stale -> stale.key() == key)
-                        .map(stale -> "disable: " + stale.describe().replace(key.accessKeyId() + " ", "")),
-                plan.skipped().stream().filter(skipped -> skipped.accessKeyId().equals(key.accessKeyId()))
-                        .map(SkippedKey::reason).map(reason -> "keep: " + reason))
-                .findFirst().orElse("keep");
+    /** What the remediation would do with one key (keys from the credential report have no id to match on). */
+    private static String action(RemediationPlan plan) {
+        return plan.toDisable().stream().findFirst()
+                .map(stale -> "disable: " + stale.disuse())
+                .orElseGet(() -> "keep: " + plan.skipped().get(0).reason());
     }
 
     private static Row row(UserVerdict verdict, AccessKeyActivity key, int slot, String action) {
         String label = key.accessKeyId().isEmpty() ? "key " + (slot + 1) + " (credential report)" : key.accessKeyId();
-        String last = key.lastActivity().atZone(ZoneOffset.UTC).toLocalDate() + (key.neverUsed() ? " (created, never used)" : "");
+        // Live reads skip the last use of keys that are not active: the verdict does not need it.
+        String last = key.status() != KeyStatus.ACTIVE && key.neverUsed() ? "- (not active)"
+                : key.lastActivity().atZone(ZoneOffset.UTC).toLocalDate() + (key.neverUsed() ? " (created, never used)" : "");
         return row(verdict, label, key.status().name().toLowerCase(Locale.ROOT), last, action);
     }
 
@@ -107,7 +106,9 @@ final class PreviewReport {
     }
 
     private static String csvCell(String value) {
-        return value.contains(",") || value.contains("\"") || value.contains("\n")
-                ? "\"" + value.replace("\"", "\"\"") + "\"" : value;
+        // IAM names may start with = + - @: a spreadsheet would run them as formulas.
+        String safe = !value.isEmpty() && "=+-@".indexOf(value.charAt(0)) >= 0 ? "'" + value : value;
+        return safe.contains(",") || safe.contains("\"") || safe.contains("\n")
+                ? "\"" + safe.replace("\"", "\"\"") + "\"" : safe;
     }
 }

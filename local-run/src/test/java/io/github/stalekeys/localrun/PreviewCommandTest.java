@@ -54,6 +54,9 @@ class PreviewCommandTest {
         SeededUser bob = iam.user("bob");
         iam.keyUsed(bob, 10);
         iam.user("carol");
+        SeededUser dave = iam.user("dave");
+        iam.keyUsed(dave, 3);
+        iam.setStatus(dave, iam.keyUsed(dave, 400), software.amazon.awssdk.services.iam.model.StatusType.INACTIVE);
         emulator.resetCallCounts();
         Path json = dir.resolve("preview.json");
 
@@ -62,7 +65,7 @@ class PreviewCommandTest {
 
         assertEquals(0, status, printed.toString(StandardCharsets.UTF_8));
         JsonNode rows = new ObjectMapper().readTree(json.toFile());
-        assertEquals(4, rows.size(), rows.toString());
+        assertEquals(6, rows.size(), rows.toString());
         JsonNode staleRow = find(rows, stale.accessKeyId());
         assertEquals("NON_COMPLIANT", staleRow.get("verdict").asText());
         assertEquals("disable: unused 143 days", staleRow.get("remediation").asText());
@@ -70,7 +73,10 @@ class PreviewCommandTest {
         assertEquals("keep: used 10 days ago, within the 90-day limit", rows.get(2).get("remediation").asText());
         assertEquals("key 1 (credential report)", rows.get(2).get("accessKey").asText());
         assertEquals("nothing to do: no access keys", rows.get(3).get("remediation").asText());
-        assertTrue(printed.toString(StandardCharsets.UTF_8).contains("3 users, 1 keys the remediation would disable."));
+        assertEquals("keep: used 3 days ago, within the 90-day limit", rows.get(4).get("remediation").asText(),
+                "each of dave's keys (no ids in the report) gets its own reason");
+        assertEquals("keep: not active (status inactive): nothing to disable", rows.get(5).get("remediation").asText());
+        assertTrue(printed.toString(StandardCharsets.UTF_8).contains("4 users, 1 keys the remediation would disable."));
         assertEquals(List.of(), emulator.callCounts().keySet().stream()
                 .filter(call -> call.startsWith("config:") || call.matches("iam:(Update|Tag|Untag|Delete|Create).*"))
                 .toList(), "read-only: " + emulator.callCounts());
@@ -81,6 +87,7 @@ class PreviewCommandTest {
     void writesCsvWithAHeader(AwsEmulator emulator) {
         IamSeeder iam = new IamSeeder(emulator, Clock.systemUTC());
         iam.keyNeverUsed(iam.user("svc,billing"), 200);
+        iam.user("=cmd");
 
         int status = LocalRun.run(new String[] {"preview", "--endpoint-url", emulator.endpoint().toString(),
                 "--format", "csv", "--max-age-days", "30"}, out, out);
@@ -89,6 +96,7 @@ class PreviewCommandTest {
         assertEquals(0, status, csv);
         assertTrue(csv.startsWith("user_name,user_id,verdict,annotation,access_key,key_status,last_activity,remediation\n"), csv);
         assertTrue(csv.contains("\"svc,billing\",AIDA"), csv);
+        assertTrue(csv.contains("\n'=cmd,AIDA"), "a name that looks like a formula is defused: " + csv);
         assertTrue(csv.contains("disable: never used, created 200 days ago"), csv);
     }
 
@@ -100,6 +108,8 @@ class PreviewCommandTest {
                 "--endpoint-url", emulator.endpoint().toString()}, out, out));
         assertTrue(printed.toString(StandardCharsets.UTF_8).contains("maxAccessKeyAgeDays must be in 1..3650, got 0"));
         assertEquals(2, LocalRun.run(new String[] {"launch"}, out, out));
+        assertEquals(2, LocalRun.run(new String[] {"preview", "--output", "x.txt"}, out, out));
+        assertTrue(printed.toString(StandardCharsets.UTF_8).contains("--output writes csv or json"));
     }
 
     private static JsonNode find(JsonNode rows, String accessKeyId) {

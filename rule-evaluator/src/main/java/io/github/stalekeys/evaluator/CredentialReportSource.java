@@ -48,7 +48,7 @@ final class CredentialReportSource {
             }
             if (!deadline.allows(wait)) {
                 throw new CredentialReportUnavailableException("the IAM credential report was not ready after "
-                        + attempts + " attempts; stopped to keep within the invocation's time. No evaluations were "
+                        + attempts + (attempts == 1 ? " attempt" : " attempts") + "; stopped to keep within the invocation's time. No evaluations were "
                         + "posted; the previous results stand and the retried or next scheduled run will try again");
             }
             sleeper.sleep(wait);
