@@ -5,7 +5,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -17,9 +16,6 @@ public final class Exemptions {
 
     public static final Exemptions NONE = new Exemptions(Set.of(), Set.of(), Optional.empty());
 
-    private static final Pattern USER_NAME = Pattern.compile("[\\w+=,.@-]{1,64}");
-    private static final Pattern USER_ID = Pattern.compile("AIDA[A-Z0-9]{12,124}");
-    private static final Pattern TAG_KEY = Pattern.compile("[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]{1,128}");
 
     private final Set<String> userIds;
     private final Set<String> lowerCaseUserNames;
@@ -45,17 +41,17 @@ public final class Exemptions {
                 .filter(entry -> !entry.isEmpty())
                 .collect(Collectors.toUnmodifiableSet());
         for (String entry : entries) {
-            if (!USER_NAME.matcher(entry).matches() && !USER_ID.matcher(entry).matches()) {
+            if (!IamIdentifiers.NAME.matcher(entry).matches() && !IamIdentifiers.USER_ID.matcher(entry).matches()) {
                 throw new InvalidSettingException(usersSettingName,
                         "must list IAM user names or user ids separated by commas; '" + entry + "' is neither");
             }
         }
         Optional<String> key = Optional.ofNullable(tagKey).map(String::strip).filter(k -> !k.isEmpty());
-        if (key.isPresent() && (!TAG_KEY.matcher(key.get()).matches() || key.get().startsWith("aws:"))) {
+        if (key.isPresent() && (!IamIdentifiers.TAG_KEY.matcher(key.get()).matches() || key.get().startsWith("aws:"))) {
             throw new InvalidSettingException(tagSettingName, "is not a valid IAM tag key: '" + key.get() + "'");
         }
         return new Exemptions(
-                entries.stream().filter(e -> USER_ID.matcher(e).matches()).collect(Collectors.toUnmodifiableSet()),
+                entries.stream().filter(e -> IamIdentifiers.USER_ID.matcher(e).matches()).collect(Collectors.toUnmodifiableSet()),
                 entries.stream().map(e -> e.toLowerCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet()),
                 key);
     }

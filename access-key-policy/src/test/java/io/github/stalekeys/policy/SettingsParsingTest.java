@@ -47,6 +47,13 @@ class SettingsParsingTest {
     }
 
     @Test
+    void exemptUsersTakesUserIdsLongerThanANameCanBe() {
+        String longId = "AIDA" + "X".repeat(100);
+        Exemptions exemptions = Exemptions.parse("exemptUsers", "alice," + longId, "exemptionTagKey", "");
+        assertTrue(exemptions.byIdentity(new IamUser(longId, "bob")).isPresent());
+    }
+
+    @Test
     void blankExemptionsExemptNobody() {
         Exemptions none = Exemptions.parse("exemptUsers", " , ", "exemptionTagKey", " ");
         assertTrue(none.byIdentity(new IamUser("AIDAX", "x")).isEmpty());

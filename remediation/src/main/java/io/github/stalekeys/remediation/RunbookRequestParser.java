@@ -2,6 +2,7 @@ package io.github.stalekeys.remediation;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.stalekeys.policy.Exemptions;
+import io.github.stalekeys.policy.IamIdentifiers;
 import io.github.stalekeys.policy.InvalidSettingException;
 import io.github.stalekeys.policy.MaxKeyAge;
 import java.util.Arrays;
@@ -20,9 +21,6 @@ final class RunbookRequestParser {
     static final String DISABLE_STALE_KEYS = "DISABLE_STALE_KEYS";
     static final String RESTORE_KEYS = "RESTORE_KEYS";
 
-    private static final Pattern USER_ID = Pattern.compile("AIDA[A-Z0-9]{12,124}");
-    private static final Pattern USER_NAME = Pattern.compile("[\\w+=,.@-]{1,64}");
-    private static final Pattern ACCESS_KEY_ID = Pattern.compile("[A-Z0-9]{16,128}");
     private static final Pattern EXECUTION_ID =
             Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
     private static final Set<String> DISABLE_FIELDS = Set.of("action", "userId", "maxAccessKeyAgeDays", "dryRun",
@@ -49,7 +47,7 @@ final class RunbookRequestParser {
     private static RunbookRequest.DisableStaleKeys disable(JsonNode payload) {
         onlyKnownFields(payload, DISABLE_FIELDS);
         return new RunbookRequest.DisableStaleKeys(
-                matching(payload, "userId", USER_ID, "an IAM user id (AIDA...)"),
+                matching(payload, "userId", IamIdentifiers.USER_ID, "an IAM user id (AIDA...)"),
                 MaxKeyAge.parse("maxAccessKeyAgeDays", required(payload, "maxAccessKeyAgeDays")),
                 bool(payload, "dryRun"),
                 Exemptions.parse("exemptUsers", optional(payload, "exemptUsers").orElse(null),
@@ -63,7 +61,7 @@ final class RunbookRequestParser {
                 .map(list -> Arrays.stream(list.split(",")).map(String::strip).filter(id -> !id.isEmpty()).toList())
                 .orElse(List.of());
         for (String keyId : keyIds) {
-            if (!ACCESS_KEY_ID.matcher(keyId).matches()) {
+            if (!IamIdentifiers.ACCESS_KEY_ID.matcher(keyId).matches()) {
                 throw new InvalidSettingException("accessKeyIds", "must list access key ids separated by commas; '"
                         + keyId + "' is not one");
             }
@@ -78,7 +76,7 @@ final class RunbookRequestParser {
                     "and remediationExecutionId cannot both be given: name the keys, or the execution to undo");
         }
         return new RunbookRequest.RestoreKeys(
-                matching(payload, "userName", USER_NAME, "an IAM user name"),
+                matching(payload, "userName", IamIdentifiers.NAME, "an IAM user name"),
                 keyIds, execution,
                 matching(payload, "automationExecutionId", EXECUTION_ID, "an Automation execution id"));
     }

@@ -134,7 +134,8 @@ public final class AccessKeyComplianceHandler implements RequestHandler<ConfigEv
         return context == null ? Duration.ofMinutes(15) : Duration.ofMillis(context.getRemainingTimeInMillis());
     }
 
-    private static String roleArn(ConfigEvent event, String roleName) {
+    /** The role to assume in the event's account, in the rule's own partition. */
+    static String roleArn(ConfigEvent event, String roleName) {
         String accountId = event.getAccountId();
         if (accountId == null || !ACCOUNT_ID.matcher(accountId).matches()) {
             throw new InvalidEventException("accountId must be a 12-digit account id to assume "

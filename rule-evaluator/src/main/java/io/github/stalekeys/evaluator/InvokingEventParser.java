@@ -3,16 +3,14 @@ package io.github.stalekeys.evaluator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.stalekeys.policy.IamIdentifiers;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.regex.Pattern;
 
 /** Reads the {@code invokingEvent} JSON string of a Config rule event into a {@link Trigger}. */
 final class InvokingEventParser {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Pattern IAM_USER_ID = Pattern.compile("AIDA[A-Z0-9]{12,124}");
-    private static final Pattern IAM_USER_NAME = Pattern.compile("[\\w+=,.@-]{1,64}");
 
     private InvokingEventParser() {
     }
@@ -54,10 +52,10 @@ final class InvokingEventParser {
         String name = nameNode == null || nameNode.isNull() ? null : nameNode.asText();
         if (RuleEvaluation.IAM_USER.equals(type)) {
             // Ids and names reach IAM calls and evaluations: anything IAM could not have issued is refused.
-            if (!IAM_USER_ID.matcher(id).matches()) {
+            if (!IamIdentifiers.USER_ID.matcher(id).matches()) {
                 throw new InvalidEventException(path + ".resourceId '" + id + "' is not an IAM user id (AIDA...)");
             }
-            if (name != null && !IAM_USER_NAME.matcher(name).matches()) {
+            if (name != null && !IamIdentifiers.NAME.matcher(name).matches()) {
                 throw new InvalidEventException(path + ".resourceName '" + name + "' is not an IAM user name");
             }
         }

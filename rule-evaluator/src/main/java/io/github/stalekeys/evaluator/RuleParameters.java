@@ -4,13 +4,13 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.stalekeys.policy.Exemptions;
+import io.github.stalekeys.policy.IamIdentifiers;
 import io.github.stalekeys.policy.InvalidSettingException;
 import io.github.stalekeys.policy.MaxKeyAge;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * The rule's input parameters, read once from the event's {@code ruleParameters} JSON string.
@@ -27,7 +27,6 @@ record RuleParameters(MaxKeyAge maxKeyAge, Exemptions exemptions, Optional<Strin
     static final String EXECUTION_ROLE_NAME = "executionRoleName";
     private static final Set<String> KNOWN =
             Set.of(MAX_ACCESS_KEY_AGE_DAYS, EXEMPT_USERS, EXEMPTION_TAG_KEY, EXECUTION_ROLE_NAME);
-    private static final Pattern ROLE_NAME = Pattern.compile("[\\w+=,.@-]{1,64}");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     static final RuleParameters DEFAULTS = new RuleParameters(MaxKeyAge.DEFAULT, Exemptions.NONE, Optional.empty());
@@ -62,7 +61,7 @@ record RuleParameters(MaxKeyAge maxKeyAge, Exemptions exemptions, Optional<Strin
         Exemptions exemptions = Exemptions.parse(EXEMPT_USERS, text(root, EXEMPT_USERS).orElse(null),
                 EXEMPTION_TAG_KEY, text(root, EXEMPTION_TAG_KEY).orElse(null));
         Optional<String> roleName = text(root, EXECUTION_ROLE_NAME).filter(name -> !name.isBlank()).map(String::strip);
-        roleName.filter(name -> !ROLE_NAME.matcher(name).matches()).ifPresent(name -> {
+        roleName.filter(name -> !IamIdentifiers.NAME.matcher(name).matches()).ifPresent(name -> {
             throw new InvalidSettingException(EXECUTION_ROLE_NAME, "is not a valid IAM role name: '" + name + "'");
         });
         return new RuleParameters(maxKeyAge, exemptions, roleName);

@@ -52,7 +52,7 @@ class DeadlineTest {
                 () -> harness.handler.handleRequest(EvaluatorHarness.scheduledEvent(harness.token(), "{}"),
                         TestContext.withRemaining(Duration.ofSeconds(15))));
 
-        assertTrue(error.getMessage().contains("not ready after 1 attempts"), error.getMessage());
+        assertTrue(error.getMessage().contains("not ready after 1 attempt;"), error.getMessage());
         assertEquals(1, harness.calls("iam:GenerateCredentialReport"));
         assertEquals(0, harness.calls("config:PutEvaluations"));
         assertEquals(0, harness.clock.waits().size(), "no wait that would overrun the deadline");

@@ -1,0 +1,39 @@
+package io.github.stalekeys.evaluator;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.amazonaws.services.lambda.runtime.events.ConfigEvent;
+import org.junit.jupiter.api.Test;
+
+class RoleArnTest {
+
+    @Test
+    void theRoleIsInTheEventsAccountAndTheRulesPartition() {
+        ConfigEvent event = new ConfigEvent();
+        event.setAccountId("210987654321");
+        event.setConfigRuleArn("arn:aws-cn:config:cn-north-1:123456789012:config-rule/config-rule-abc");
+
+        assertEquals("arn:aws-cn:iam::210987654321:role/StaleKeysRuleExecution",
+                AccessKeyComplianceHandler.roleArn(event, "StaleKeysRuleExecution"));
+    }
+
+    @Test
+    void withoutAnArnInTheEventThePartitionIsAws() {
+        ConfigEvent event = new ConfigEvent();
+        event.setAccountId("210987654321");
+
+        assertEquals("arn:aws:iam::210987654321:role/R", AccessKeyComplianceHandler.roleArn(event, "R"));
+    }
+
+    @Test
+    void anAccountIdThatIsNotTwelveDigitsIsRefused() {
+        ConfigEvent event = new ConfigEvent();
+        event.setAccountId("12345678901:role/x");
+
+        InvalidEventException error = assertThrows(InvalidEventException.class,
+                () -> AccessKeyComplianceHandler.roleArn(event, "R"));
+        assertTrue(error.getMessage().startsWith("accountId must be a 12-digit account id"), error.getMessage());
+    }
+}
