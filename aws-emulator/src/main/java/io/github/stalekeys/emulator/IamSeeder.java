@@ -61,6 +61,11 @@ public final class IamSeeder {
   }
 
   /** Every key this seeder created, with its secret: what a log scan must never find. */
+  /** The secret access keys of the keys seeded so far: what no log line may ever contain. */
+  public List<String> seededSecrets() {
+    return seededKeys.stream().map(SeededKey::secretAccessKey).toList();
+  }
+
   public List<SeededKey> seededKeys() {
     return List.copyOf(seededKeys);
   }

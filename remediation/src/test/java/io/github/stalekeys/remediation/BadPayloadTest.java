@@ -42,7 +42,16 @@ class BadPayloadTest {
                 bad("automationExecutionId", p -> p.put("automationExecutionId", "{{ automation:EXECUTION_ID }}")),
                 bad("exemptUsers", p -> p.put("exemptUsers", "alice smith")),
                 bad("exemptionTagKey", p -> p.put("exemptionTagKey", "aws:internal")),
-                bad("userName", p -> p.put("userName", "alice")));
+                bad("userName", p -> p.put("userName", "alice")),
+                bad("userId", p -> p.put("userId", "aidaexample000000001"), "lower-case user id"),
+                bad("userId", p -> p.put("userId", "AIDAEXAMPLE000000001,AIDAEXAMPLE000000002"), "two ids"),
+                bad("userId", p -> p.put("userId", "AKIAIOSFODNN7EXAMPLE"), "an access key id, not a user id"),
+                bad("userId", p -> p.putObject("userId").put("id", "AIDAEXAMPLE000000001"), "an object"),
+                bad("action", p -> p.put("action", "disable_stale_keys"), "action in lower case"),
+                bad("maxAccessKeyAgeDays", p -> p.put("maxAccessKeyAgeDays", "  "), "blank threshold"),
+                bad("maxAccessKeyAgeDays", p -> p.put("maxAccessKeyAgeDays", "-1"), "negative threshold"),
+                bad("exemptionTagKey", p -> p.put("exemptionTagKey", "k".repeat(129)), "tag key of 129 characters"),
+                bad("automationExecutionId", p -> p.put("automationExecutionId", "../../etc"), "path as execution id"));
     }
 
     static Stream<Arguments> badRestorePayloads() {
@@ -53,7 +62,14 @@ class BadPayloadTest {
                 bad("accessKeyIds", p -> p.put("accessKeyIds", "AKIAIOSFODNN7EXAMPLE").put("remediationExecutionId",
                         "0f8e4b4c-5a7d-4b8e-9d2a-1c3e5f7a9b0d")),
                 bad("remediationExecutionId", p -> p.put("remediationExecutionId", "last-tuesday")),
-                bad("userId", p -> p.put("userId", "AIDAEXAMPLE000000001")));
+                bad("userId", p -> p.put("userId", "AIDAEXAMPLE000000001")),
+                bad("userName", p -> p.put("userName", "a".repeat(65)), "user name of 65 characters"),
+                bad("userName", p -> p.put("userName", "team/alice"), "user name with a path"),
+                bad("accessKeyIds", p -> p.put("accessKeyIds", "akiaiosfodnn7example"), "lower-case key id"),
+                bad("accessKeyIds", p -> p.put("accessKeyIds", "AKIAIOSFODNN7EXAMPLE;AKIAI44QH8DHBEXAMPLE"),
+                        "semicolon-separated"),
+                bad("remediationExecutionId", p -> p.put("remediationExecutionId", "0f8e4b4c5a7d4b8e9d2a1c3e5f7a9b0d"),
+                        "execution id without dashes"));
     }
 
     @ParameterizedTest(name = "{0}: {2}")
@@ -137,6 +153,10 @@ class BadPayloadTest {
 
         assertEquals("remediationExecutionId", error.settingName());
         assertEquals(0, harness.writeCalls());
+    }
+
+    private static Arguments bad(String field, Consumer<ObjectNode> change, String description) {
+        return Arguments.of(field, change, description);
     }
 
     private static Arguments bad(String field, Consumer<ObjectNode> change) {

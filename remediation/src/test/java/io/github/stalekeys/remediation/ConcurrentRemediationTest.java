@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.stalekeys.emulator.AwsEmulator;
+import io.github.stalekeys.emulator.LogScan;
 import io.github.stalekeys.emulator.AwsEmulatorExtension;
 import io.github.stalekeys.emulator.Fault;
 import io.github.stalekeys.emulator.FaultPlan;
@@ -102,7 +103,7 @@ class ConcurrentRemediationTest {
         assertEquals("Active", harness.account.status(alice, stale));
         assertEquals("Active", harness.account.status(alice, neverUsed));
         assertEquals(List.of(), ids(harness.invoke(RemediationHarness.restorePayload("alice")).get("restoredKeyIds")));
-        LogScans.assertClean(harness.logText(), harness.account.seededKeys());
+        LogScan.assertClean(harness.logText(), harness.account.seededSecrets());
     }
 
     private static boolean staleOnly(List<String> disabled, SeededKey stale) {

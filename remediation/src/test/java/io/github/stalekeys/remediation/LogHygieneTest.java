@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.stalekeys.emulator.AwsEmulator;
+import io.github.stalekeys.emulator.LogScan;
 import io.github.stalekeys.emulator.AwsEmulatorExtension;
 import io.github.stalekeys.emulator.Fault;
 import io.github.stalekeys.emulator.FaultPlan;
@@ -25,9 +26,9 @@ class LogHygieneTest {
     @Test
     void theScanCatchesEachKindOfLeak() {
         SeededKey key = new SeededKey("AKIAEXAMPLE000000001", "s3cr3tS3CR3Ts3cr3tS3CR3T");
-        assertThrows(AssertionFailedError.class, () -> LogScans.assertClean("x " + key.secretAccessKey(), List.of(key)));
-        assertThrows(AssertionFailedError.class, () -> LogScans.assertClean("aws_session_token=x", List.of()));
-        assertThrows(AssertionFailedError.class, () -> LogScans.assertClean("{\"a\":1}", List.of(), "{\"a\":1}"));
+        assertThrows(AssertionFailedError.class, () -> LogScan.assertClean("x " + key.secretAccessKey(), List.of(key.secretAccessKey())));
+        assertThrows(AssertionFailedError.class, () -> LogScan.assertClean("aws_session_token=x", List.of()));
+        assertThrows(AssertionFailedError.class, () -> LogScan.assertClean("{\"a\":1}", List.of(), "{\"a\":1}"));
     }
 
     @Test
@@ -54,6 +55,6 @@ class LogHygieneTest {
 
         assertTrue(harness.logText().contains("\"access key disabled\""));
         assertTrue(harness.logText().contains("\"access key restored\""));
-        LogScans.assertClean(harness.logText(), harness.account.seededKeys());
+        LogScan.assertClean(harness.logText(), harness.account.seededSecrets());
     }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.stalekeys.aws.AwsClients;
 import io.github.stalekeys.emulator.AwsEmulator;
+import io.github.stalekeys.emulator.LogScan;
 import io.github.stalekeys.emulator.IamSeeder;
 import io.github.stalekeys.logging.StructuredLogger;
 import java.io.ByteArrayInputStream;
@@ -74,7 +75,7 @@ final class RemediationHarness {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (RuntimeException error) {
-            scanLogs(logText() + LogScans.logged(error), whole);
+            scanLogs(logText() + LogScan.logged(error), whole);
             throw error;
         }
         scanLogs(logText(), whole);
@@ -87,9 +88,9 @@ final class RemediationHarness {
 
     private void scanLogs(String text, String wholePayload) {
         if (wholePayload == null) {
-            LogScans.assertClean(text, account.seededKeys());
+            LogScan.assertClean(text, account.seededSecrets());
         } else {
-            LogScans.assertClean(text, account.seededKeys(), wholePayload);
+            LogScan.assertClean(text, account.seededSecrets(), wholePayload);
         }
     }
 

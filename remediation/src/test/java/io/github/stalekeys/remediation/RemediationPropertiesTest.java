@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.stalekeys.aws.AwsClients;
 import io.github.stalekeys.emulator.AwsEmulator;
+import io.github.stalekeys.emulator.LogScan;
 import io.github.stalekeys.emulator.AwsEmulatorExtension;
 import io.github.stalekeys.emulator.IamSeeder;
 import io.github.stalekeys.emulator.IamSeeder.SeededKey;
@@ -115,7 +116,7 @@ class RemediationPropertiesTest {
             }
             assertEquals(before, statuses(seeder, users), context + ": the backout restores every key's status");
             String text = logs.toString(StandardCharsets.UTF_8);
-            LogScans.assertClean(text, seeder.seededKeys());
+            LogScan.assertClean(text, seeder.seededSecrets());
         }
     }
 

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.amazonaws.services.lambda.runtime.events.ConfigEvent;
 import io.github.stalekeys.emulator.AwsEmulator;
 import io.github.stalekeys.emulator.AwsEmulatorExtension;
+import io.github.stalekeys.emulator.LogScan;
 import io.github.stalekeys.policy.InvalidSettingException;
 import java.util.Map;
 import java.util.function.Consumer;

@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.events.ConfigEvent;
 import io.github.stalekeys.aws.AwsClients;
 import io.github.stalekeys.emulator.AwsEmulator;
 import io.github.stalekeys.emulator.IamSeeder;
+import io.github.stalekeys.emulator.LogScan;
 import io.github.stalekeys.emulator.StoredEvaluation;
 import io.github.stalekeys.logging.StructuredLogger;
 import java.io.ByteArrayOutputStream;

@@ -9,6 +9,7 @@ import io.github.stalekeys.emulator.AwsEmulatorExtension;
 import io.github.stalekeys.emulator.Fault;
 import io.github.stalekeys.emulator.FaultPlan;
 import io.github.stalekeys.emulator.FaultReport;
+import io.github.stalekeys.emulator.LogScan;
 import io.github.stalekeys.emulator.StoredEvaluation;
 import java.time.Duration;
 import java.time.Instant;

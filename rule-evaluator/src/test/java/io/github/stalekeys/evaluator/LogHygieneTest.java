@@ -9,6 +9,7 @@ import io.github.stalekeys.emulator.AwsEmulator;
 import io.github.stalekeys.emulator.AwsEmulatorExtension;
 import io.github.stalekeys.emulator.FaultPlan;
 import io.github.stalekeys.emulator.IamSeeder.SeededUser;
+import io.github.stalekeys.emulator.LogScan;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;

@@ -1,4 +1,4 @@
-package io.github.stalekeys.evaluator;
+package io.github.stalekeys.emulator;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Locale;
 
 /** Scans captured log text (and error messages, which Lambda logs too) for what must never be logged. */
-final class LogScan {
+public final class LogScan {
 
     /** Names under which a session token would appear, and the prefix of the tokens STS (and moto) issue. */
     static final List<String> SESSION_TOKEN_MARKERS =
@@ -20,7 +20,7 @@ final class LogScan {
      * Fails if {@code text} contains any of {@code secrets} (secret access keys), a session token marker, or any
      * of {@code rawEvents} (whole invoking events) verbatim.
      */
-    static void assertClean(String text, Collection<String> secrets, String... rawEvents) {
+    public static void assertClean(String text, Collection<String> secrets, String... rawEvents) {
         for (String secret : secrets) {
             assertFalse(text.contains(secret), "a secret access key reached the logs");
         }
@@ -36,7 +36,7 @@ final class LogScan {
     }
 
     /** The text Lambda would log for an error the handler throws: its message and stack trace. */
-    static String logged(Throwable error) {
+    public static String logged(Throwable error) {
         java.io.StringWriter out = new java.io.StringWriter();
         error.printStackTrace(new java.io.PrintWriter(out));
         return out.toString();
