@@ -103,7 +103,7 @@ final class RunbookRequestParser {
             return Optional.empty();
         }
         if (!value.isValueNode()) {
-            throw new InvalidSettingException(field, "must be a string, got " + value.getNodeType());
+            throw new InvalidSettingException(field, "must be a string (or a plain number or boolean), got " + value.getNodeType());
         }
         return Optional.of(value.asText().strip()).filter(text -> !text.isEmpty());
     }

@@ -52,7 +52,7 @@ record RuleParameters(MaxKeyAge maxKeyAge, Exemptions exemptions, Optional<Strin
                         + "'; known: " + String.join(", ", KNOWN.stream().sorted().toList()));
             }
             if (!field.getValue().isValueNode() || field.getValue().isNull()) {
-                throw new InvalidSettingException(field.getKey(), "must be a string, got " + field.getValue().getNodeType());
+                throw new InvalidSettingException(field.getKey(), "must be a string (or a plain number or boolean), got " + field.getValue().getNodeType());
             }
         }
         MaxKeyAge maxKeyAge = text(root, MAX_ACCESS_KEY_AGE_DAYS)
