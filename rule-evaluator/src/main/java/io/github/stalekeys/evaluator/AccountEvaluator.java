@@ -3,17 +3,21 @@ package io.github.stalekeys.evaluator;
 import io.github.stalekeys.iam.IamKeyInventory;
 import io.github.stalekeys.policy.AccessKeyActivity;
 import io.github.stalekeys.policy.IamUser;
+import io.github.stalekeys.policy.KeyStatus;
 import io.github.stalekeys.policy.StaleKeyPolicy;
 import io.github.stalekeys.policy.UserVerdict;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.iam.model.User;
 
@@ -66,7 +70,7 @@ final class AccountEvaluator {
                 throw new DeadlineReachedException("stopped before confirming " + user.userName()
                         + " live: the invocation is close to its deadline; no evaluations were posted");
             }
-            verdicts.add(evaluateLive(user));
+            verdicts.add(evaluateLive(user, reported.map(this::recentUseByCreation).orElse(created -> Optional.empty())));
         }
         for (String goneId : previouslyEvaluatedIds) {
             if (!currentIds.contains(goneId)) {
@@ -93,11 +97,33 @@ final class AccountEvaluator {
                 .orElseGet(() -> new UserAssessment(UserVerdict.notApplicable(claimed, USER_GONE), List.of()));
     }
 
-    /** The verdict on one listed user from live IAM reads; {@code NOT_APPLICABLE} when the user does not exist. */
-    private UserAssessment evaluateLive(IamUser user) {
-        return inventory.keysOf(user.userName())
+    /**
+     * The verdict on one listed user from live IAM reads; {@code NOT_APPLICABLE} when the user does not exist.
+     * Keys the report already shows in recent use need no second look.
+     */
+    private UserAssessment evaluateLive(IamUser user, Function<Instant, Optional<Instant>> knownRecentUse) {
+        return inventory.keysOf(user.userName(), knownRecentUse)
                 .map(keys -> new UserAssessment(policy.judge(user, keys, inventory::tagsOf), keys))
                 .orElseGet(() -> new UserAssessment(UserVerdict.notApplicable(user, USER_GONE), List.of()));
+    }
+
+    /**
+     * The report's active keys used within the threshold, by creation time (the report's only name for a key),
+     * to the second as the report has it. A creation time two keys share is left out: it names neither.
+     */
+    private Function<Instant, Optional<Instant>> recentUseByCreation(List<AccessKeyActivity> reported) {
+        Map<Instant, Long> keysPerCreation = reported.stream().collect(
+                Collectors.groupingBy(key -> key.createDate().truncatedTo(ChronoUnit.SECONDS), Collectors.counting()));
+        Map<Instant, Instant> recentUse = new HashMap<>();
+        for (AccessKeyActivity key : reported) {
+            Instant created = key.createDate().truncatedTo(ChronoUnit.SECONDS);
+            boolean recent = key.status() == KeyStatus.ACTIVE && key.lastUsed().isPresent()
+                    && !policy.assess(key).stale();
+            if (recent && keysPerCreation.get(created) == 1) {
+                recentUse.put(created, key.lastUsed().get());
+            }
+        }
+        return created -> Optional.ofNullable(recentUse.get(created.truncatedTo(ChronoUnit.SECONDS)));
     }
 
     private static boolean sameSecond(Instant reported, Instant listed) {

@@ -76,6 +76,8 @@ class PeriodicEvaluationTest {
         assertEquals(1, harness.calls("iam:ListUsers"));
         assertEquals(1, harness.calls("iam:GetCredentialReport"));
         assertEquals(4, harness.calls("iam:ListAccessKeys"), "stale, never-used-old, two-keys, exempt-by-tag");
+        assertEquals(4, harness.calls("iam:GetAccessKeyLastUsed"),
+                "one per stale key: two-keys' fresh key is in recent use by the report, not looked up again");
         assertEquals(4, harness.calls("iam:ListUserTags"));
         assertEquals(1, harness.calls("config:PutEvaluations"));
         assertEquals(1, harness.calls("config:GetComplianceDetailsByConfigRule"));
