@@ -104,8 +104,4 @@ public final class AwsClients {
     public ConfigClient config() {
         return config;
     }
-
-    public Region region() {
-        return region;
-    }
 }
