@@ -44,7 +44,7 @@ final class LocalDemo {
         static Artifacts inProject(Path root) {
             return new Artifacts(root.resolve("rule-evaluator/target/rule-evaluator-lambda.zip"),
                     root.resolve("remediation/target/remediation-lambda.zip"),
-                    root.resolve("local-lambda-runtime/target/local-lambda-runtime.jar"),
+                    root.resolve("tools/local-lambda-runtime/target/local-lambda-runtime.jar"),
                     root.resolve("ssm-documents"));
         }
     }

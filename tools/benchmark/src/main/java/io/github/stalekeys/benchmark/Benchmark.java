@@ -33,7 +33,7 @@ import software.amazon.awssdk.regions.Region;
  * Prints Markdown tables.
  *
  * <p>Usage (from the repository root, after {@code mvn -B package -DskipTests}):
- * {@code java -jar benchmark/target/benchmark.jar [--sizes 100,1000,5000] [--cold-runs 5]}
+ * {@code java -jar tools/benchmark/target/benchmark.jar [--sizes 100,1000,5000] [--cold-runs 5]}
  */
 public final class Benchmark {
 
@@ -92,7 +92,7 @@ public final class Benchmark {
             }
         }
         Path root = Path.of("").toAbsolutePath();
-        Path runtimeJar = root.resolve("local-lambda-runtime/target/local-lambda-runtime.jar");
+        Path runtimeJar = root.resolve("tools/local-lambda-runtime/target/local-lambda-runtime.jar");
         Path evaluatorZip = root.resolve("rule-evaluator/target/rule-evaluator-lambda.zip");
         Path remediationZip = root.resolve("remediation/target/remediation-lambda.zip");
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
