@@ -6,8 +6,7 @@ public final class Annotation {
     public static final int MAX_LENGTH = 256;
     private static final String ELLIPSIS = "...";
 
-    private Annotation() {
-    }
+    private Annotation() {}
 
     /**
      * Returns {@code text} if it fits, or its longest prefix that ends on a word boundary followed by

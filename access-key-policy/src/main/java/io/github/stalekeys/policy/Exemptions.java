@@ -16,7 +16,6 @@ public final class Exemptions {
 
     public static final Exemptions NONE = new Exemptions(Set.of(), Set.of(), Optional.empty());
 
-
     private final Set<String> userIds;
     private final Set<String> lowerCaseUserNames;
     private final Optional<String> tagKey;
@@ -36,29 +35,38 @@ public final class Exemptions {
      * @param tagKey            the exempting tag key; null or blank for none
      */
     public static Exemptions parse(String usersSettingName, String users, String tagSettingName, String tagKey) {
-        Set<String> entries = users == null ? Set.of() : Arrays.stream(users.split(","))
-                .map(String::strip)
-                .filter(entry -> !entry.isEmpty())
-                .collect(Collectors.toUnmodifiableSet());
+        Set<String> entries = users == null
+                ? Set.of()
+                : Arrays.stream(users.split(","))
+                        .map(String::strip)
+                        .filter(entry -> !entry.isEmpty())
+                        .collect(Collectors.toUnmodifiableSet());
         for (String entry : entries) {
-            if (!IamIdentifiers.NAME.matcher(entry).matches() && !IamIdentifiers.USER_ID.matcher(entry).matches()) {
-                throw new InvalidSettingException(usersSettingName,
+            if (!IamIdentifiers.NAME.matcher(entry).matches()
+                    && !IamIdentifiers.USER_ID.matcher(entry).matches()) {
+                throw new InvalidSettingException(
+                        usersSettingName,
                         "must list IAM user names or user ids separated by commas; '" + entry + "' is neither");
             }
         }
         Optional<String> key = Optional.ofNullable(tagKey).map(String::strip).filter(k -> !k.isEmpty());
-        if (key.isPresent() && (!IamIdentifiers.TAG_KEY.matcher(key.get()).matches() || key.get().startsWith("aws:"))) {
+        if (key.isPresent()
+                && (!IamIdentifiers.TAG_KEY.matcher(key.get()).matches()
+                        || key.get().startsWith("aws:"))) {
             throw new InvalidSettingException(tagSettingName, "is not a valid IAM tag key: '" + key.get() + "'");
         }
         return new Exemptions(
-                entries.stream().filter(e -> IamIdentifiers.USER_ID.matcher(e).matches()).collect(Collectors.toUnmodifiableSet()),
+                entries.stream()
+                        .filter(e -> IamIdentifiers.USER_ID.matcher(e).matches())
+                        .collect(Collectors.toUnmodifiableSet()),
                 entries.stream().map(e -> e.toLowerCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet()),
                 key);
     }
 
     /** Why the user is exempt by name or id (free to check), if they are. */
     public Optional<String> byIdentity(IamUser user) {
-        if (userIds.contains(user.userId()) || lowerCaseUserNames.contains(user.userName().toLowerCase(Locale.ROOT))) {
+        if (userIds.contains(user.userId())
+                || lowerCaseUserNames.contains(user.userName().toLowerCase(Locale.ROOT))) {
             return Optional.of("Exempt: listed in exemptUsers");
         }
         return Optional.empty();

@@ -17,6 +17,5 @@ public final class IamIdentifiers {
     /** A tag key (those starting with {@code aws:} are reserved, checked apart). */
     public static final Pattern TAG_KEY = Pattern.compile("[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]{1,128}");
 
-    private IamIdentifiers() {
-    }
+    private IamIdentifiers() {}
 }

@@ -28,9 +28,7 @@ public record KeyAssessment(AccessKeyActivity key, Duration idleTime, boolean st
      */
     public String disuse() {
         String age = stale && idleDays() == limit.days() ? "over " + days(idleDays()) : days(idleDays());
-        return key.neverUsed()
-                ? "never used, created " + (idleDays() == 0 ? "today" : age + " ago")
-                : "unused " + age;
+        return key.neverUsed() ? "never used, created " + (idleDays() == 0 ? "today" : age + " ago") : "unused " + age;
     }
 
     /** "1 day", "143 days". */

@@ -21,18 +21,22 @@ public record RemediationPlan(List<KeyAssessment> toDisable, List<SkippedKey> sk
         int limit = policy.maxKeyAge().days();
         for (AccessKeyActivity key : keys) {
             if (key.status() != KeyStatus.ACTIVE) {
-                skipped.add(new SkippedKey(key.accessKeyId(), "not active (status "
-                        + key.status().name().toLowerCase(Locale.ROOT) + "): nothing to disable"));
+                skipped.add(new SkippedKey(
+                        key.accessKeyId(),
+                        "not active (status " + key.status().name().toLowerCase(Locale.ROOT)
+                                + "): nothing to disable"));
                 continue;
             }
             KeyAssessment assessment = policy.assess(key);
             if (assessment.stale()) {
                 toDisable.add(assessment);
             } else {
-                skipped.add(new SkippedKey(key.accessKeyId(), (key.neverUsed()
-                        ? "never used but created " + KeyAssessment.ago(assessment.idleDays())
-                        : "used " + KeyAssessment.ago(assessment.idleDays()))
-                        + ", within the " + limit + "-day limit"));
+                skipped.add(new SkippedKey(
+                        key.accessKeyId(),
+                        (key.neverUsed()
+                                        ? "never used but created " + KeyAssessment.ago(assessment.idleDays())
+                                        : "used " + KeyAssessment.ago(assessment.idleDays()))
+                                + ", within the " + limit + "-day limit"));
             }
         }
         return new RemediationPlan(toDisable, skipped);

@@ -61,7 +61,10 @@ public final class StaleKeyPolicy {
     /** The active keys that are stale now, in the order given. */
     public List<KeyAssessment> staleKeys(Collection<AccessKeyActivity> keys) {
         Instant now = clock.instant();
-        return keys.stream().map(key -> assess(key, now)).filter(KeyAssessment::stale).toList();
+        return keys.stream()
+                .map(key -> assess(key, now))
+                .filter(KeyAssessment::stale)
+                .toList();
     }
 
     /**
@@ -87,12 +90,13 @@ public final class StaleKeyPolicy {
             }
         }
         String reasons = stale.stream().map(KeyAssessment::describe).collect(Collectors.joining("; "));
-        return new UserVerdict(user, Compliance.NON_COMPLIANT,
-                reasons + " (limit " + maxKeyAge.days() + " days)", stale);
+        return new UserVerdict(
+                user, Compliance.NON_COMPLIANT, reasons + " (limit " + maxKeyAge.days() + " days)", stale);
     }
 
     private String compliantAnnotation(Collection<AccessKeyActivity> keys) {
-        long active = keys.stream().filter(key -> key.status() == KeyStatus.ACTIVE).count();
+        long active =
+                keys.stream().filter(key -> key.status() == KeyStatus.ACTIVE).count();
         if (active == 0) {
             return "No active access keys";
         }

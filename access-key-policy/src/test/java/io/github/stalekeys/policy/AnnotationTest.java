@@ -17,7 +17,8 @@ class AnnotationTest {
 
     @Test
     void longTextIsCutOnAWordBoundaryWithAnEllipsis() {
-        String text = IntStream.range(0, 30).mapToObj(i -> "AKIAEXAMPLEKEY" + i + " unused 100 days")
+        String text = IntStream.range(0, 30)
+                .mapToObj(i -> "AKIAEXAMPLEKEY" + i + " unused 100 days")
                 .collect(Collectors.joining("; "));
         String fitted = Annotation.fit(text);
         assertTrue(fitted.length() <= Annotation.MAX_LENGTH, "length " + fitted.length());

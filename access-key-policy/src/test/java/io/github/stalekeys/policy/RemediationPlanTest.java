@@ -18,25 +18,34 @@ class RemediationPlanTest {
 
     @Test
     void disablesOnlyActiveStaleKeysAndSaysWhyTheOthersStay() {
-        RemediationPlan plan = RemediationPlan.of(policy, List.of(
-                key("AKIASTALE", KeyStatus.ACTIVE, 400, 143),
-                key("AKIAFRESH", KeyStatus.ACTIVE, 400, 90),
-                key("AKIANEW", KeyStatus.ACTIVE, 10, null),
-                key("AKIAYESTERDAY", KeyStatus.ACTIVE, 400, 1),
-                key("AKIAOFF", KeyStatus.INACTIVE, 900, 800),
-                key("AKIAEXP", KeyStatus.EXPIRED, 900, null)));
+        RemediationPlan plan = RemediationPlan.of(
+                policy,
+                List.of(
+                        key("AKIASTALE", KeyStatus.ACTIVE, 400, 143),
+                        key("AKIAFRESH", KeyStatus.ACTIVE, 400, 90),
+                        key("AKIANEW", KeyStatus.ACTIVE, 10, null),
+                        key("AKIAYESTERDAY", KeyStatus.ACTIVE, 400, 1),
+                        key("AKIAOFF", KeyStatus.INACTIVE, 900, 800),
+                        key("AKIAEXP", KeyStatus.EXPIRED, 900, null)));
 
-        assertEquals(List.of("AKIASTALE"), plan.toDisable().stream().map(k -> k.key().accessKeyId()).toList());
-        assertEquals(List.of(
-                new SkippedKey("AKIAFRESH", "used 90 days ago, within the 90-day limit"),
-                new SkippedKey("AKIANEW", "never used but created 10 days ago, within the 90-day limit"),
-                new SkippedKey("AKIAYESTERDAY", "used 1 day ago, within the 90-day limit"),
-                new SkippedKey("AKIAOFF", "not active (status inactive): nothing to disable"),
-                new SkippedKey("AKIAEXP", "not active (status expired): nothing to disable")), plan.skipped());
+        assertEquals(
+                List.of("AKIASTALE"),
+                plan.toDisable().stream().map(k -> k.key().accessKeyId()).toList());
+        assertEquals(
+                List.of(
+                        new SkippedKey("AKIAFRESH", "used 90 days ago, within the 90-day limit"),
+                        new SkippedKey("AKIANEW", "never used but created 10 days ago, within the 90-day limit"),
+                        new SkippedKey("AKIAYESTERDAY", "used 1 day ago, within the 90-day limit"),
+                        new SkippedKey("AKIAOFF", "not active (status inactive): nothing to disable"),
+                        new SkippedKey("AKIAEXP", "not active (status expired): nothing to disable")),
+                plan.skipped());
     }
 
     private static AccessKeyActivity key(String id, KeyStatus status, int createdDaysAgo, Integer usedDaysAgo) {
-        return new AccessKeyActivity(id, status, NOW.minus(Duration.ofDays(createdDaysAgo)),
+        return new AccessKeyActivity(
+                id,
+                status,
+                NOW.minus(Duration.ofDays(createdDaysAgo)),
                 Optional.ofNullable(usedDaysAgo).map(days -> NOW.minus(Duration.ofDays(days))));
     }
 }

@@ -27,12 +27,15 @@ class SettingsParsingTest {
     @ParameterizedTest
     @ValueSource(strings = {"1", "90", " 45 ", "3650"})
     void maxKeyAgeAcceptsTheWholeRange(String value) {
-        assertEquals(Integer.parseInt(value.strip()), MaxKeyAge.parse("maxAccessKeyAgeDays", value).days());
+        assertEquals(
+                Integer.parseInt(value.strip()),
+                MaxKeyAge.parse("maxAccessKeyAgeDays", value).days());
     }
 
     @Test
     void exemptUsersRejectsEntriesThatAreNotIamNames() {
-        InvalidSettingException error = assertThrows(InvalidSettingException.class,
+        InvalidSettingException error = assertThrows(
+                InvalidSettingException.class,
                 () -> Exemptions.parse("exemptUsers", "alice, bob smith", "exemptionTagKey", ""));
         assertEquals("exemptUsers", error.settingName());
         assertTrue(error.getMessage().contains("'bob smith'"), error.getMessage());
@@ -40,10 +43,18 @@ class SettingsParsingTest {
 
     @Test
     void exemptionTagKeyRejectsReservedAndInvalidKeys() {
-        assertEquals("exemptionTagKey", assertThrows(InvalidSettingException.class,
-                () -> Exemptions.parse("exemptUsers", "", "exemptionTagKey", "aws:createdBy")).settingName());
-        assertEquals("exemptionTagKey", assertThrows(InvalidSettingException.class,
-                () -> Exemptions.parse("exemptUsers", "", "exemptionTagKey", "bad{key}")).settingName());
+        assertEquals(
+                "exemptionTagKey",
+                assertThrows(
+                                InvalidSettingException.class,
+                                () -> Exemptions.parse("exemptUsers", "", "exemptionTagKey", "aws:createdBy"))
+                        .settingName());
+        assertEquals(
+                "exemptionTagKey",
+                assertThrows(
+                                InvalidSettingException.class,
+                                () -> Exemptions.parse("exemptUsers", "", "exemptionTagKey", "bad{key}"))
+                        .settingName());
     }
 
     @Test

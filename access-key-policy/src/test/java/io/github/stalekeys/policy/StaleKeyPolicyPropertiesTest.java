@@ -34,36 +34,49 @@ class StaleKeyPolicyPropertiesTest {
             String tagKey = random.nextInt(4) == 0 ? "KeyRotationExempt" : null;
             boolean listed = random.nextInt(10) == 0;
             Map<String, String> tags = tagKey != null && random.nextBoolean()
-                    ? Map.of(tagKey, random.nextBoolean() ? "false" : "CHG-1") : Map.of();
+                    ? Map.of(tagKey, random.nextBoolean() ? "false" : "CHG-1")
+                    : Map.of();
             IamUser user = new IamUser("AIDAPROPERTY00000001", "user-" + trial);
-            Exemptions exemptions = Exemptions.parse("exemptUsers", listed ? user.userName() : "other",
-                    "exemptionTagKey", tagKey);
-            StaleKeyPolicy policy = new StaleKeyPolicy(new MaxKeyAge(days), exemptions, Clock.fixed(now, ZoneOffset.UTC));
+            Exemptions exemptions =
+                    Exemptions.parse("exemptUsers", listed ? user.userName() : "other", "exemptionTagKey", tagKey);
+            StaleKeyPolicy policy =
+                    new StaleKeyPolicy(new MaxKeyAge(days), exemptions, Clock.fixed(now, ZoneOffset.UTC));
             String description = "trial " + trial + " (seed " + SEED + "): now " + now + ", " + days + " days, keys "
                     + keys + ", listed " + listed + ", tags " + tags + " on " + tagKey;
 
             UserVerdict verdict = policy.judge(user, keys, u -> tags);
 
-            boolean anyStale = keys.stream().anyMatch(key -> key.status() == KeyStatus.ACTIVE
-                    && Duration.between(key.lastActivity(), now).compareTo(Duration.ofDays(days)) > 0);
+            boolean anyStale = keys.stream()
+                    .anyMatch(key -> key.status() == KeyStatus.ACTIVE
+                            && Duration.between(key.lastActivity(), now).compareTo(Duration.ofDays(days)) > 0);
             // Tags are consulted only for a user who would otherwise fail (README: a periodic run must not cost a
             // tag call per user), so a tagged user without a stale key is simply compliant.
-            boolean exempt = listed || (anyStale && tagKey != null && tags.containsKey(tagKey)
-                    && !"false".equals(tags.get(tagKey)));
+            boolean exempt = listed
+                    || (anyStale && tagKey != null && tags.containsKey(tagKey) && !"false".equals(tags.get(tagKey)));
             if (exempt) {
                 assertEquals(Compliance.NOT_APPLICABLE, verdict.compliance(), description);
             } else if (anyStale) {
                 assertEquals(Compliance.NON_COMPLIANT, verdict.compliance(), description);
-                assertEquals(keys.stream().filter(key -> key.status() == KeyStatus.ACTIVE && Duration.between(
-                        key.lastActivity(), now).compareTo(Duration.ofDays(days)) > 0).toList(),
-                        verdict.staleKeys().stream().map(KeyAssessment::key).toList(), description);
+                assertEquals(
+                        keys.stream()
+                                .filter(key -> key.status() == KeyStatus.ACTIVE
+                                        && Duration.between(key.lastActivity(), now)
+                                                        .compareTo(Duration.ofDays(days))
+                                                > 0)
+                                .toList(),
+                        verdict.staleKeys().stream().map(KeyAssessment::key).toList(),
+                        description);
             } else {
                 assertEquals(Compliance.COMPLIANT, verdict.compliance(), description);
             }
             if (!anyStale) {
                 assertNotEquals(Compliance.NON_COMPLIANT, verdict.compliance(), description);
             }
-            assertEquals(true, verdict.annotation().length() <= 256 && !verdict.annotation().isEmpty(), description);
+            assertEquals(
+                    true,
+                    verdict.annotation().length() <= 256
+                            && !verdict.annotation().isEmpty(),
+                    description);
         }
     }
 
@@ -93,10 +106,14 @@ class StaleKeyPolicyPropertiesTest {
             KeyStatus status = KeyStatus.values()[random.nextInt(10) < 7 ? 0 : 1 + random.nextInt(3)];
             boolean neverUsed = random.nextBoolean();
             String id = "AKIAPROPERTY" + trialKey(k);
-            keys.add(neverUsed
-                    ? new AccessKeyActivity(id, status, activity, Optional.empty())
-                    : new AccessKeyActivity(id, status, activity.minus(Duration.ofDays(random.nextInt(1000))),
-                            Optional.of(activity)));
+            keys.add(
+                    neverUsed
+                            ? new AccessKeyActivity(id, status, activity, Optional.empty())
+                            : new AccessKeyActivity(
+                                    id,
+                                    status,
+                                    activity.minus(Duration.ofDays(random.nextInt(1000))),
+                                    Optional.of(activity)));
         }
         return keys;
     }

@@ -24,7 +24,8 @@ class StaleKeyPolicyTest {
             new StaleKeyPolicy(MaxKeyAge.DEFAULT, Exemptions.NONE, Clock.fixed(NOW, ZoneOffset.UTC));
 
     private static AccessKeyActivity usedAgo(String id, Duration ago) {
-        return new AccessKeyActivity(id, KeyStatus.ACTIVE, NOW.minus(Duration.ofDays(400)), Optional.of(NOW.minus(ago)));
+        return new AccessKeyActivity(
+                id, KeyStatus.ACTIVE, NOW.minus(Duration.ofDays(400)), Optional.of(NOW.minus(ago)));
     }
 
     private static AccessKeyActivity neverUsedCreatedAgo(String id, Duration ago) {
@@ -38,12 +39,14 @@ class StaleKeyPolicyTest {
 
     @Test
     void keyUsedOneSecondBeforeTheThresholdIsCompliant() {
-        assertFalse(policy.assess(usedAgo("AKIAYOUNG", Duration.ofDays(90).minusSeconds(1))).stale());
+        assertFalse(policy.assess(usedAgo("AKIAYOUNG", Duration.ofDays(90).minusSeconds(1)))
+                .stale());
     }
 
     @Test
     void keyUsedOneSecondBeyondTheThresholdIsStaleAndSaysOver() {
-        KeyAssessment assessment = policy.assess(usedAgo("AKIAOLD", Duration.ofDays(90).plusSeconds(1)));
+        KeyAssessment assessment =
+                policy.assess(usedAgo("AKIAOLD", Duration.ofDays(90).plusSeconds(1)));
         assertTrue(assessment.stale());
         assertEquals(90, assessment.idleDays());
         assertEquals("AKIAOLD unused over 90 days", assessment.describe());
@@ -51,39 +54,50 @@ class StaleKeyPolicyTest {
 
     @Test
     void exemptionTagKeysMatchWhateverTheirCaseAsIamTreatsThem() {
-        StaleKeyPolicy withTag = new StaleKeyPolicy(MaxKeyAge.DEFAULT,
+        StaleKeyPolicy withTag = new StaleKeyPolicy(
+                MaxKeyAge.DEFAULT,
                 Exemptions.parse("exemptUsers", "", "exemptionTagKey", "KeyRotationExempt"),
                 Clock.fixed(NOW, ZoneOffset.UTC));
-        UserVerdict verdict = withTag.judge(ALICE, List.of(usedAgo("AKIASTALE", Duration.ofDays(143))),
-                user -> Map.of("keyrotationexempt", "yes"));
+        UserVerdict verdict = withTag.judge(
+                ALICE, List.of(usedAgo("AKIASTALE", Duration.ofDays(143))), user -> Map.of("keyrotationexempt", "yes"));
         assertEquals(Compliance.NOT_APPLICABLE, verdict.compliance());
         assertEquals("Exempt: tagged keyrotationexempt", verdict.annotation());
     }
 
     @Test
     void neverUsedKeyCreatedRecentlyIsCompliant() {
-        UserVerdict verdict = policy.judge(ALICE, List.of(neverUsedCreatedAgo("AKIANEW", Duration.ofDays(10))), NO_TAG_CALLS);
+        UserVerdict verdict =
+                policy.judge(ALICE, List.of(neverUsedCreatedAgo("AKIANEW", Duration.ofDays(10))), NO_TAG_CALLS);
         assertEquals(Compliance.COMPLIANT, verdict.compliance());
     }
 
     @Test
     void neverUsedKeyCreatedLongAgoIsStaleAndSaysSo() {
-        UserVerdict verdict = policy.judge(ALICE, List.of(neverUsedCreatedAgo("AKIANEVER", Duration.ofDays(200))), NO_TAG_CALLS);
+        UserVerdict verdict =
+                policy.judge(ALICE, List.of(neverUsedCreatedAgo("AKIANEVER", Duration.ofDays(200))), NO_TAG_CALLS);
         assertEquals(Compliance.NON_COMPLIANT, verdict.compliance());
         assertEquals("AKIANEVER never used, created 200 days ago (limit 90 days)", verdict.annotation());
     }
 
     @Test
     void oldKeyRecentlyUsedIsCompliantBecauseAgeIsNotDisuse() {
-        AccessKeyActivity oldButUsed = new AccessKeyActivity("AKIAOLDUSED", KeyStatus.ACTIVE,
-                NOW.minus(Duration.ofDays(1000)), Optional.of(NOW.minus(Duration.ofDays(1))));
-        assertEquals(Compliance.COMPLIANT, policy.judge(ALICE, List.of(oldButUsed), NO_TAG_CALLS).compliance());
+        AccessKeyActivity oldButUsed = new AccessKeyActivity(
+                "AKIAOLDUSED",
+                KeyStatus.ACTIVE,
+                NOW.minus(Duration.ofDays(1000)),
+                Optional.of(NOW.minus(Duration.ofDays(1))));
+        assertEquals(
+                Compliance.COMPLIANT,
+                policy.judge(ALICE, List.of(oldButUsed), NO_TAG_CALLS).compliance());
     }
 
     @Test
     void inactiveStaleKeyDoesNotCount() {
-        AccessKeyActivity inactive = new AccessKeyActivity("AKIAOFF", KeyStatus.INACTIVE,
-                NOW.minus(Duration.ofDays(500)), Optional.of(NOW.minus(Duration.ofDays(400))));
+        AccessKeyActivity inactive = new AccessKeyActivity(
+                "AKIAOFF",
+                KeyStatus.INACTIVE,
+                NOW.minus(Duration.ofDays(500)),
+                Optional.of(NOW.minus(Duration.ofDays(400))));
         UserVerdict verdict = policy.judge(ALICE, List.of(inactive), NO_TAG_CALLS);
         assertEquals(Compliance.COMPLIANT, verdict.compliance());
         assertEquals("No active access keys", verdict.annotation());
@@ -92,8 +106,8 @@ class StaleKeyPolicyTest {
     @Test
     void expiredAndUnrecognizedStatusesAreNeverTreatedAsActive() {
         for (String wire : List.of("Expired", "Suspended", "")) {
-            AccessKeyActivity key = new AccessKeyActivity("AKIAODD", KeyStatus.fromIam(wire),
-                    NOW.minus(Duration.ofDays(500)), Optional.empty());
+            AccessKeyActivity key = new AccessKeyActivity(
+                    "AKIAODD", KeyStatus.fromIam(wire), NOW.minus(Duration.ofDays(500)), Optional.empty());
             assertFalse(policy.assess(key).stale(), wire);
         }
         assertEquals(KeyStatus.EXPIRED, KeyStatus.fromIam("Expired"));
@@ -103,20 +117,25 @@ class StaleKeyPolicyTest {
 
     @Test
     void twoKeysOneStaleNamesOnlyTheStaleOne() {
-        UserVerdict verdict = policy.judge(ALICE, List.of(
-                usedAgo("AKIAFRESH", Duration.ofDays(3)),
-                usedAgo("AKIASTALE", Duration.ofDays(143))), NO_TAG_CALLS);
+        UserVerdict verdict = policy.judge(
+                ALICE,
+                List.of(usedAgo("AKIAFRESH", Duration.ofDays(3)), usedAgo("AKIASTALE", Duration.ofDays(143))),
+                NO_TAG_CALLS);
         assertEquals(Compliance.NON_COMPLIANT, verdict.compliance());
         assertEquals("AKIASTALE unused 143 days (limit 90 days)", verdict.annotation());
-        assertEquals(List.of("AKIASTALE"), verdict.staleKeys().stream().map(k -> k.key().accessKeyId()).toList());
+        assertEquals(
+                List.of("AKIASTALE"),
+                verdict.staleKeys().stream().map(k -> k.key().accessKeyId()).toList());
     }
 
     @Test
     void bothKeysStaleAreBothNamed() {
-        UserVerdict verdict = policy.judge(ALICE, List.of(
-                usedAgo("AKIAXYZ", Duration.ofDays(143)),
-                neverUsedCreatedAgo("AKIAABC", Duration.ofDays(200))), NO_TAG_CALLS);
-        assertEquals("AKIAXYZ unused 143 days; AKIAABC never used, created 200 days ago (limit 90 days)",
+        UserVerdict verdict = policy.judge(
+                ALICE,
+                List.of(usedAgo("AKIAXYZ", Duration.ofDays(143)), neverUsedCreatedAgo("AKIAABC", Duration.ofDays(200))),
+                NO_TAG_CALLS);
+        assertEquals(
+                "AKIAXYZ unused 143 days; AKIAABC never used, created 200 days ago (limit 90 days)",
                 verdict.annotation());
     }
 
@@ -136,57 +155,72 @@ class StaleKeyPolicyTest {
 
     @Test
     void compliantAnnotationCountsActiveKeys() {
-        UserVerdict verdict = policy.judge(ALICE, List.of(
-                usedAgo("AKIA1", Duration.ofDays(1)), usedAgo("AKIA2", Duration.ofDays(2))), NO_TAG_CALLS);
+        UserVerdict verdict = policy.judge(
+                ALICE,
+                List.of(usedAgo("AKIA1", Duration.ofDays(1)), usedAgo("AKIA2", Duration.ofDays(2))),
+                NO_TAG_CALLS);
         assertEquals("All 2 active access keys were used or created within 90 days", verdict.annotation());
     }
 
     @Test
     void customThresholdIsHonoured() {
-        StaleKeyPolicy strict = new StaleKeyPolicy(new MaxKeyAge(30), Exemptions.NONE, Clock.fixed(NOW, ZoneOffset.UTC));
+        StaleKeyPolicy strict =
+                new StaleKeyPolicy(new MaxKeyAge(30), Exemptions.NONE, Clock.fixed(NOW, ZoneOffset.UTC));
         assertTrue(strict.assess(usedAgo("AKIA31", Duration.ofDays(31))).stale());
         assertFalse(strict.assess(usedAgo("AKIA30", Duration.ofDays(30))).stale());
     }
 
     @Test
     void userListedByNameIsNotApplicableWithoutLookingAtKeysOrTags() {
-        StaleKeyPolicy withExemption = new StaleKeyPolicy(MaxKeyAge.DEFAULT,
+        StaleKeyPolicy withExemption = new StaleKeyPolicy(
+                MaxKeyAge.DEFAULT,
                 Exemptions.parse("exemptUsers", "ci-bot, ALICE", "exemptionTagKey", "KeyRotationExempt"),
                 Clock.fixed(NOW, ZoneOffset.UTC));
-        UserVerdict verdict = withExemption.judge(ALICE,
-                List.of(usedAgo("AKIASTALE", Duration.ofDays(143))), NO_TAG_CALLS);
+        UserVerdict verdict =
+                withExemption.judge(ALICE, List.of(usedAgo("AKIASTALE", Duration.ofDays(143))), NO_TAG_CALLS);
         assertEquals(Compliance.NOT_APPLICABLE, verdict.compliance());
         assertEquals("Exempt: listed in exemptUsers", verdict.annotation());
     }
 
     @Test
     void userListedByIdIsNotApplicable() {
-        StaleKeyPolicy withExemption = new StaleKeyPolicy(MaxKeyAge.DEFAULT,
+        StaleKeyPolicy withExemption = new StaleKeyPolicy(
+                MaxKeyAge.DEFAULT,
                 Exemptions.parse("exemptUsers", ALICE.userId(), "exemptionTagKey", null),
                 Clock.fixed(NOW, ZoneOffset.UTC));
-        assertEquals(Compliance.NOT_APPLICABLE,
-                withExemption.judge(ALICE, List.of(usedAgo("AKIASTALE", Duration.ofDays(143))), NO_TAG_CALLS).compliance());
+        assertEquals(
+                Compliance.NOT_APPLICABLE,
+                withExemption
+                        .judge(ALICE, List.of(usedAgo("AKIASTALE", Duration.ofDays(143))), NO_TAG_CALLS)
+                        .compliance());
     }
 
     @Test
     void tagsAreLookedUpOnlyForUsersWhoWouldFail() {
-        StaleKeyPolicy withTag = new StaleKeyPolicy(MaxKeyAge.DEFAULT,
+        StaleKeyPolicy withTag = new StaleKeyPolicy(
+                MaxKeyAge.DEFAULT,
                 Exemptions.parse("exemptUsers", "", "exemptionTagKey", "KeyRotationExempt"),
                 Clock.fixed(NOW, ZoneOffset.UTC));
-        assertEquals(Compliance.COMPLIANT,
-                withTag.judge(ALICE, List.of(usedAgo("AKIAFRESH", Duration.ofDays(1))), NO_TAG_CALLS).compliance());
+        assertEquals(
+                Compliance.COMPLIANT,
+                withTag.judge(ALICE, List.of(usedAgo("AKIAFRESH", Duration.ofDays(1))), NO_TAG_CALLS)
+                        .compliance());
 
-        UserVerdict tagged = withTag.judge(ALICE, List.of(usedAgo("AKIASTALE", Duration.ofDays(143))),
+        UserVerdict tagged = withTag.judge(
+                ALICE,
+                List.of(usedAgo("AKIASTALE", Duration.ofDays(143))),
                 user -> Map.of("KeyRotationExempt", "ticket-123"));
         assertEquals(Compliance.NOT_APPLICABLE, tagged.compliance());
         assertEquals("Exempt: tagged KeyRotationExempt", tagged.annotation());
 
-        UserVerdict taggedFalse = withTag.judge(ALICE, List.of(usedAgo("AKIASTALE", Duration.ofDays(143))),
+        UserVerdict taggedFalse = withTag.judge(
+                ALICE,
+                List.of(usedAgo("AKIASTALE", Duration.ofDays(143))),
                 user -> Map.of("KeyRotationExempt", "False"));
         assertEquals(Compliance.NON_COMPLIANT, taggedFalse.compliance());
 
-        UserVerdict otherTag = withTag.judge(ALICE, List.of(usedAgo("AKIASTALE", Duration.ofDays(143))),
-                user -> Map.of("team", "payments"));
+        UserVerdict otherTag = withTag.judge(
+                ALICE, List.of(usedAgo("AKIASTALE", Duration.ofDays(143))), user -> Map.of("team", "payments"));
         assertEquals(Compliance.NON_COMPLIANT, otherTag.compliance());
     }
 }

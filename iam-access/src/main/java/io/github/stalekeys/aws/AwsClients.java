@@ -44,23 +44,42 @@ public final class AwsClients {
         this.httpClient = httpClient;
         this.endpoint = endpoint;
         ClientOverrideConfiguration retries = ClientOverrideConfiguration.builder()
-                .retryStrategy(AwsRetryStrategy.adaptiveRetryStrategy().toBuilder().maxAttempts(MAX_ATTEMPTS).build())
+                .retryStrategy(AwsRetryStrategy.adaptiveRetryStrategy().toBuilder()
+                        .maxAttempts(MAX_ATTEMPTS)
+                        .build())
                 .build();
-        this.iam = IamClient.builder().region(region).httpClient(httpClient).credentialsProvider(credentials)
-                .overrideConfiguration(retries).applyMutation(b -> endpointOf(b)).build();
-        this.config = ConfigClient.builder().region(region).httpClient(httpClient).credentialsProvider(credentials)
-                .overrideConfiguration(retries).applyMutation(b -> endpointOf(b)).build();
-        this.sts = StsClient.builder().region(region).httpClient(httpClient).credentialsProvider(credentials)
-                .overrideConfiguration(retries).applyMutation(b -> endpointOf(b)).build();
+        this.iam = IamClient.builder()
+                .region(region)
+                .httpClient(httpClient)
+                .credentialsProvider(credentials)
+                .overrideConfiguration(retries)
+                .applyMutation(b -> endpointOf(b))
+                .build();
+        this.config = ConfigClient.builder()
+                .region(region)
+                .httpClient(httpClient)
+                .credentialsProvider(credentials)
+                .overrideConfiguration(retries)
+                .applyMutation(b -> endpointOf(b))
+                .build();
+        this.sts = StsClient.builder()
+                .region(region)
+                .httpClient(httpClient)
+                .credentialsProvider(credentials)
+                .overrideConfiguration(retries)
+                .applyMutation(b -> endpointOf(b))
+                .build();
     }
 
     /** Clients for this container: region from {@code AWS_REGION}, default credentials chain. */
     public static AwsClients fromEnvironment() {
         String regionName = System.getenv("AWS_REGION");
         if (regionName == null || regionName.isBlank()) {
-            throw new IllegalStateException("AWS_REGION is not set: the Lambda runtime sets it; set it when running elsewhere");
+            throw new IllegalStateException(
+                    "AWS_REGION is not set: the Lambda runtime sets it; set it when running elsewhere");
         }
-        return create(Region.of(regionName), DefaultCredentialsProvider.builder().build(), null);
+        return create(
+                Region.of(regionName), DefaultCredentialsProvider.builder().build(), null);
     }
 
     /**
@@ -90,11 +109,16 @@ public final class AwsClients {
     public AwsClients assumingRole(String roleArn, String sessionName) {
         Objects.requireNonNull(roleArn, "roleArn");
         Objects.requireNonNull(sessionName, "sessionName");
-        return assumedRoles.computeIfAbsent(roleArn, arn -> new AwsClients(region, httpClient,
-                StsAssumeRoleCredentialsProvider.builder()
-                        .stsClient(sts)
-                        .refreshRequest(request -> request.roleArn(arn).roleSessionName(sessionName))
-                        .build(), endpoint));
+        return assumedRoles.computeIfAbsent(
+                roleArn,
+                arn -> new AwsClients(
+                        region,
+                        httpClient,
+                        StsAssumeRoleCredentialsProvider.builder()
+                                .stsClient(sts)
+                                .refreshRequest(request -> request.roleArn(arn).roleSessionName(sessionName))
+                                .build(),
+                        endpoint));
     }
 
     public IamClient iam() {

@@ -53,11 +53,12 @@ public final class IamKeyInventory {
      * key's creation time, which is how a credential report names keys) is not looked up again: last use only
      * moves forward, so a key known to be in use still is. Saves one call per such key.
      */
-    public Optional<List<AccessKeyActivity>> keysOf(String userName, Function<Instant, Optional<Instant>> knownRecentUse) {
+    public Optional<List<AccessKeyActivity>> keysOf(
+            String userName, Function<Instant, Optional<Instant>> knownRecentUse) {
         List<AccessKeyMetadata> listed;
         try {
-            listed = iam.listAccessKeysPaginator(request -> request.userName(userName)).accessKeyMetadata()
-                    .stream().toList();
+            listed = iam.listAccessKeysPaginator(request -> request.userName(userName)).accessKeyMetadata().stream()
+                    .toList();
         } catch (NoSuchEntityException userGone) {
             return Optional.empty();
         }
@@ -73,8 +74,12 @@ public final class IamKeyInventory {
                 keys.add(new AccessKeyActivity(key.accessKeyId(), status, key.createDate(), known));
                 continue;
             }
-            lastUsed(key.accessKeyId()).ifPresent(lastUsed -> keys.add(new AccessKeyActivity(
-                    key.accessKeyId(), status, key.createDate(), Optional.ofNullable(lastUsed.lastUsedDate()))));
+            lastUsed(key.accessKeyId())
+                    .ifPresent(lastUsed -> keys.add(new AccessKeyActivity(
+                            key.accessKeyId(),
+                            status,
+                            key.createDate(),
+                            Optional.ofNullable(lastUsed.lastUsedDate()))));
         }
         return Optional.of(List.copyOf(keys));
     }
@@ -82,7 +87,8 @@ public final class IamKeyInventory {
     /** IAM's last-use record of a key, or empty when the key does not exist. */
     public Optional<AccessKeyLastUsed> lastUsed(String accessKeyId) {
         try {
-            return Optional.of(iam.getAccessKeyLastUsed(request -> request.accessKeyId(accessKeyId)).accessKeyLastUsed());
+            return Optional.of(iam.getAccessKeyLastUsed(request -> request.accessKeyId(accessKeyId))
+                    .accessKeyLastUsed());
         } catch (NoSuchEntityException keyGone) {
             return Optional.empty();
         }
@@ -110,7 +116,8 @@ public final class IamKeyInventory {
     public Map<String, String> tagsOf(IamUser user) {
         Map<String, String> tags = new LinkedHashMap<>();
         try {
-            for (Tag tag : iam.listUserTagsPaginator(request -> request.userName(user.userName())).tags()) {
+            for (Tag tag : iam.listUserTagsPaginator(request -> request.userName(user.userName()))
+                    .tags()) {
                 tags.put(tag.key(), tag.value());
             }
         } catch (NoSuchEntityException userGone) {

@@ -56,7 +56,9 @@ public final class StructuredLogger {
         line.put("message", message);
         for (int i = 0; i < fields.length; i += 2) {
             Object value = fields[i + 1];
-            boolean plain = value == null || value instanceof Number || value instanceof Boolean
+            boolean plain = value == null
+                    || value instanceof Number
+                    || value instanceof Boolean
                     || value instanceof Collection<?>;
             line.put(String.valueOf(fields[i]), plain ? value : String.valueOf(value));
         }

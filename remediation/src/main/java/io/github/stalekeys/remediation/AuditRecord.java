@@ -21,8 +21,12 @@ import java.util.regex.Pattern;
  * overwrite each other's record. The value uses only characters IAM allows in tag values, e.g.
  * {@code disabled=AKIA1/AKIA2 at=2026-11-28T09:15:00Z restored=AKIA1 restoredAt=2026-11-29T08:00:00Z}.
  */
-record AuditRecord(String executionId, List<String> disabledKeyIds, Instant disabledAt,
-                   List<String> restoredKeyIds, Optional<Instant> restoredAt) {
+record AuditRecord(
+        String executionId,
+        List<String> disabledKeyIds,
+        Instant disabledAt,
+        List<String> restoredKeyIds,
+        Optional<Instant> restoredAt) {
 
     static final String TAG_PREFIX = "StaleKeyRemediation:";
     private static final Pattern VALUE = Pattern.compile(
@@ -79,10 +83,13 @@ record AuditRecord(String executionId, List<String> disabledKeyIds, Instant disa
             throw new IllegalStateException("audit tag " + key + " has an unreadable value '" + value + "'");
         }
         try {
-            return Optional.of(new AuditRecord(key.substring(TAG_PREFIX.length()),
+            return Optional.of(new AuditRecord(
+                    key.substring(TAG_PREFIX.length()),
                     Arrays.asList(matcher.group("disabled").split("/")),
                     Instant.parse(matcher.group("at")),
-                    matcher.group("restored") == null ? List.of() : Arrays.asList(matcher.group("restored").split("/")),
+                    matcher.group("restored") == null
+                            ? List.of()
+                            : Arrays.asList(matcher.group("restored").split("/")),
                     Optional.ofNullable(matcher.group("restoredAt")).map(Instant::parse)));
         } catch (DateTimeParseException e) {
             throw new IllegalStateException("audit tag " + key + " has an unreadable date in '" + value + "'", e);

@@ -45,8 +45,10 @@ final class KeyRestoration {
     }
 
     RestoreResult restore(RunbookRequest.RestoreKeys request) {
-        TaggedUser found = directory.byName(request.userName()).orElseThrow(() ->
-                new InvalidSettingException("userName", "'" + request.userName() + "' names no existing IAM user"));
+        TaggedUser found = directory
+                .byName(request.userName())
+                .orElseThrow(() -> new InvalidSettingException(
+                        "userName", "'" + request.userName() + "' names no existing IAM user"));
         IamUser user = found.user();
         List<AuditRecord> records = found.tags().entrySet().stream()
                 .flatMap(tag -> AuditRecord.fromTag(tag.getKey(), tag.getValue()).stream())
@@ -59,12 +61,13 @@ final class KeyRestoration {
         try {
             for (String keyId : targets) {
                 try {
-                    iam.updateAccessKey(update -> update.userName(user.userName()).accessKeyId(keyId)
-                            .status(StatusType.ACTIVE));
+                    iam.updateAccessKey(update ->
+                            update.userName(user.userName()).accessKeyId(keyId).status(StatusType.ACTIVE));
                     reactivated.add(keyId);
                 } catch (NoSuchEntityException gone) {
-                    failures.put(keyId, "does not exist (deleted since it was disabled, or not a key of "
-                            + user.userName() + ")");
+                    failures.put(
+                            keyId,
+                            "does not exist (deleted since it was disabled, or not a key of " + user.userName() + ")");
                 }
             }
             restored = verified(user, reactivated, failures);
@@ -73,15 +76,19 @@ final class KeyRestoration {
             recordRestoredDespite(unexpected, user, records, reactivated, request.automationExecutionId());
             throw unexpected;
         }
-        List<String> restoredIds = restored.stream().map(RestoredKey::accessKeyId).toList();
+        List<String> restoredIds =
+                restored.stream().map(RestoredKey::accessKeyId).toList();
         markRestored(user, records, restoredIds, request.automationExecutionId());
 
         String message = restoredIds.isEmpty() && failures.isEmpty()
                 ? "Nothing to restore: no key of " + user.userName() + " is awaiting a backout"
-                : "Restored " + (restoredIds.isEmpty() ? "no key" : String.join(", ", restoredIds)) + " of " + user.userName();
+                : "Restored " + (restoredIds.isEmpty() ? "no key" : String.join(", ", restoredIds)) + " of "
+                        + user.userName();
         if (!failures.isEmpty()) {
-            throw new RestoreIncompleteException(message + "; could not restore: " + failures.entrySet().stream()
-                    .map(failure -> failure.getKey() + " " + failure.getValue()).collect(Collectors.joining("; ")));
+            throw new RestoreIncompleteException(message + "; could not restore: "
+                    + failures.entrySet().stream()
+                            .map(failure -> failure.getKey() + " " + failure.getValue())
+                            .collect(Collectors.joining("; ")));
         }
         return new RestoreResult(RunbookRequestParser.RESTORE_KEYS, user.userName(), restoredIds, restored, message);
     }
@@ -91,22 +98,30 @@ final class KeyRestoration {
             // Only what a remediation disabled: never a key someone disabled on purpose (an incident responder).
             // A key restored once and disabled again since was disabled by someone else: it is not outstanding.
             List<String> unrecorded = request.accessKeyIds().stream()
-                    .filter(keyId -> records.stream().noneMatch(record -> record.outstanding().contains(keyId)))
+                    .filter(keyId -> records.stream()
+                            .noneMatch(record -> record.outstanding().contains(keyId)))
                     .toList();
             if (!unrecorded.isEmpty()) {
-                throw new InvalidSettingException("accessKeyIds", "names " + String.join(", ", unrecorded)
-                        + ", which no remediation disabled on " + request.userName() + " or which was restored since"
-                        + " (no audit record holds it outstanding): the backout restores only keys the remediation"
-                        + " disabled; nothing was changed");
+                throw new InvalidSettingException(
+                        "accessKeyIds",
+                        "names " + String.join(", ", unrecorded)
+                                + ", which no remediation disabled on " + request.userName()
+                                + " or which was restored since"
+                                + " (no audit record holds it outstanding): the backout restores only keys the remediation"
+                                + " disabled; nothing was changed");
             }
             return request.accessKeyIds();
         }
         if (request.remediationExecutionId().isPresent()) {
             String executionId = request.remediationExecutionId().get();
-            return records.stream().filter(record -> record.executionId().equals(executionId)).findFirst()
+            return records.stream()
+                    .filter(record -> record.executionId().equals(executionId))
+                    .findFirst()
                     .map(AuditRecord::outstanding)
-                    .orElseThrow(() -> new InvalidSettingException("remediationExecutionId", "'" + executionId
-                            + "' has no audit record on user " + request.userName() + ": it disabled no key there"));
+                    .orElseThrow(() -> new InvalidSettingException(
+                            "remediationExecutionId",
+                            "'" + executionId + "' has no audit record on user " + request.userName()
+                                    + ": it disabled no key there"));
         }
         LinkedHashSet<String> outstanding = new LinkedHashSet<>();
         records.forEach(record -> outstanding.addAll(record.outstanding()));
@@ -118,9 +133,9 @@ final class KeyRestoration {
         if (reactivated.isEmpty()) {
             return List.of();
         }
-        Map<String, String> statuses = iam.listAccessKeysPaginator(list -> list.userName(user.userName()))
-                .accessKeyMetadata().stream()
-                .collect(Collectors.toMap(AccessKeyMetadata::accessKeyId, AccessKeyMetadata::statusAsString));
+        Map<String, String> statuses =
+                iam.listAccessKeysPaginator(list -> list.userName(user.userName())).accessKeyMetadata().stream()
+                        .collect(Collectors.toMap(AccessKeyMetadata::accessKeyId, AccessKeyMetadata::statusAsString));
         List<RestoredKey> restored = new ArrayList<>();
         for (String keyId : reactivated) {
             String status = statuses.get(keyId);
@@ -129,18 +144,34 @@ final class KeyRestoration {
                 continue;
             }
             Optional<AccessKeyLastUsed> lastUsed = inventory.lastUsed(keyId);
-            restored.add(new RestoredKey(keyId, status,
-                    lastUsed.map(AccessKeyLastUsed::lastUsedDate).map(Instant::toString).orElse(null),
+            restored.add(new RestoredKey(
+                    keyId,
+                    status,
+                    lastUsed.map(AccessKeyLastUsed::lastUsedDate)
+                            .map(Instant::toString)
+                            .orElse(null),
                     lastUsed.map(AccessKeyLastUsed::serviceName).orElse(null),
                     lastUsed.map(AccessKeyLastUsed::region).orElse(null)));
-            log.info("access key restored", "userName", user.userName(), "userId", user.userId(), "accessKeyId", keyId,
-                    "lastUsedDate", restored.get(restored.size() - 1).lastUsedDate());
+            log.info(
+                    "access key restored",
+                    "userName",
+                    user.userName(),
+                    "userId",
+                    user.userId(),
+                    "accessKeyId",
+                    keyId,
+                    "lastUsedDate",
+                    restored.get(restored.size() - 1).lastUsedDate());
         }
         return restored;
     }
 
-    private void recordRestoredDespite(RuntimeException failure, IamUser user, List<AuditRecord> records,
-                                       List<String> reactivated, String executionId) {
+    private void recordRestoredDespite(
+            RuntimeException failure,
+            IamUser user,
+            List<AuditRecord> records,
+            List<String> reactivated,
+            String executionId) {
         try {
             markRestored(user, records, reactivated, executionId);
         } catch (RuntimeException alsoFailed) {
@@ -155,9 +186,16 @@ final class KeyRestoration {
             if (!updated.equals(record)) {
                 iam.tagUser(tag -> tag.userName(user.userName())
                         .tags(t -> t.key(updated.tagKey()).value(updated.tagValue())));
-                log.info("audit record updated", "userName", user.userName(), "remediationExecutionId",
-                        record.executionId(), "restoredAccessKeyIds", updated.restoredKeyIds(),
-                        "automationExecutionId", executionId);
+                log.info(
+                        "audit record updated",
+                        "userName",
+                        user.userName(),
+                        "remediationExecutionId",
+                        record.executionId(),
+                        "restoredAccessKeyIds",
+                        updated.restoredKeyIds(),
+                        "automationExecutionId",
+                        executionId);
             }
         }
     }

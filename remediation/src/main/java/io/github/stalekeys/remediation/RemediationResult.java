@@ -8,16 +8,26 @@ import java.util.List;
  *
  * @param userName null when the user no longer exists
  */
-public record RemediationResult(String action, String userId, String userName, boolean dryRun, Outcome outcome,
-                                List<StaleKey> staleKeys, List<String> disabledKeyIds, List<SkippedKey> skippedKeys,
-                                String message) {
+public record RemediationResult(
+        String action,
+        String userId,
+        String userName,
+        boolean dryRun,
+        Outcome outcome,
+        List<StaleKey> staleKeys,
+        List<String> disabledKeyIds,
+        List<SkippedKey> skippedKeys,
+        String message) {
 
     /** What the remediation found and did, as a whole. */
     public enum Outcome {
-        DISABLED, NOTHING_STALE, USER_NOT_FOUND, EXEMPT, DRY_RUN
+        DISABLED,
+        NOTHING_STALE,
+        USER_NOT_FOUND,
+        EXEMPT,
+        DRY_RUN
     }
 
     /** A key found stale now: disabled, or in a dry run, the one that would be. */
-    public record StaleKey(String accessKeyId, long idleDays, boolean neverUsed) {
-    }
+    public record StaleKey(String accessKeyId, long idleDays, boolean neverUsed) {}
 }

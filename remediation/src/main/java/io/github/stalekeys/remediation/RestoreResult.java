@@ -3,8 +3,8 @@ package io.github.stalekeys.remediation;
 import java.util.List;
 
 /** The backout's answer to the runbook, as JSON. */
-public record RestoreResult(String action, String userName, List<String> restoredKeyIds,
-                            List<RestoredKey> restoredKeys, String message) {
+public record RestoreResult(
+        String action, String userName, List<String> restoredKeyIds, List<RestoredKey> restoredKeys, String message) {
 
     /**
      * A key set back to {@code Active}, as verified afterwards, with its last-use record as the control's
@@ -12,7 +12,6 @@ public record RestoreResult(String action, String userName, List<String> restore
      *
      * @param lastUsedDate ISO-8601, or null when the key was never used
      */
-    public record RestoredKey(String accessKeyId, String status, String lastUsedDate, String serviceName,
-                              String region) {
-    }
+    public record RestoredKey(
+            String accessKeyId, String status, String lastUsedDate, String serviceName, String region) {}
 }

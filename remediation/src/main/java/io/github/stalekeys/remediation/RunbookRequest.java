@@ -12,16 +12,20 @@ sealed interface RunbookRequest {
     String automationExecutionId();
 
     /** The remediation: disable the user's keys that are stale now. */
-    record DisableStaleKeys(String userId, MaxKeyAge maxKeyAge, boolean dryRun, Exemptions exemptions,
-                            String automationExecutionId) implements RunbookRequest {
-    }
+    record DisableStaleKeys(
+            String userId, MaxKeyAge maxKeyAge, boolean dryRun, Exemptions exemptions, String automationExecutionId)
+            implements RunbookRequest {}
 
     /**
      * The backout: re-enable keys of {@code userName}: those listed, or those one remediation execution
      * disabled, or (neither given) every key any remediation disabled and no backout restored yet.
      */
-    record RestoreKeys(String userName, List<String> accessKeyIds, Optional<String> remediationExecutionId,
-                       String automationExecutionId) implements RunbookRequest {
+    record RestoreKeys(
+            String userName,
+            List<String> accessKeyIds,
+            Optional<String> remediationExecutionId,
+            String automationExecutionId)
+            implements RunbookRequest {
 
         public RestoreKeys {
             accessKeyIds = List.copyOf(accessKeyIds);

@@ -23,13 +23,18 @@ final class RunbookRequestParser {
 
     private static final Pattern EXECUTION_ID =
             Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
-    private static final Set<String> DISABLE_FIELDS = Set.of("action", "userId", "maxAccessKeyAgeDays", "dryRun",
-            "exemptUsers", "exemptionTagKey", "automationExecutionId");
-    private static final Set<String> RESTORE_FIELDS = Set.of("action", "userName", "accessKeyIds",
-            "remediationExecutionId", "automationExecutionId");
+    private static final Set<String> DISABLE_FIELDS = Set.of(
+            "action",
+            "userId",
+            "maxAccessKeyAgeDays",
+            "dryRun",
+            "exemptUsers",
+            "exemptionTagKey",
+            "automationExecutionId");
+    private static final Set<String> RESTORE_FIELDS =
+            Set.of("action", "userName", "accessKeyIds", "remediationExecutionId", "automationExecutionId");
 
-    private RunbookRequestParser() {
-    }
+    private RunbookRequestParser() {}
 
     static RunbookRequest parse(JsonNode payload) {
         if (payload == null || !payload.isObject()) {
@@ -39,8 +44,10 @@ final class RunbookRequestParser {
         return switch (action) {
             case DISABLE_STALE_KEYS -> disable(payload);
             case RESTORE_KEYS -> restore(payload);
-            default -> throw new InvalidSettingException("action", "'" + action + "' is unknown; expected "
-                    + DISABLE_STALE_KEYS + " or " + RESTORE_KEYS);
+            default ->
+                throw new InvalidSettingException(
+                        "action",
+                        "'" + action + "' is unknown; expected " + DISABLE_STALE_KEYS + " or " + RESTORE_KEYS);
         };
     }
 
@@ -50,34 +57,42 @@ final class RunbookRequestParser {
                 matching(payload, "userId", IamIdentifiers.USER_ID, "an IAM user id (AIDA...)"),
                 MaxKeyAge.parse("maxAccessKeyAgeDays", required(payload, "maxAccessKeyAgeDays")),
                 bool(payload, "dryRun"),
-                Exemptions.parse("exemptUsers", optional(payload, "exemptUsers").orElse(null),
-                        "exemptionTagKey", optional(payload, "exemptionTagKey").orElse(null)),
+                Exemptions.parse(
+                        "exemptUsers",
+                        optional(payload, "exemptUsers").orElse(null),
+                        "exemptionTagKey",
+                        optional(payload, "exemptionTagKey").orElse(null)),
                 matching(payload, "automationExecutionId", EXECUTION_ID, "an Automation execution id"));
     }
 
     private static RunbookRequest.RestoreKeys restore(JsonNode payload) {
         onlyKnownFields(payload, RESTORE_FIELDS);
         List<String> keyIds = optional(payload, "accessKeyIds")
-                .map(list -> Arrays.stream(list.split(",")).map(String::strip).filter(id -> !id.isEmpty()).toList())
+                .map(list -> Arrays.stream(list.split(","))
+                        .map(String::strip)
+                        .filter(id -> !id.isEmpty())
+                        .toList())
                 .orElse(List.of());
         for (String keyId : keyIds) {
             if (!IamIdentifiers.ACCESS_KEY_ID.matcher(keyId).matches()) {
-                throw new InvalidSettingException("accessKeyIds", "must list access key ids separated by commas; '"
-                        + keyId + "' is not one");
+                throw new InvalidSettingException(
+                        "accessKeyIds", "must list access key ids separated by commas; '" + keyId + "' is not one");
             }
         }
         Optional<String> execution = optional(payload, "remediationExecutionId");
         execution.filter(id -> !EXECUTION_ID.matcher(id).matches()).ifPresent(id -> {
-            throw new InvalidSettingException("remediationExecutionId", "must be an Automation execution id, got '"
-                    + id + "'");
+            throw new InvalidSettingException(
+                    "remediationExecutionId", "must be an Automation execution id, got '" + id + "'");
         });
         if (!keyIds.isEmpty() && execution.isPresent()) {
-            throw new InvalidSettingException("accessKeyIds",
+            throw new InvalidSettingException(
+                    "accessKeyIds",
                     "and remediationExecutionId cannot both be given: name the keys, or the execution to undo");
         }
         return new RunbookRequest.RestoreKeys(
                 matching(payload, "userName", IamIdentifiers.NAME, "an IAM user name"),
-                keyIds, execution,
+                keyIds,
+                execution,
                 matching(payload, "automationExecutionId", EXECUTION_ID, "an Automation execution id"));
     }
 
@@ -85,15 +100,16 @@ final class RunbookRequestParser {
         for (Iterator<String> names = payload.fieldNames(); names.hasNext(); ) {
             String name = names.next();
             if (!known.contains(name)) {
-                throw new InvalidSettingException(name, "is not a field of " + required(payload, "action")
-                        + "; expected " + String.join(", ", known.stream().sorted().toList()));
+                throw new InvalidSettingException(
+                        name,
+                        "is not a field of " + required(payload, "action") + "; expected "
+                                + String.join(", ", known.stream().sorted().toList()));
             }
         }
     }
 
     private static String required(JsonNode payload, String field) {
-        return optional(payload, field)
-                .orElseThrow(() -> new InvalidSettingException(field, "is missing"));
+        return optional(payload, field).orElseThrow(() -> new InvalidSettingException(field, "is missing"));
     }
 
     /** A string field; empty strings count as absent (the runbooks send '' for optional parameters). */
@@ -103,7 +119,8 @@ final class RunbookRequestParser {
             return Optional.empty();
         }
         if (!value.isValueNode()) {
-            throw new InvalidSettingException(field, "must be a string (or a plain number or boolean), got " + value.getNodeType());
+            throw new InvalidSettingException(
+                    field, "must be a string (or a plain number or boolean), got " + value.getNodeType());
         }
         return Optional.of(value.asText().strip()).filter(text -> !text.isEmpty());
     }

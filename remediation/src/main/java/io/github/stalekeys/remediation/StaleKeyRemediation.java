@@ -52,12 +52,27 @@ final class StaleKeyRemediation {
             return userGone(request);
         }
         IamUser user = found.get().user();
-        Optional<String> exemption = request.exemptions().byIdentity(user)
+        Optional<String> exemption = request.exemptions()
+                .byIdentity(user)
                 .or(() -> request.exemptions().byTags(found.get().tags()));
         if (exemption.isPresent()) {
-            log.info("user exempt: nothing changed", "userName", user.userName(), "userId", user.userId(),
-                    "reason", exemption.get(), "automationExecutionId", request.automationExecutionId());
-            return result(request, user, Outcome.EXEMPT, List.of(), List.of(), List.of(),
+            log.info(
+                    "user exempt: nothing changed",
+                    "userName",
+                    user.userName(),
+                    "userId",
+                    user.userId(),
+                    "reason",
+                    exemption.get(),
+                    "automationExecutionId",
+                    request.automationExecutionId());
+            return result(
+                    request,
+                    user,
+                    Outcome.EXEMPT,
+                    List.of(),
+                    List.of(),
+                    List.of(),
                     exemption.get() + ": nothing changed");
         }
         Optional<List<AccessKeyActivity>> keys = inventory.keysOf(user.userName());
@@ -66,28 +81,66 @@ final class StaleKeyRemediation {
         }
         StaleKeyPolicy policy = new StaleKeyPolicy(request.maxKeyAge(), request.exemptions(), clock);
         RemediationPlan plan = RemediationPlan.of(policy, keys.get());
-        plan.skipped().forEach(skipped -> log.info("access key left alone", "userName", user.userName(),
-                "accessKeyId", skipped.accessKeyId(), "reason", skipped.reason(),
-                "automationExecutionId", request.automationExecutionId()));
+        plan.skipped()
+                .forEach(skipped -> log.info(
+                        "access key left alone",
+                        "userName",
+                        user.userName(),
+                        "accessKeyId",
+                        skipped.accessKeyId(),
+                        "reason",
+                        skipped.reason(),
+                        "automationExecutionId",
+                        request.automationExecutionId()));
         if (plan.toDisable().isEmpty()) {
-            return result(request, user, Outcome.NOTHING_STALE, plan.toDisable(), List.of(), plan.skipped(),
-                    "No active key of " + user.userName() + " is unused beyond " + request.maxKeyAge().days()
-                            + " days: nothing changed");
+            return result(
+                    request,
+                    user,
+                    Outcome.NOTHING_STALE,
+                    plan.toDisable(),
+                    List.of(),
+                    plan.skipped(),
+                    "No active key of " + user.userName() + " is unused beyond "
+                            + request.maxKeyAge().days() + " days: nothing changed");
         }
         if (request.dryRun()) {
-            plan.toDisable().forEach(stale -> log.info("dry run: access key would be disabled",
-                    "userName", user.userName(), "accessKeyId", stale.key().accessKeyId(),
-                    "idleDays", stale.idleDays(), "automationExecutionId", request.automationExecutionId()));
-            return result(request, user, Outcome.DRY_RUN, plan.toDisable(), List.of(), plan.skipped(),
+            plan.toDisable()
+                    .forEach(stale -> log.info(
+                            "dry run: access key would be disabled",
+                            "userName",
+                            user.userName(),
+                            "accessKeyId",
+                            stale.key().accessKeyId(),
+                            "idleDays",
+                            stale.idleDays(),
+                            "automationExecutionId",
+                            request.automationExecutionId()));
+            return result(
+                    request,
+                    user,
+                    Outcome.DRY_RUN,
+                    plan.toDisable(),
+                    List.of(),
+                    plan.skipped(),
                     "Dry run: would disable " + describe(plan.toDisable()));
         }
-        List<String> disabled = disableRecorded(user, plan.toDisable(), found.get().tags(), request);
-        return result(request, user, Outcome.DISABLED, plan.toDisable(), disabled, plan.skipped(),
+        List<String> disabled =
+                disableRecorded(user, plan.toDisable(), found.get().tags(), request);
+        return result(
+                request,
+                user,
+                Outcome.DISABLED,
+                plan.toDisable(),
+                disabled,
+                plan.skipped(),
                 "Disabled " + describe(plan.toDisable()));
     }
 
-    private List<String> disableRecorded(IamUser user, List<KeyAssessment> stale, Map<String, String> tags,
-                                         RunbookRequest.DisableStaleKeys request) {
+    private List<String> disableRecorded(
+            IamUser user,
+            List<KeyAssessment> stale,
+            Map<String, String> tags,
+            RunbookRequest.DisableStaleKeys request) {
         Instant now = clock.instant();
         AuditRecord previous = existingRecord(tags, request.automationExecutionId());
         LinkedHashSet<String> recorded = new LinkedHashSet<>(previous == null ? List.of() : previous.disabledKeyIds());
@@ -98,11 +151,23 @@ final class StaleKeyRemediation {
         try {
             for (KeyAssessment key : stale) {
                 iam.updateAccessKey(update -> update.userName(user.userName())
-                        .accessKeyId(key.key().accessKeyId()).status(StatusType.INACTIVE));
+                        .accessKeyId(key.key().accessKeyId())
+                        .status(StatusType.INACTIVE));
                 disabled.add(key.key().accessKeyId());
-                log.info("access key disabled", "userName", user.userName(), "userId", user.userId(),
-                        "accessKeyId", key.key().accessKeyId(), "idleDays", key.idleDays(),
-                        "neverUsed", key.key().neverUsed(), "automationExecutionId", request.automationExecutionId());
+                log.info(
+                        "access key disabled",
+                        "userName",
+                        user.userName(),
+                        "userId",
+                        user.userId(),
+                        "accessKeyId",
+                        key.key().accessKeyId(),
+                        "idleDays",
+                        key.idleDays(),
+                        "neverUsed",
+                        key.key().neverUsed(),
+                        "automationExecutionId",
+                        request.automationExecutionId());
             }
         } catch (RuntimeException failure) {
             // Keep the record true to what happened before reporting the failure.
@@ -115,13 +180,24 @@ final class StaleKeyRemediation {
                 } else {
                     writeRecord(user, AuditRecord.disabled(request.automationExecutionId(), List.copyOf(done), now));
                 }
-                log.error("disabling stopped: audit record corrected", "userName", user.userName(),
-                        "disabledAccessKeyIds", disabled, "error", failure.getClass().getSimpleName());
+                log.error(
+                        "disabling stopped: audit record corrected",
+                        "userName",
+                        user.userName(),
+                        "disabledAccessKeyIds",
+                        disabled,
+                        "error",
+                        failure.getClass().getSimpleName());
             } catch (RuntimeException correctionFailed) {
                 failure.addSuppressed(correctionFailed); // the first failure is the one to report
-                log.error("disabling stopped; the audit record could not be corrected and may name keys still active",
-                        "userName", user.userName(), "disabledAccessKeyIds", disabled,
-                        "error", failure.getClass().getSimpleName());
+                log.error(
+                        "disabling stopped; the audit record could not be corrected and may name keys still active",
+                        "userName",
+                        user.userName(),
+                        "disabledAccessKeyIds",
+                        disabled,
+                        "error",
+                        failure.getClass().getSimpleName());
             }
             throw failure;
         }
@@ -130,29 +206,57 @@ final class StaleKeyRemediation {
 
     private static AuditRecord existingRecord(Map<String, String> tags, String executionId) {
         String value = tags.get(AuditRecord.TAG_PREFIX + executionId);
-        return value == null ? null : AuditRecord.fromTag(AuditRecord.TAG_PREFIX + executionId, value).orElseThrow();
+        return value == null
+                ? null
+                : AuditRecord.fromTag(AuditRecord.TAG_PREFIX + executionId, value)
+                        .orElseThrow();
     }
 
     private void writeRecord(IamUser user, AuditRecord record) {
-        iam.tagUser(tag -> tag.userName(user.userName())
-                .tags(t -> t.key(record.tagKey()).value(record.tagValue())));
+        iam.tagUser(tag ->
+                tag.userName(user.userName()).tags(t -> t.key(record.tagKey()).value(record.tagValue())));
     }
 
     private RemediationResult userGone(RunbookRequest.DisableStaleKeys request) {
-        log.info("user not found: nothing changed", "userId", request.userId(),
-                "automationExecutionId", request.automationExecutionId());
-        return new RemediationResult(RunbookRequestParser.DISABLE_STALE_KEYS, request.userId(), null, request.dryRun(),
-                Outcome.USER_NOT_FOUND, List.of(), List.of(), List.of(),
+        log.info(
+                "user not found: nothing changed",
+                "userId",
+                request.userId(),
+                "automationExecutionId",
+                request.automationExecutionId());
+        return new RemediationResult(
+                RunbookRequestParser.DISABLE_STALE_KEYS,
+                request.userId(),
+                null,
+                request.dryRun(),
+                Outcome.USER_NOT_FOUND,
+                List.of(),
+                List.of(),
+                List.of(),
                 "IAM user " + request.userId() + " no longer exists: nothing to do");
     }
 
-    private static RemediationResult result(RunbookRequest.DisableStaleKeys request, IamUser user, Outcome outcome,
-                                            List<KeyAssessment> stale, List<String> disabled, List<SkippedKey> skipped,
-                                            String message) {
-        return new RemediationResult(RunbookRequestParser.DISABLE_STALE_KEYS, user.userId(), user.userName(),
-                request.dryRun(), outcome,
-                stale.stream().map(k -> new StaleKey(k.key().accessKeyId(), k.idleDays(), k.key().neverUsed())).toList(),
-                disabled, skipped, message);
+    private static RemediationResult result(
+            RunbookRequest.DisableStaleKeys request,
+            IamUser user,
+            Outcome outcome,
+            List<KeyAssessment> stale,
+            List<String> disabled,
+            List<SkippedKey> skipped,
+            String message) {
+        return new RemediationResult(
+                RunbookRequestParser.DISABLE_STALE_KEYS,
+                user.userId(),
+                user.userName(),
+                request.dryRun(),
+                outcome,
+                stale.stream()
+                        .map(k -> new StaleKey(
+                                k.key().accessKeyId(), k.idleDays(), k.key().neverUsed()))
+                        .toList(),
+                disabled,
+                skipped,
+                message);
     }
 
     private static String describe(List<KeyAssessment> stale) {

@@ -29,7 +29,8 @@ final class UserDirectory {
 
     /** The user with this id, or empty when no such user exists (any more). */
     Optional<TaggedUser> byId(String userId) {
-        Optional<TaggedUser> viaConfig = nameInConfig(userId).flatMap(this::byName)
+        Optional<TaggedUser> viaConfig = nameInConfig(userId)
+                .flatMap(this::byName)
                 .filter(found -> found.user().userId().equals(userId));
         if (viaConfig.isPresent()) {
             return viaConfig;
@@ -46,9 +47,11 @@ final class UserDirectory {
     }
 
     private Optional<String> nameInConfig(String userId) {
-        return config.listDiscoveredResources(request -> request
-                        .resourceType(ResourceType.AWS_IAM_USER).resourceIds(userId))
-                .resourceIdentifiers().stream()
+        return config
+                .listDiscoveredResources(request ->
+                        request.resourceType(ResourceType.AWS_IAM_USER).resourceIds(userId))
+                .resourceIdentifiers()
+                .stream()
                 .filter(resource -> resource.resourceDeletionTime() == null)
                 .map(ResourceIdentifier::resourceName)
                 .filter(Objects::nonNull)

@@ -21,13 +21,16 @@ class AuditRecordTest {
 
     @Test
     void roundTripsThroughATagWithinIamLimits() {
-        AuditRecord record = AuditRecord.disabled(EXECUTION, List.of("AKIAAAAAAAAAAAAAAAA1", "AKIAAAAAAAAAAAAAAAA2"), DISABLED_AT)
+        AuditRecord record = AuditRecord.disabled(
+                        EXECUTION, List.of("AKIAAAAAAAAAAAAAAAA1", "AKIAAAAAAAAAAAAAAAA2"), DISABLED_AT)
                 .withRestored(List.of("AKIAAAAAAAAAAAAAAAA2"), RESTORED_AT);
 
         assertEquals("StaleKeyRemediation:" + EXECUTION, record.tagKey());
         assertTrue(record.tagKey().length() <= 128);
-        assertEquals("disabled=AKIAAAAAAAAAAAAAAAA1/AKIAAAAAAAAAAAAAAAA2 at=2026-11-28T09:15:00Z "
-                + "restored=AKIAAAAAAAAAAAAAAAA2 restoredAt=2026-11-29T08:00:00Z", record.tagValue());
+        assertEquals(
+                "disabled=AKIAAAAAAAAAAAAAAAA1/AKIAAAAAAAAAAAAAAAA2 at=2026-11-28T09:15:00Z "
+                        + "restored=AKIAAAAAAAAAAAAAAAA2 restoredAt=2026-11-29T08:00:00Z",
+                record.tagValue());
         assertTrue(IAM_TAG_VALUE.matcher(record.tagValue()).matches());
         assertEquals(Optional.of(record), AuditRecord.fromTag(record.tagKey(), record.tagValue()));
         assertEquals(List.of("AKIAAAAAAAAAAAAAAAA1"), record.outstanding());
@@ -46,7 +49,8 @@ class AuditRecordTest {
 
     @Test
     void anUnreadableRecordIsAnErrorNotSilence() {
-        IllegalStateException error = assertThrows(IllegalStateException.class,
+        IllegalStateException error = assertThrows(
+                IllegalStateException.class,
                 () -> AuditRecord.fromTag("StaleKeyRemediation:" + EXECUTION, "edited by hand"));
         assertTrue(error.getMessage().contains("StaleKeyRemediation:" + EXECUTION), error.getMessage());
     }

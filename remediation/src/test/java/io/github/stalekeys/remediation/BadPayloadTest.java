@@ -35,7 +35,9 @@ class BadPayloadTest {
                 bad("maxAccessKeyAgeDays", p -> p.put("maxAccessKeyAgeDays", "0")),
                 bad("maxAccessKeyAgeDays", p -> p.put("maxAccessKeyAgeDays", "3651")),
                 bad("maxAccessKeyAgeDays", p -> p.put("maxAccessKeyAgeDays", "90.5")),
-                bad("maxAccessKeyAgeDays", p -> p.putArray("maxAccessKeyAgeDays").add(90)),
+                bad(
+                        "maxAccessKeyAgeDays",
+                        p -> p.putArray("maxAccessKeyAgeDays").add(90)),
                 bad("dryRun", p -> p.put("dryRun", "maybe")),
                 bad("dryRun", p -> p.remove("dryRun")),
                 bad("automationExecutionId", p -> p.remove("automationExecutionId")),
@@ -59,23 +61,29 @@ class BadPayloadTest {
                 bad("userName", p -> p.remove("userName")),
                 bad("userName", p -> p.put("userName", "alice smith")),
                 bad("accessKeyIds", p -> p.put("accessKeyIds", "AKIA-not-a-key")),
-                bad("accessKeyIds", p -> p.put("accessKeyIds", "AKIAIOSFODNN7EXAMPLE").put("remediationExecutionId",
-                        "0f8e4b4c-5a7d-4b8e-9d2a-1c3e5f7a9b0d")),
+                bad(
+                        "accessKeyIds",
+                        p -> p.put("accessKeyIds", "AKIAIOSFODNN7EXAMPLE")
+                                .put("remediationExecutionId", "0f8e4b4c-5a7d-4b8e-9d2a-1c3e5f7a9b0d")),
                 bad("remediationExecutionId", p -> p.put("remediationExecutionId", "last-tuesday")),
                 bad("userId", p -> p.put("userId", "AIDAEXAMPLE000000001")),
                 bad("userName", p -> p.put("userName", "a".repeat(65)), "user name of 65 characters"),
                 bad("userName", p -> p.put("userName", "team/alice"), "user name with a path"),
                 bad("accessKeyIds", p -> p.put("accessKeyIds", "akiaiosfodnn7example"), "lower-case key id"),
-                bad("accessKeyIds", p -> p.put("accessKeyIds", "AKIAIOSFODNN7EXAMPLE;AKIAI44QH8DHBEXAMPLE"),
+                bad(
+                        "accessKeyIds",
+                        p -> p.put("accessKeyIds", "AKIAIOSFODNN7EXAMPLE;AKIAI44QH8DHBEXAMPLE"),
                         "semicolon-separated"),
-                bad("remediationExecutionId", p -> p.put("remediationExecutionId", "0f8e4b4c5a7d4b8e9d2a1c3e5f7a9b0d"),
+                bad(
+                        "remediationExecutionId",
+                        p -> p.put("remediationExecutionId", "0f8e4b4c5a7d4b8e9d2a1c3e5f7a9b0d"),
                         "execution id without dashes"));
     }
 
     @ParameterizedTest(name = "{0}: {2}")
     @MethodSource("badRemediationPayloads")
-    void remediationPayloadErrorsNameTheField(String field, Consumer<ObjectNode> change, String description,
-                                             AwsEmulator emulator) {
+    void remediationPayloadErrorsNameTheField(
+            String field, Consumer<ObjectNode> change, String description, AwsEmulator emulator) {
         RemediationHarness harness = new RemediationHarness(emulator);
         SeededUser alice = harness.account.user("alice");
         SeededKey stale = harness.account.keyUsed(alice, 143);
@@ -92,8 +100,8 @@ class BadPayloadTest {
 
     @ParameterizedTest(name = "{0}: {2}")
     @MethodSource("badRestorePayloads")
-    void restorePayloadErrorsNameTheField(String field, Consumer<ObjectNode> change, String description,
-                                          AwsEmulator emulator) {
+    void restorePayloadErrorsNameTheField(
+            String field, Consumer<ObjectNode> change, String description, AwsEmulator emulator) {
         RemediationHarness harness = new RemediationHarness(emulator);
         harness.account.user("alice");
         ObjectNode payload = RemediationHarness.restorePayload("alice");
@@ -111,8 +119,8 @@ class BadPayloadTest {
         RemediationHarness harness = new RemediationHarness(emulator);
         emulator.resetCallCounts();
 
-        InvalidSettingException error = assertThrows(InvalidSettingException.class,
-                () -> harness.invoke("{\"action\": \"DISABLE_STALE_KEYS\", "));
+        InvalidSettingException error = assertThrows(
+                InvalidSettingException.class, () -> harness.invoke("{\"action\": \"DISABLE_STALE_KEYS\", "));
 
         assertEquals("payload", error.settingName());
         assertTrue(error.getMessage().startsWith("payload is not valid JSON"), error.getMessage());
@@ -133,8 +141,8 @@ class BadPayloadTest {
         RemediationHarness harness = new RemediationHarness(emulator);
         emulator.resetCallCounts();
 
-        InvalidSettingException error = assertThrows(InvalidSettingException.class,
-                () -> harness.invoke(RemediationHarness.restorePayload("nobody")));
+        InvalidSettingException error = assertThrows(
+                InvalidSettingException.class, () -> harness.invoke(RemediationHarness.restorePayload("nobody")));
 
         assertEquals("userName", error.settingName());
         assertTrue(error.getMessage().contains("'nobody' names no existing IAM user"), error.getMessage());
@@ -147,7 +155,8 @@ class BadPayloadTest {
         harness.account.user("alice");
         emulator.resetCallCounts();
 
-        InvalidSettingException error = assertThrows(InvalidSettingException.class,
+        InvalidSettingException error = assertThrows(
+                InvalidSettingException.class,
                 () -> harness.invoke(RemediationHarness.restorePayload("alice")
                         .put("remediationExecutionId", "0f8e4b4c-5a7d-4b8e-9d2a-1c3e5f7a9b0d")));
 

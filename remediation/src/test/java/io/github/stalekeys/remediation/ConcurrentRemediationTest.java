@@ -7,12 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.stalekeys.emulator.AwsEmulator;
-import io.github.stalekeys.emulator.LogScan;
 import io.github.stalekeys.emulator.AwsEmulatorExtension;
 import io.github.stalekeys.emulator.Fault;
 import io.github.stalekeys.emulator.FaultPlan;
 import io.github.stalekeys.emulator.IamSeeder.SeededKey;
 import io.github.stalekeys.emulator.IamSeeder.SeededUser;
+import io.github.stalekeys.emulator.LogScan;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -67,7 +67,9 @@ class ConcurrentRemediationTest {
                 results.add(run.get());
             }
             for (Future<JsonNode> run : bobsRuns) {
-                assertTrue(staleOnly(ids(run.get().get("disabledKeyIds")), bobsStale), "bob's fresh key is never disabled");
+                assertTrue(
+                        staleOnly(ids(run.get().get("disabledKeyIds")), bobsStale),
+                        "bob's fresh key is never disabled");
             }
         } finally {
             pool.shutdown();
@@ -82,14 +84,20 @@ class ConcurrentRemediationTest {
         Map<String, String> records = harness.auditTags("alice");
         Set<String> recorded = new HashSet<>();
         for (int i = 0; i < RUNS; i++) {
-            String record = records.get(AuditRecord.TAG_PREFIX + payloads.get(i).get("automationExecutionId").asText());
+            String record = records.get(AuditRecord.TAG_PREFIX
+                    + payloads.get(i).get("automationExecutionId").asText());
             List<String> disabled = ids(results.get(i).get("disabledKeyIds"));
             assertTrue(staleIds.containsAll(disabled), "run " + i + " disabled only stale keys: " + disabled);
             if (disabled.isEmpty()) {
                 assertEquals(null, record, "a run that disabled nothing leaves no record");
             } else {
-                AuditRecord parsed = AuditRecord.fromTag(AuditRecord.TAG_PREFIX
-                        + payloads.get(i).get("automationExecutionId").asText(), record).orElseThrow();
+                AuditRecord parsed = AuditRecord.fromTag(
+                                AuditRecord.TAG_PREFIX
+                                        + payloads.get(i)
+                                                .get("automationExecutionId")
+                                                .asText(),
+                                record)
+                        .orElseThrow();
                 assertEquals(disabled, parsed.disabledKeyIds(), "run " + i + "'s record names what it disabled");
                 recorded.addAll(disabled);
             }
@@ -99,10 +107,13 @@ class ConcurrentRemediationTest {
         JsonNode backout = harness.invoke(RemediationHarness.restorePayload("alice"));
         List<String> restored = ids(backout.get("restoredKeyIds"));
         assertEquals(staleIds, Set.copyOf(restored));
-        assertEquals(restored.size(), restored.stream().collect(Collectors.toSet()).size(), "each key restored once");
+        assertEquals(
+                restored.size(), restored.stream().collect(Collectors.toSet()).size(), "each key restored once");
         assertEquals("Active", harness.account.status(alice, stale));
         assertEquals("Active", harness.account.status(alice, neverUsed));
-        assertEquals(List.of(), ids(harness.invoke(RemediationHarness.restorePayload("alice")).get("restoredKeyIds")));
+        assertEquals(
+                List.of(),
+                ids(harness.invoke(RemediationHarness.restorePayload("alice")).get("restoredKeyIds")));
         LogScan.assertClean(harness.logText(), harness.account.seededSecrets());
     }
 

@@ -44,7 +44,8 @@ class KeyRestorationTest {
         assertTrue(Duration.between(lastUsed, Instant.now()).toDays() == 143, "last use reported: " + lastUsed);
         assertTrue(result.get("restoredKeys").get(1).get("lastUsedDate").isNull(), "never used");
         String record = harness.auditTags("alice").values().iterator().next();
-        assertTrue(record.contains(" restored=" + used.accessKeyId() + "/" + neverUsed.accessKeyId() + " restoredAt="),
+        assertTrue(
+                record.contains(" restored=" + used.accessKeyId() + "/" + neverUsed.accessKeyId() + " restoredAt="),
                 record);
     }
 
@@ -56,13 +57,15 @@ class KeyRestorationTest {
         SeededKey second = harness.account.keyUsed(alice, 10);
         harness.invoke(RemediationHarness.disablePayload(alice.userId()));
         String firstExecution = executionOf(harness, "alice", first);
-        emulator.seedKeyActivity(second.accessKeyId(), Instant.now().minus(Duration.ofDays(400)),
+        emulator.seedKeyActivity(
+                second.accessKeyId(),
+                Instant.now().minus(Duration.ofDays(400)),
                 Instant.now().minus(Duration.ofDays(120))); // weeks later, the second key goes stale too
         harness.invoke(RemediationHarness.disablePayload(alice.userId()));
         assertEquals("Inactive", harness.account.status(alice, second));
 
-        JsonNode result = harness.invoke(RemediationHarness.restorePayload("alice")
-                .put("remediationExecutionId", firstExecution));
+        JsonNode result = harness.invoke(
+                RemediationHarness.restorePayload("alice").put("remediationExecutionId", firstExecution));
 
         assertEquals(List.of(first.accessKeyId()), ids(result.get("restoredKeyIds")));
         assertEquals("Active", harness.account.status(alice, first));
@@ -77,7 +80,8 @@ class KeyRestorationTest {
         SeededKey two = harness.account.keyNeverUsed(alice, 300);
         harness.invoke(RemediationHarness.disablePayload(alice.userId()));
 
-        JsonNode result = harness.invoke(RemediationHarness.restorePayload("alice").put("accessKeyIds", two.accessKeyId()));
+        JsonNode result =
+                harness.invoke(RemediationHarness.restorePayload("alice").put("accessKeyIds", two.accessKeyId()));
 
         assertEquals(List.of(two.accessKeyId()), ids(result.get("restoredKeyIds")));
         assertEquals("Inactive", harness.account.status(alice, one));
@@ -93,16 +97,18 @@ class KeyRestorationTest {
         SeededKey remediated = harness.account.keyUsed(alice, 143);
         SeededKey disabledByResponder = harness.account.keyUsed(alice, 1);
         harness.invoke(RemediationHarness.disablePayload(alice.userId()));
-        harness.account.setStatus(alice, disabledByResponder, software.amazon.awssdk.services.iam.model.StatusType.INACTIVE);
+        harness.account.setStatus(
+                alice, disabledByResponder, software.amazon.awssdk.services.iam.model.StatusType.INACTIVE);
         emulator.resetCallCounts();
 
         io.github.stalekeys.policy.InvalidSettingException error = assertThrows(
                 io.github.stalekeys.policy.InvalidSettingException.class,
-                () -> harness.invoke(RemediationHarness.restorePayload("alice").put("accessKeyIds",
-                        remediated.accessKeyId() + "," + disabledByResponder.accessKeyId())));
+                () -> harness.invoke(RemediationHarness.restorePayload("alice")
+                        .put("accessKeyIds", remediated.accessKeyId() + "," + disabledByResponder.accessKeyId())));
 
         assertEquals("accessKeyIds", error.settingName());
-        assertTrue(error.getMessage().contains(disabledByResponder.accessKeyId() + ", which no remediation disabled"),
+        assertTrue(
+                error.getMessage().contains(disabledByResponder.accessKeyId() + ", which no remediation disabled"),
                 error.getMessage());
         assertEquals(0, harness.writeCalls());
         assertEquals("Inactive", harness.account.status(alice, remediated));
@@ -119,8 +125,10 @@ class KeyRestorationTest {
         harness.account.setStatus(alice, key, software.amazon.awssdk.services.iam.model.StatusType.INACTIVE);
         emulator.resetCallCounts();
 
-        assertThrows(io.github.stalekeys.policy.InvalidSettingException.class,
-                () -> harness.invoke(RemediationHarness.restorePayload("alice").put("accessKeyIds", key.accessKeyId())));
+        assertThrows(
+                io.github.stalekeys.policy.InvalidSettingException.class,
+                () -> harness.invoke(
+                        RemediationHarness.restorePayload("alice").put("accessKeyIds", key.accessKeyId())));
         JsonNode everything = harness.invoke(RemediationHarness.restorePayload("alice"));
 
         assertEquals(List.of(), ids(everything.get("restoredKeyIds")));
@@ -135,17 +143,20 @@ class KeyRestorationTest {
         SeededKey key = harness.account.keyUsed(alice, 143);
         harness.invoke(RemediationHarness.disablePayload(alice.userId()));
         // The read-back after re-enabling fails for good (every attempt an HTTP 500).
-        emulator.injectFaults(io.github.stalekeys.emulator.FaultPlan.of(1.0, 7,
-                io.github.stalekeys.emulator.Fault.HTTP_500).onlyFor("iam:ListAccessKeys"));
+        emulator.injectFaults(
+                io.github.stalekeys.emulator.FaultPlan.of(1.0, 7, io.github.stalekeys.emulator.Fault.HTTP_500)
+                        .onlyFor("iam:ListAccessKeys"));
 
-        RuntimeException error = assertThrows(RuntimeException.class,
-                () -> harness.invoke(RemediationHarness.restorePayload("alice")));
+        RuntimeException error =
+                assertThrows(RuntimeException.class, () -> harness.invoke(RemediationHarness.restorePayload("alice")));
         emulator.clearFaults();
 
         assertTrue(error.getMessage().contains("500"), error.getMessage());
         assertEquals("Active", harness.account.status(alice, key));
         String record = harness.auditTags("alice").values().iterator().next();
-        assertTrue(record.contains(" restored=" + key.accessKeyId() + " "), "the record says it is Active again: " + record);
+        assertTrue(
+                record.contains(" restored=" + key.accessKeyId() + " "),
+                "the record says it is Active again: " + record);
     }
 
     @Test
@@ -155,17 +166,21 @@ class KeyRestorationTest {
         SeededKey deleted = harness.account.keyUsed(alice, 143);
         SeededKey kept = harness.account.keyNeverUsed(alice, 300);
         harness.invoke(RemediationHarness.disablePayload(alice.userId()));
-        emulator.iamClient().deleteAccessKey(request -> request.userName("alice").accessKeyId(deleted.accessKeyId()));
+        emulator.iamClient()
+                .deleteAccessKey(request -> request.userName("alice").accessKeyId(deleted.accessKeyId()));
 
-        RestoreIncompleteException error = assertThrows(RestoreIncompleteException.class,
-                () -> harness.invoke(RemediationHarness.restorePayload("alice")));
+        RestoreIncompleteException error = assertThrows(
+                RestoreIncompleteException.class, () -> harness.invoke(RemediationHarness.restorePayload("alice")));
 
         assertTrue(error.getMessage().contains("Restored " + kept.accessKeyId() + " of alice"), error.getMessage());
-        assertTrue(error.getMessage().contains("could not restore: " + deleted.accessKeyId() + " does not exist"),
+        assertTrue(
+                error.getMessage().contains("could not restore: " + deleted.accessKeyId() + " does not exist"),
                 error.getMessage());
         assertEquals("Active", harness.account.status(alice, kept));
         String record = harness.auditTags("alice").values().iterator().next();
-        assertTrue(record.contains(" restored=" + kept.accessKeyId() + " "), "the record names only what was restored: " + record);
+        assertTrue(
+                record.contains(" restored=" + kept.accessKeyId() + " "),
+                "the record names only what was restored: " + record);
     }
 
     @Test
@@ -181,7 +196,9 @@ class KeyRestorationTest {
         JsonNode again = harness.invoke(RemediationHarness.restorePayload("alice"));
 
         assertEquals(List.of(), ids(again.get("restoredKeyIds")));
-        assertEquals("Nothing to restore: no key of alice is awaiting a backout", again.get("message").asText());
+        assertEquals(
+                "Nothing to restore: no key of alice is awaiting a backout",
+                again.get("message").asText());
         assertEquals(record, harness.auditTags("alice"));
         assertEquals(0, harness.writeCalls());
     }
@@ -190,6 +207,7 @@ class KeyRestorationTest {
         return harness.auditTags(userName).entrySet().stream()
                 .filter(tag -> tag.getValue().contains(key.accessKeyId()))
                 .map(tag -> tag.getKey().substring(AuditRecord.TAG_PREFIX.length()))
-                .findFirst().orElseThrow();
+                .findFirst()
+                .orElseThrow();
     }
 }

@@ -4,12 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.stalekeys.emulator.AwsEmulator;
-import io.github.stalekeys.emulator.LogScan;
 import io.github.stalekeys.emulator.AwsEmulatorExtension;
 import io.github.stalekeys.emulator.Fault;
 import io.github.stalekeys.emulator.FaultPlan;
 import io.github.stalekeys.emulator.IamSeeder.SeededKey;
 import io.github.stalekeys.emulator.IamSeeder.SeededUser;
+import io.github.stalekeys.emulator.LogScan;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -26,7 +26,9 @@ class LogHygieneTest {
     @Test
     void theScanCatchesEachKindOfLeak() {
         SeededKey key = new SeededKey("AKIAEXAMPLE000000001", "s3cr3tS3CR3Ts3cr3tS3CR3T");
-        assertThrows(AssertionFailedError.class, () -> LogScan.assertClean("x " + key.secretAccessKey(), List.of(key.secretAccessKey())));
+        assertThrows(
+                AssertionFailedError.class,
+                () -> LogScan.assertClean("x " + key.secretAccessKey(), List.of(key.secretAccessKey())));
         assertThrows(AssertionFailedError.class, () -> LogScan.assertClean("aws_session_token=x", List.of()));
         assertThrows(AssertionFailedError.class, () -> LogScan.assertClean("{\"a\":1}", List.of(), "{\"a\":1}"));
     }
@@ -50,7 +52,8 @@ class LogHygieneTest {
         harness.invoke(RemediationHarness.disablePayload("AIDAGONEGONEGONE00001"));
         emulator.clearFaults();
         emulator.iamClient().deleteAccessKey(r -> r.userName("alice").accessKeyId(deleted.accessKeyId()));
-        assertThrows(RestoreIncompleteException.class, () -> harness.invoke(RemediationHarness.restorePayload("alice")));
+        assertThrows(
+                RestoreIncompleteException.class, () -> harness.invoke(RemediationHarness.restorePayload("alice")));
         assertThrows(RuntimeException.class, () -> harness.invoke("{\"action\": \"RESTORE_KEYS\", \"userName\": "));
 
         assertTrue(harness.logText().contains("\"access key disabled\""));

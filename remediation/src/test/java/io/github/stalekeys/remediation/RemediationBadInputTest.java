@@ -64,9 +64,11 @@ class RemediationBadInputTest {
         JsonNode result = harness.invoke(RemediationHarness.disablePayload(alice.userId()));
 
         assertEquals("NOTHING_STALE", result.get("outcome").asText());
-        assertEquals("not active (status expired): nothing to disable",
+        assertEquals(
+                "not active (status expired): nothing to disable",
                 result.get("skippedKeys").get(0).get("reason").asText());
-        assertEquals("not active (status unrecognized): nothing to disable",
+        assertEquals(
+                "not active (status unrecognized): nothing to disable",
                 result.get("skippedKeys").get(1).get("reason").asText());
         assertEquals("Expired", harness.account.status(alice, expired));
         assertEquals("Quarantined", harness.account.status(alice, odd));
@@ -96,8 +98,8 @@ class RemediationBadInputTest {
         emulator.deleteUserAfter("iam:GetAccessKeyLastUsed", 1, "alice");
         emulator.resetCallCounts();
 
-        NoSuchEntityException error = assertThrows(NoSuchEntityException.class,
-                () -> harness.invoke(RemediationHarness.disablePayload(alice.userId())));
+        NoSuchEntityException error = assertThrows(
+                NoSuchEntityException.class, () -> harness.invoke(RemediationHarness.disablePayload(alice.userId())));
 
         assertTrue(error.getMessage().contains("alice"), error.getMessage());
         assertEquals(0, harness.calls("iam:UpdateAccessKey"));
@@ -116,7 +118,9 @@ class RemediationBadInputTest {
 
         assertTrue(error.getMessage().contains(second.accessKeyId()), error.getMessage());
         assertEquals("Inactive", harness.account.status(alice, first));
-        String record = harness.auditTags("alice").get(AuditRecord.TAG_PREFIX + payload.get("automationExecutionId").asText());
+        String record = harness.auditTags("alice")
+                .get(AuditRecord.TAG_PREFIX
+                        + payload.get("automationExecutionId").asText());
         assertTrue(record.startsWith("disabled=" + first.accessKeyId() + " at="), "only what was disabled: " + record);
         assertTrue(harness.logText().contains("\"disabling stopped: audit record corrected\""), harness.logText());
         JsonNode backout = harness.invoke(RemediationHarness.restorePayload("alice"));
@@ -130,8 +134,8 @@ class RemediationBadInputTest {
         SeededKey stale = harness.account.keyUsed(alice, 143);
         emulator.deleteAccessKeyAfter("iam:TagUser", 1, stale.accessKeyId());
 
-        assertThrows(NoSuchEntityException.class,
-                () -> harness.invoke(RemediationHarness.disablePayload(alice.userId())));
+        assertThrows(
+                NoSuchEntityException.class, () -> harness.invoke(RemediationHarness.disablePayload(alice.userId())));
 
         assertEquals(Map.of(), harness.auditTags("alice"), "the record of a change that did not happen is removed");
     }

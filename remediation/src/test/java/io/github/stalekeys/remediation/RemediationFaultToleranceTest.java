@@ -26,8 +26,7 @@ class RemediationFaultToleranceTest {
 
     private static final int USERS = 15;
 
-    private record Seeded(SeededUser user, List<SeededKey> keys) {
-    }
+    private record Seeded(SeededUser user, List<SeededKey> keys) {}
 
     @Test
     void underTwentyPercentFaultsTheRemediationDisablesTheSameKeysAndTheBackoutRestoresThem(AwsEmulator emulator) {
@@ -43,7 +42,11 @@ class RemediationFaultToleranceTest {
 
         assertEquals(cleanOutcomes, faultedOutcomes);
         assertEquals(statuses(harness, clean), statuses(harness, faulted), "the same keys disabled");
-        assertTrue(statuses(harness, faulted).stream().flatMap(List::stream).filter("Inactive"::equals).count() > USERS / 2);
+        assertTrue(statuses(harness, faulted).stream()
+                        .flatMap(List::stream)
+                        .filter("Inactive"::equals)
+                        .count()
+                > USERS / 2);
 
         emulator.injectFaults(FaultPlan.allKinds(0.2, 2424));
         for (Seeded seeded : faulted) {
@@ -55,8 +58,12 @@ class RemediationFaultToleranceTest {
         for (Fault kind : List.of(Fault.THROTTLE, Fault.HTTP_500, Fault.HTTP_503, Fault.RESET, Fault.RESET_AFTER)) {
             assertTrue(remediationFaults.of(kind) + backoutFaults.of(kind) > 0, kind + ": " + remediationFaults);
         }
-        System.out.printf("remediation of %d users, faults %s over %d calls; backout faults %s over %d calls%n",
-                USERS, remediationFaults.injected(), remediationFaults.callsSeen(), backoutFaults.injected(),
+        System.out.printf(
+                "remediation of %d users, faults %s over %d calls; backout faults %s over %d calls%n",
+                USERS,
+                remediationFaults.injected(),
+                remediationFaults.callsSeen(),
+                backoutFaults.injected(),
                 backoutFaults.callsSeen());
     }
 
@@ -88,14 +95,19 @@ class RemediationFaultToleranceTest {
     private static List<String> remediate(RemediationHarness harness, List<Seeded> users) {
         List<String> outcomes = new ArrayList<>();
         for (Seeded seeded : users) {
-            JsonNode result = harness.invoke(RemediationHarness.disablePayload(seeded.user().userId()));
-            outcomes.add(result.get("outcome").asText() + " " + result.get("disabledKeyIds").size());
+            JsonNode result = harness.invoke(
+                    RemediationHarness.disablePayload(seeded.user().userId()));
+            outcomes.add(result.get("outcome").asText() + " "
+                    + result.get("disabledKeyIds").size());
         }
         return outcomes;
     }
 
     private static List<List<String>> statuses(RemediationHarness harness, List<Seeded> users) {
-        return users.stream().map(seeded -> seeded.keys().stream()
-                .map(key -> harness.account.status(seeded.user(), key)).toList()).toList();
+        return users.stream()
+                .map(seeded -> seeded.keys().stream()
+                        .map(key -> harness.account.status(seeded.user(), key))
+                        .toList())
+                .toList();
     }
 }

@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.stalekeys.aws.AwsClients;
 import io.github.stalekeys.emulator.AwsEmulator;
-import io.github.stalekeys.emulator.LogScan;
 import io.github.stalekeys.emulator.IamSeeder;
+import io.github.stalekeys.emulator.LogScan;
 import io.github.stalekeys.logging.StructuredLogger;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -33,8 +33,11 @@ final class RemediationHarness {
     RemediationHarness(AwsEmulator emulator) {
         this.emulator = emulator;
         this.account = new IamSeeder(emulator, clock);
-        AwsClients clients = AwsClients.create(Region.of(emulator.region()), emulator.credentials(), emulator.endpoint());
-        this.handler = new AccessKeyRemediationHandler(clients, clock,
+        AwsClients clients =
+                AwsClients.create(Region.of(emulator.region()), emulator.credentials(), emulator.endpoint());
+        this.handler = new AccessKeyRemediationHandler(
+                clients,
+                clock,
                 new StructuredLogger("remediation", new PrintStream(logs, true, StandardCharsets.UTF_8), clock));
     }
 
@@ -111,7 +114,8 @@ final class RemediationHarness {
     long writeCalls() {
         return emulator.callCounts().entrySet().stream()
                 .filter(call -> call.getKey().matches("iam:(Update|Tag|Untag|Delete|Create).*"))
-                .mapToLong(Map.Entry::getValue).sum();
+                .mapToLong(Map.Entry::getValue)
+                .sum();
     }
 
     String logText() {

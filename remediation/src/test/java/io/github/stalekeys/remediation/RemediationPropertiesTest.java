@@ -7,11 +7,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.stalekeys.aws.AwsClients;
 import io.github.stalekeys.emulator.AwsEmulator;
-import io.github.stalekeys.emulator.LogScan;
 import io.github.stalekeys.emulator.AwsEmulatorExtension;
 import io.github.stalekeys.emulator.IamSeeder;
 import io.github.stalekeys.emulator.IamSeeder.SeededKey;
 import io.github.stalekeys.emulator.IamSeeder.SeededUser;
+import io.github.stalekeys.emulator.LogScan;
 import io.github.stalekeys.logging.StructuredLogger;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -47,8 +47,7 @@ class RemediationPropertiesTest {
     private static final String TAG = "KeyRotationExempt";
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private record Key(SeededKey seeded, String status, Instant lastActivity) {
-    }
+    private record Key(SeededKey seeded, String status, Instant lastActivity) {}
 
     private record User(SeededUser seeded, List<Key> keys, boolean listed, String tagValue) {
         boolean exempt() {
@@ -61,7 +60,8 @@ class RemediationPropertiesTest {
         Random random = new Random(SEED);
         for (int trial = 0; trial < TRIES; trial++) {
             emulator.reset();
-            Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS)
+            Instant now = Instant.now()
+                    .truncatedTo(ChronoUnit.SECONDS)
                     .plus(Duration.ofDays(random.nextInt(3 * 365) - 365 * 2L));
             int days = switch (random.nextInt(3)) {
                 case 0 -> 1;
@@ -73,16 +73,24 @@ class RemediationPropertiesTest {
             String context = "trial " + trial + " (seed " + SEED + "): now " + now + ", " + days + " days";
             ByteArrayOutputStream logs = new ByteArrayOutputStream();
             AccessKeyRemediationHandler handler = new AccessKeyRemediationHandler(
-                    AwsClients.create(Region.of(emulator.region()), emulator.credentials(), emulator.endpoint()), clock,
+                    AwsClients.create(Region.of(emulator.region()), emulator.credentials(), emulator.endpoint()),
+                    clock,
                     new StructuredLogger("remediation", new PrintStream(logs, true, StandardCharsets.UTF_8), clock));
-            String exemptUsers = String.join(",", users.stream().filter(User::listed)
-                    .map(u -> u.seeded().userName()).toList());
+            String exemptUsers = String.join(
+                    ",",
+                    users.stream()
+                            .filter(User::listed)
+                            .map(u -> u.seeded().userName())
+                            .toList());
             Map<String, String> before = statuses(seeder, users);
 
             for (User user : users) {
-                invoke(handler, RemediationHarness.disablePayload(user.seeded().userId())
-                        .put("maxAccessKeyAgeDays", Integer.toString(days)).put("exemptUsers", exemptUsers)
-                        .put("exemptionTagKey", TAG));
+                invoke(
+                        handler,
+                        RemediationHarness.disablePayload(user.seeded().userId())
+                                .put("maxAccessKeyAgeDays", Integer.toString(days))
+                                .put("exemptUsers", exemptUsers)
+                                .put("exemptionTagKey", TAG));
             }
             Map<String, String> afterOnce = statuses(seeder, users);
             Map<String, String> tagsOnce = auditTags(emulator, users);
@@ -96,16 +104,21 @@ class RemediationPropertiesTest {
                     assertEquals(expected, afterOnce.get(id), context + ": " + user + " key " + key);
                 }
                 if (user.exempt()) {
-                    assertTrue(tagsOnce.keySet().stream().noneMatch(k -> k.startsWith(user.seeded().userName() + "/")),
+                    assertTrue(
+                            tagsOnce.keySet().stream()
+                                    .noneMatch(k -> k.startsWith(user.seeded().userName() + "/")),
                             context + ": exempt user " + user + " got an audit record");
                 }
             }
 
             emulator.resetCallCounts();
             for (User user : users) {
-                invoke(handler, RemediationHarness.disablePayload(user.seeded().userId())
-                        .put("maxAccessKeyAgeDays", Integer.toString(days)).put("exemptUsers", exemptUsers)
-                        .put("exemptionTagKey", TAG));
+                invoke(
+                        handler,
+                        RemediationHarness.disablePayload(user.seeded().userId())
+                                .put("maxAccessKeyAgeDays", Integer.toString(days))
+                                .put("exemptUsers", exemptUsers)
+                                .put("exemptionTagKey", TAG));
             }
             assertEquals(afterOnce, statuses(seeder, users), context + ": twice equals once");
             assertEquals(0, emulator.callCounts().getOrDefault("iam:UpdateAccessKey", 0L), context);
@@ -125,7 +138,8 @@ class RemediationPropertiesTest {
         int count = 1 + random.nextInt(4);
         for (int u = 0; u < count; u++) {
             String tagValue = random.nextInt(5) == 0 ? (random.nextBoolean() ? "false" : "CHG-" + u) : null;
-            SeededUser seeded = tagValue == null ? seeder.user("user-" + u) : seeder.userTagged("user-" + u, TAG, tagValue);
+            SeededUser seeded =
+                    tagValue == null ? seeder.user("user-" + u) : seeder.userTagged("user-" + u, TAG, tagValue);
             List<Key> keys = new ArrayList<>();
             int keyCount = random.nextInt(3);
             for (int k = 0; k < keyCount; k++) {
@@ -139,7 +153,8 @@ class RemediationPropertiesTest {
                 };
                 Instant activity = now.minus(ago);
                 boolean neverUsed = random.nextBoolean();
-                SeededKey key = neverUsed ? seeder.key(seeded, activity, null)
+                SeededKey key = neverUsed
+                        ? seeder.key(seeded, activity, null)
                         : seeder.key(seeded, activity.minus(Duration.ofDays(random.nextInt(500))), activity);
                 String status = switch (random.nextInt(8)) {
                     case 0 -> "Inactive";

@@ -33,10 +33,11 @@ class RunbookParameterPatternsTest {
 
     private static final Path RUNBOOKS = Path.of("..", "ssm-documents");
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
-    private static final List<String> DOCUMENTS = List.of("disable-unused-access-keys.yaml", "restore-access-keys.yaml");
+    private static final List<String> DOCUMENTS =
+            List.of("disable-unused-access-keys.yaml", "restore-access-keys.yaml");
     /** Parameters whose values reach IAM through the function's payload. */
-    private static final Set<String> REACHING_IAM = Set.of("IAMUserId", "ExemptUsers", "ExemptionTagKey",
-            "IAMUserName", "AccessKeyIds", "RemediationExecutionId");
+    private static final Set<String> REACHING_IAM = Set.of(
+            "IAMUserId", "ExemptUsers", "ExemptionTagKey", "IAMUserName", "AccessKeyIds", "RemediationExecutionId");
 
     static Stream<Arguments> badValues() {
         return Stream.of(
@@ -77,7 +78,8 @@ class RunbookParameterPatternsTest {
                 String type = parameter.getValue().path("type").asText();
                 if (type.equals("String")) {
                     String pattern = parameter.getValue().path("allowedPattern").asText("");
-                    assertTrue(pattern.startsWith("^") && pattern.endsWith("$"), name + " has an anchored allowedPattern");
+                    assertTrue(
+                            pattern.startsWith("^") && pattern.endsWith("$"), name + " has an anchored allowedPattern");
                     Pattern.compile(pattern);
                 } else {
                     assertTrue(Set.of("Integer", "Boolean").contains(type), name + " is typed: " + type);
@@ -100,14 +102,29 @@ class RunbookParameterPatternsTest {
 
     @Test
     void theFunctionAcceptsWhatThePatternsAccept() throws IOException {
-        Map<String, String> good = Map.of("IAMUserId", "AIDAEXAMPLE000000001", "IAMUserName", "ci.deployer@example",
-                "AccessKeyIds", "AKIAIOSFODNN7EXAMPLE,AKIAI44QH8DHBEXAMPLE", "ExemptUsers", "break-glass,AIDAEXAMPLE000000002",
-                "ExemptionTagKey", "KeyRotationExempt", "RemediationExecutionId", "0f8e4b4c-5a7d-4b8e-9d2a-1c3e5f7a9b0d");
+        Map<String, String> good = Map.of(
+                "IAMUserId",
+                "AIDAEXAMPLE000000001",
+                "IAMUserName",
+                "ci.deployer@example",
+                "AccessKeyIds",
+                "AKIAIOSFODNN7EXAMPLE,AKIAI44QH8DHBEXAMPLE",
+                "ExemptUsers",
+                "break-glass,AIDAEXAMPLE000000002",
+                "ExemptionTagKey",
+                "KeyRotationExempt",
+                "RemediationExecutionId",
+                "0f8e4b4c-5a7d-4b8e-9d2a-1c3e5f7a9b0d");
         for (Map.Entry<String, String> value : good.entrySet()) {
-            assertTrue(Pattern.compile(allowedPattern(value.getKey())).matcher(value.getValue()).matches(), value.getKey());
+            assertTrue(
+                    Pattern.compile(allowedPattern(value.getKey()))
+                            .matcher(value.getValue())
+                            .matches(),
+                    value.getKey());
         }
         ObjectNode disable = RemediationHarness.disablePayload(good.get("IAMUserId"))
-                .put("exemptUsers", good.get("ExemptUsers")).put("exemptionTagKey", good.get("ExemptionTagKey"));
+                .put("exemptUsers", good.get("ExemptUsers"))
+                .put("exemptionTagKey", good.get("ExemptionTagKey"));
         ObjectNode restore = RemediationHarness.restorePayload(good.get("IAMUserName"))
                 .put("accessKeyIds", good.get("AccessKeyIds"));
 
@@ -120,13 +137,18 @@ class RunbookParameterPatternsTest {
     @Test
     void theFunctionRejectsTheBadIdsEvenIfAPatternWereBypassed() {
         // Defence in depth: whoever can invoke the function directly is held to the same patterns.
-        for (String userId : List.of("alice", "AIDA123", "AKIAIOSFODNN7EXAMPLE", "AIDAEXAMPLE000000001,AIDAEXAMPLE000000002")) {
-            assertThrows(InvalidSettingException.class,
-                    () -> RunbookRequestParser.parse(RemediationHarness.disablePayload(userId)), userId);
+        for (String userId :
+                List.of("alice", "AIDA123", "AKIAIOSFODNN7EXAMPLE", "AIDAEXAMPLE000000001,AIDAEXAMPLE000000002")) {
+            assertThrows(
+                    InvalidSettingException.class,
+                    () -> RunbookRequestParser.parse(RemediationHarness.disablePayload(userId)),
+                    userId);
         }
         for (String userName : List.of("alice smith", "team/alice", "a".repeat(65))) {
-            assertThrows(InvalidSettingException.class,
-                    () -> RunbookRequestParser.parse(RemediationHarness.restorePayload(userName)), userName);
+            assertThrows(
+                    InvalidSettingException.class,
+                    () -> RunbookRequestParser.parse(RemediationHarness.restorePayload(userName)),
+                    userName);
         }
     }
 
@@ -143,8 +165,11 @@ class RunbookParameterPatternsTest {
 
     private static List<Map.Entry<String, JsonNode>> parameters(String document) throws IOException {
         List<Map.Entry<String, JsonNode>> parameters = new ArrayList<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = YAML.readTree(RUNBOOKS.resolve(document).toFile())
-                .path("parameters").fields(); it.hasNext(); ) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = YAML.readTree(
+                                RUNBOOKS.resolve(document).toFile())
+                        .path("parameters")
+                        .fields();
+                it.hasNext(); ) {
             parameters.add(it.next());
         }
         return parameters;

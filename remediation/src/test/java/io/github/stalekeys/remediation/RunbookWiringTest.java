@@ -33,8 +33,9 @@ class RunbookWiringTest {
         SeededKey fresh = harness.account.keyUsed(alice, 5);
         SeededKey stale = harness.account.keyUsed(alice, 143);
 
-        AutomationRehearsal.Execution execution = remediation(harness).start(Map.of(
-                "AutomationAssumeRole", ROLE, "IAMUserId", alice.userId(), "RemediationFunction", FUNCTION));
+        AutomationRehearsal.Execution execution = remediation(harness)
+                .start(Map.of(
+                        "AutomationAssumeRole", ROLE, "IAMUserId", alice.userId(), "RemediationFunction", FUNCTION));
 
         assertTrue(execution.succeeded(), execution.failure());
         assertEquals("DISABLED", execution.outputs().get("ParseResult.Outcome").asText());
@@ -42,7 +43,8 @@ class RunbookWiringTest {
         assertEquals(List.of(fresh.accessKeyId()), texts(execution.outputs().get("ParseResult.SkippedKeyIds")));
         assertEquals("alice", execution.outputs().get("ParseResult.UserName").asText());
         assertEquals("Inactive", harness.account.status(alice, stale));
-        assertTrue(harness.auditTags("alice").containsKey(AuditRecord.TAG_PREFIX + execution.executionId()),
+        assertTrue(
+                harness.auditTags("alice").containsKey(AuditRecord.TAG_PREFIX + execution.executionId()),
                 "the audit record names this execution");
     }
 
@@ -52,9 +54,18 @@ class RunbookWiringTest {
         SeededUser alice = harness.account.user("alice");
         SeededKey stale = harness.account.keyNeverUsed(alice, 200);
 
-        AutomationRehearsal.Execution execution = remediation(harness).start(Map.of(
-                "AutomationAssumeRole", ROLE, "IAMUserId", alice.userId(), "RemediationFunction", FUNCTION,
-                "DryRun", "true", "MaxAccessKeyAgeDays", "30"));
+        AutomationRehearsal.Execution execution = remediation(harness)
+                .start(Map.of(
+                        "AutomationAssumeRole",
+                        ROLE,
+                        "IAMUserId",
+                        alice.userId(),
+                        "RemediationFunction",
+                        FUNCTION,
+                        "DryRun",
+                        "true",
+                        "MaxAccessKeyAgeDays",
+                        "30"));
 
         assertTrue(execution.succeeded(), execution.failure());
         assertEquals("DRY_RUN", execution.outputs().get("ParseResult.Outcome").asText());
@@ -70,9 +81,16 @@ class RunbookWiringTest {
         SeededKey stale = harness.account.keyUsed(alice, 143);
         String tooLongForIam = "u".repeat(100); // the runbook's pattern lets it through; the function refuses it
 
-        AutomationRehearsal.Execution execution = remediation(harness).start(Map.of(
-                "AutomationAssumeRole", ROLE, "IAMUserId", alice.userId(), "RemediationFunction", FUNCTION,
-                "ExemptUsers", tooLongForIam));
+        AutomationRehearsal.Execution execution = remediation(harness)
+                .start(Map.of(
+                        "AutomationAssumeRole",
+                        ROLE,
+                        "IAMUserId",
+                        alice.userId(),
+                        "RemediationFunction",
+                        FUNCTION,
+                        "ExemptUsers",
+                        tooLongForIam));
 
         assertFalse(execution.succeeded());
         assertEquals("ParseResult", execution.failedStep());
@@ -85,12 +103,20 @@ class RunbookWiringTest {
         RemediationHarness harness = new RemediationHarness(emulator);
         SeededUser alice = harness.account.user("alice");
         SeededKey stale = harness.account.keyUsed(alice, 143);
-        AutomationRehearsal.Execution remediated = remediation(harness).start(Map.of(
-                "AutomationAssumeRole", ROLE, "IAMUserId", alice.userId(), "RemediationFunction", FUNCTION));
+        AutomationRehearsal.Execution remediated = remediation(harness)
+                .start(Map.of(
+                        "AutomationAssumeRole", ROLE, "IAMUserId", alice.userId(), "RemediationFunction", FUNCTION));
 
-        AutomationRehearsal.Execution backout = backout(harness).start(Map.of(
-                "AutomationAssumeRole", ROLE, "IAMUserName", "alice", "RemediationFunction", FUNCTION,
-                "RemediationExecutionId", remediated.executionId()));
+        AutomationRehearsal.Execution backout = backout(harness)
+                .start(Map.of(
+                        "AutomationAssumeRole",
+                        ROLE,
+                        "IAMUserName",
+                        "alice",
+                        "RemediationFunction",
+                        FUNCTION,
+                        "RemediationExecutionId",
+                        remediated.executionId()));
 
         assertTrue(backout.succeeded(), backout.failure());
         assertEquals(List.of(stale.accessKeyId()), texts(backout.outputs().get("ParseResult.RestoredKeyIds")));
@@ -103,12 +129,14 @@ class RunbookWiringTest {
         RemediationHarness harness = new RemediationHarness(emulator);
         SeededUser alice = harness.account.user("alice");
         SeededKey deleted = harness.account.keyUsed(alice, 143);
-        remediation(harness).start(Map.of(
-                "AutomationAssumeRole", ROLE, "IAMUserId", alice.userId(), "RemediationFunction", FUNCTION));
-        emulator.iamClient().deleteAccessKey(request -> request.userName("alice").accessKeyId(deleted.accessKeyId()));
+        remediation(harness)
+                .start(Map.of(
+                        "AutomationAssumeRole", ROLE, "IAMUserId", alice.userId(), "RemediationFunction", FUNCTION));
+        emulator.iamClient()
+                .deleteAccessKey(request -> request.userName("alice").accessKeyId(deleted.accessKeyId()));
 
-        AutomationRehearsal.Execution backout = backout(harness).start(Map.of(
-                "AutomationAssumeRole", ROLE, "IAMUserName", "alice", "RemediationFunction", FUNCTION));
+        AutomationRehearsal.Execution backout = backout(harness)
+                .start(Map.of("AutomationAssumeRole", ROLE, "IAMUserName", "alice", "RemediationFunction", FUNCTION));
 
         assertFalse(backout.succeeded());
         assertTrue(backout.failure().contains(deleted.accessKeyId() + " does not exist"), backout.failure());
@@ -128,7 +156,8 @@ class RunbookWiringTest {
             try {
                 return LambdaFunction.Response.success(harness.invoke(payload).toString());
             } catch (RuntimeException error) {
-                return LambdaFunction.Response.failure(error.getMessage(), error.getClass().getName());
+                return LambdaFunction.Response.failure(
+                        error.getMessage(), error.getClass().getName());
             }
         };
     }

@@ -35,8 +35,12 @@ class StaleKeyRemediationTest {
         assertEquals("alice", result.get("userName").asText());
         assertEquals(List.of(stale.accessKeyId()), ids(result.get("disabledKeyIds")));
         assertEquals(143, result.get("staleKeys").get(0).get("idleDays").asInt());
-        assertEquals(fresh.accessKeyId(), result.get("skippedKeys").get(0).get("accessKeyId").asText());
-        assertEquals("used 2 days ago, within the 90-day limit", result.get("skippedKeys").get(0).get("reason").asText());
+        assertEquals(
+                fresh.accessKeyId(),
+                result.get("skippedKeys").get(0).get("accessKeyId").asText());
+        assertEquals(
+                "used 2 days ago, within the 90-day limit",
+                result.get("skippedKeys").get(0).get("reason").asText());
         assertEquals("Inactive", harness.account.status(alice, stale));
         assertEquals("Active", harness.account.status(alice, fresh));
         String executionId = payload.get("automationExecutionId").asText();
@@ -56,7 +60,12 @@ class StaleKeyRemediationTest {
 
         harness.invoke(RemediationHarness.disablePayload(bob.userId()));
 
-        assertEquals(6, emulator.callCounts().values().stream().mapToLong(Long::longValue).sum(), emulator.callCounts().toString());
+        assertEquals(
+                6,
+                emulator.callCounts().values().stream()
+                        .mapToLong(Long::longValue)
+                        .sum(),
+                emulator.callCounts().toString());
     }
 
     @Test
@@ -70,7 +79,9 @@ class StaleKeyRemediationTest {
         JsonNode result = harness.invoke(RemediationHarness.disablePayload(alice.userId()));
 
         assertEquals("NOTHING_STALE", result.get("outcome").asText());
-        assertEquals("used today, within the 90-day limit", result.get("skippedKeys").get(0).get("reason").asText());
+        assertEquals(
+                "used today, within the 90-day limit",
+                result.get("skippedKeys").get(0).get("reason").asText());
         assertEquals("Active", harness.account.status(alice, key));
         assertEquals(0, harness.writeCalls());
     }
@@ -84,15 +95,17 @@ class StaleKeyRemediationTest {
         SeededKey listedKey = harness.account.keyNeverUsed(listed, 500);
         emulator.resetCallCounts();
 
-        JsonNode byTag = harness.invoke(RemediationHarness.disablePayload(tagged.userId())
-                .put("exemptionTagKey", "KeyRotationExempt"));
-        JsonNode byName = harness.invoke(RemediationHarness.disablePayload(listed.userId())
-                .put("exemptUsers", "someone-else,break-glass"));
+        JsonNode byTag = harness.invoke(
+                RemediationHarness.disablePayload(tagged.userId()).put("exemptionTagKey", "KeyRotationExempt"));
+        JsonNode byName = harness.invoke(
+                RemediationHarness.disablePayload(listed.userId()).put("exemptUsers", "someone-else,break-glass"));
         long writes = harness.writeCalls();
         long keyReads = harness.calls("iam:ListAccessKeys");
 
         assertEquals("EXEMPT", byTag.get("outcome").asText());
-        assertEquals("Exempt: tagged KeyRotationExempt: nothing changed", byTag.get("message").asText());
+        assertEquals(
+                "Exempt: tagged KeyRotationExempt: nothing changed",
+                byTag.get("message").asText());
         assertEquals("EXEMPT", byName.get("outcome").asText());
         assertEquals("Active", harness.account.status(tagged, taggedKey));
         assertEquals("Active", harness.account.status(listed, listedKey));
@@ -107,14 +120,18 @@ class StaleKeyRemediationTest {
         SeededKey stale = harness.account.keyNeverUsed(alice, 200);
         emulator.resetCallCounts();
 
-        JsonNode result = harness.invoke(RemediationHarness.disablePayload(alice.userId()).put("dryRun", "true"));
+        JsonNode result =
+                harness.invoke(RemediationHarness.disablePayload(alice.userId()).put("dryRun", "true"));
 
         assertEquals("DRY_RUN", result.get("outcome").asText());
         assertTrue(result.get("dryRun").asBoolean());
-        assertEquals(stale.accessKeyId(), result.get("staleKeys").get(0).get("accessKeyId").asText());
+        assertEquals(
+                stale.accessKeyId(),
+                result.get("staleKeys").get(0).get("accessKeyId").asText());
         assertTrue(result.get("staleKeys").get(0).get("neverUsed").asBoolean());
         assertEquals(List.of(), ids(result.get("disabledKeyIds")));
-        assertEquals("Dry run: would disable " + stale.accessKeyId() + " never used, created 200 days ago",
+        assertEquals(
+                "Dry run: would disable " + stale.accessKeyId() + " never used, created 200 days ago",
                 result.get("message").asText());
         assertEquals("Active", harness.account.status(alice, stale));
         assertEquals(0, harness.writeCalls());
@@ -133,7 +150,8 @@ class StaleKeyRemediationTest {
         JsonNode second = harness.invoke(RemediationHarness.disablePayload(alice.userId()));
 
         assertEquals("NOTHING_STALE", second.get("outcome").asText());
-        assertEquals("not active (status inactive): nothing to disable",
+        assertEquals(
+                "not active (status inactive): nothing to disable",
                 second.get("skippedKeys").get(0).get("reason").asText());
         assertEquals(recordAfterFirst, harness.auditTags("alice"));
         assertEquals(1, recordAfterFirst.size());
@@ -150,7 +168,9 @@ class StaleKeyRemediationTest {
 
         assertEquals("USER_NOT_FOUND", result.get("outcome").asText());
         assertTrue(result.get("userName").isNull());
-        assertEquals("IAM user AIDAGONEGONEGONE00001 no longer exists: nothing to do", result.get("message").asText());
+        assertEquals(
+                "IAM user AIDAGONEGONEGONE00001 no longer exists: nothing to do",
+                result.get("message").asText());
         assertEquals(0, harness.writeCalls());
     }
 
@@ -179,11 +199,16 @@ class StaleKeyRemediationTest {
 
         harness.invoke(payload);
 
-        List<String> lines = harness.logText().lines().filter(line -> line.contains("\"access key disabled\"")).toList();
+        List<String> lines = harness.logText()
+                .lines()
+                .filter(line -> line.contains("\"access key disabled\""))
+                .toList();
         assertEquals(1, lines.size());
         assertTrue(lines.get(0).contains("\"userName\":\"alice\""), lines.get(0));
         assertTrue(lines.get(0).contains("\"accessKeyId\":\"" + stale.accessKeyId() + "\""), lines.get(0));
-        assertTrue(lines.get(0).contains("\"automationExecutionId\":\"" + payload.get("automationExecutionId").asText() + "\""));
+        assertTrue(lines.get(0)
+                .contains("\"automationExecutionId\":\""
+                        + payload.get("automationExecutionId").asText() + "\""));
         assertFalse(harness.logText().contains(stale.secretAccessKey()), "the secret never reaches a log");
     }
 
@@ -210,14 +235,19 @@ class StaleKeyRemediationTest {
         assertEquals("Active", harness.account.status(alice, fresh));
         Map<String, String> records = harness.auditTags("alice");
         assertTrue(records.size() >= 1 && records.size() <= 2, records.toString());
-        records.values().forEach(record ->
-                assertTrue(record.startsWith("disabled=" + stale.accessKeyId() + " at="), record));
+        records.values()
+                .forEach(record -> assertTrue(record.startsWith("disabled=" + stale.accessKeyId() + " at="), record));
         JsonNode restored = harness.invoke(RemediationHarness.restorePayload("alice"));
-        assertEquals(List.of(stale.accessKeyId()), ids(restored.get("restoredKeyIds")), "restored once, whoever recorded it");
+        assertEquals(
+                List.of(stale.accessKeyId()),
+                ids(restored.get("restoredKeyIds")),
+                "restored once, whoever recorded it");
         assertEquals("Active", harness.account.status(alice, stale));
     }
 
     static List<String> ids(JsonNode array) {
-        return java.util.stream.StreamSupport.stream(array.spliterator(), false).map(JsonNode::asText).toList();
+        return java.util.stream.StreamSupport.stream(array.spliterator(), false)
+                .map(JsonNode::asText)
+                .toList();
     }
 }

@@ -36,7 +36,10 @@ public final class AccessKeyComplianceHandler implements RequestHandler<ConfigEv
 
     /** Used by the Lambda runtime: one set of clients per container. */
     public AccessKeyComplianceHandler() {
-        this(AwsClients.fromEnvironment(), Clock.systemUTC(), Sleeper.REAL,
+        this(
+                AwsClients.fromEnvironment(),
+                Clock.systemUTC(),
+                Sleeper.REAL,
                 StructuredLogger.toStandardOutput("rule-evaluator"));
         SnapStartPriming.register();
     }
@@ -57,32 +60,53 @@ public final class AccessKeyComplianceHandler implements RequestHandler<ConfigEv
         String resultToken = required(event.getResultToken(), "resultToken");
         RuleParameters parameters = RuleParameters.parse(event.getRuleParameters());
         Trigger trigger = InvokingEventParser.parse(event.getInvokingEvent());
-        AwsClients account = parameters.executionRoleName()
+        AwsClients account = parameters
+                .executionRoleName()
                 .map(roleName -> clients.assumingRole(roleArn(event, roleName), SESSION_NAME))
                 .orElse(clients);
         StaleKeyPolicy policy = new StaleKeyPolicy(parameters.maxKeyAge(), parameters.exemptions(), clock);
-        AccountEvaluator evaluator = new AccountEvaluator(account.iam(),
-                new CredentialReportSource(account.iam(), sleeper), policy);
+        AccountEvaluator evaluator =
+                new AccountEvaluator(account.iam(), new CredentialReportSource(account.iam(), sleeper), policy);
 
         Deadline deadline = Deadline.fromRemaining(remainingTime(context), clock);
         List<RuleEvaluation> evaluations = switch (trigger) {
             case Trigger.Scheduled scheduled -> {
                 Set<String> previous = previousResults(account, ruleName, resultToken);
                 yield evaluator.evaluateAll(previous, deadline).stream()
-                        .map(assessment -> logged(assessment.verdict(), ruleName)).toList();
+                        .map(assessment -> logged(assessment.verdict(), ruleName))
+                        .toList();
             }
-            case Trigger.ItemChange change -> List.of(evaluateItem(change, event.getEventLeftScope(), evaluator, ruleName));
+            case Trigger.ItemChange change ->
+                List.of(evaluateItem(change, event.getEventLeftScope(), evaluator, ruleName));
         };
 
         int posted = new EvaluationPublisher(account.config(), sleeper)
                 .publish(evaluations, trigger.orderingTimestamp(), resultToken, deadline.forPosting());
-        EvaluationReport report = new EvaluationReport(ruleName, event.getAccountId(), trigger.getClass().getSimpleName(),
+        EvaluationReport report = new EvaluationReport(
+                ruleName,
+                event.getAccountId(),
+                trigger.getClass().getSimpleName(),
                 EvaluationPublisher.TEST_MODE_TOKEN.equals(resultToken),
-                count(evaluations, Compliance.COMPLIANT), count(evaluations, Compliance.NON_COMPLIANT),
-                count(evaluations, Compliance.NOT_APPLICABLE), posted);
-        log.info("evaluations posted", "configRuleName", ruleName, "accountId", event.getAccountId(),
-                "trigger", report.trigger(), "testMode", report.testMode(), "compliant", report.compliant(),
-                "nonCompliant", report.nonCompliant(), "notApplicable", report.notApplicable());
+                count(evaluations, Compliance.COMPLIANT),
+                count(evaluations, Compliance.NON_COMPLIANT),
+                count(evaluations, Compliance.NOT_APPLICABLE),
+                posted);
+        log.info(
+                "evaluations posted",
+                "configRuleName",
+                ruleName,
+                "accountId",
+                event.getAccountId(),
+                "trigger",
+                report.trigger(),
+                "testMode",
+                report.testMode(),
+                "compliant",
+                report.compliant(),
+                "nonCompliant",
+                report.nonCompliant(),
+                "notApplicable",
+                report.notApplicable());
         return report;
     }
 
@@ -101,31 +125,44 @@ public final class AccessKeyComplianceHandler implements RequestHandler<ConfigEv
         }
     }
 
-    private RuleEvaluation evaluateItem(Trigger.ItemChange change, boolean leftScope, AccountEvaluator evaluator,
-                                        String ruleName) {
+    private RuleEvaluation evaluateItem(
+            Trigger.ItemChange change, boolean leftScope, AccountEvaluator evaluator, String ruleName) {
         if (!RuleEvaluation.IAM_USER.equals(change.resourceType())) {
-            return RuleEvaluation.notApplicable(change.resourceType(), change.resourceId(),
+            return RuleEvaluation.notApplicable(
+                    change.resourceType(),
+                    change.resourceId(),
                     "Not an IAM user: this rule judges AWS::IAM::User only");
         }
         if (change.resourceDeleted()) {
             return RuleEvaluation.notApplicable(change.resourceType(), change.resourceId(), AccountEvaluator.USER_GONE);
         }
         if (leftScope) {
-            return RuleEvaluation.notApplicable(change.resourceType(), change.resourceId(),
-                    "The IAM user left the rule's scope");
+            return RuleEvaluation.notApplicable(
+                    change.resourceType(), change.resourceId(), "The IAM user left the rule's scope");
         }
         if (change.resourceName() == null || change.resourceName().isBlank()) {
-            throw new InvalidEventException("invokingEvent.configurationItem.resourceName is missing for IAM user "
-                    + change.resourceId());
+            throw new InvalidEventException(
+                    "invokingEvent.configurationItem.resourceName is missing for IAM user " + change.resourceId());
         }
-        return logged(evaluator.evaluateChanged(new IamUser(change.resourceId(), change.resourceName())).verdict(), ruleName);
+        return logged(
+                evaluator
+                        .evaluateChanged(new IamUser(change.resourceId(), change.resourceName()))
+                        .verdict(),
+                ruleName);
     }
 
     private RuleEvaluation logged(UserVerdict verdict, String ruleName) {
         if (verdict.compliance() == Compliance.NON_COMPLIANT) {
-            log.info("user has unused access keys", "configRuleName", ruleName,
-                    "userName", verdict.user().userName(), "userId", verdict.user().userId(),
-                    "accessKeyIds", verdict.staleKeys().stream().map(k -> k.key().accessKeyId()).toList());
+            log.info(
+                    "user has unused access keys",
+                    "configRuleName",
+                    ruleName,
+                    "userName",
+                    verdict.user().userName(),
+                    "userId",
+                    verdict.user().userId(),
+                    "accessKeyIds",
+                    verdict.staleKeys().stream().map(k -> k.key().accessKeyId()).toList());
         }
         return RuleEvaluation.of(verdict);
     }
@@ -162,6 +199,7 @@ public final class AccessKeyComplianceHandler implements RequestHandler<ConfigEv
     }
 
     private static int count(List<RuleEvaluation> evaluations, Compliance compliance) {
-        return (int) evaluations.stream().filter(e -> e.compliance() == compliance).count();
+        return (int)
+                evaluations.stream().filter(e -> e.compliance() == compliance).count();
     }
 }

@@ -50,7 +50,8 @@ final class AccountEvaluator {
      * longer exists.
      */
     List<UserAssessment> evaluateAll(Set<String> previouslyEvaluatedIds, Deadline deadline) {
-        List<User> users = iam.listUsersPaginator(request -> request.maxItems(1000)).users().stream().toList();
+        List<User> users = iam.listUsersPaginator(request -> request.maxItems(1000)).users().stream()
+                .toList();
         CredentialReport report = reports.fetch(deadline);
         List<UserAssessment> verdicts = new ArrayList<>(users.size());
         Set<String> currentIds = new HashSet<>();
@@ -61,20 +62,24 @@ final class AccountEvaluator {
                     .filter(row -> sameSecond(row.userCreationTime(), listed.createDate()))
                     .map(CredentialReport.Row::keys);
             boolean settledByReport = reported.isPresent()
-                    && (policy.exemptions().byIdentity(user).isPresent() || policy.staleKeys(reported.get()).isEmpty());
+                    && (policy.exemptions().byIdentity(user).isPresent()
+                            || policy.staleKeys(reported.get()).isEmpty());
             if (settledByReport) {
-                verdicts.add(new UserAssessment(policy.judge(user, reported.get(), this::noTagsNeeded), reported.get()));
+                verdicts.add(
+                        new UserAssessment(policy.judge(user, reported.get(), this::noTagsNeeded), reported.get()));
                 continue;
             }
             if (deadline.passed()) {
                 throw new DeadlineReachedException("stopped before confirming " + user.userName()
                         + " live: the invocation is close to its deadline; no evaluations were posted");
             }
-            verdicts.add(evaluateLive(user, reported.map(this::recentUseByCreation).orElse(created -> Optional.empty())));
+            verdicts.add(
+                    evaluateLive(user, reported.map(this::recentUseByCreation).orElse(created -> Optional.empty())));
         }
         for (String goneId : previouslyEvaluatedIds) {
             if (!currentIds.contains(goneId)) {
-                verdicts.add(new UserAssessment(UserVerdict.notApplicable(new IamUser(goneId, ""), USER_GONE), List.of()));
+                verdicts.add(
+                        new UserAssessment(UserVerdict.notApplicable(new IamUser(goneId, ""), USER_GONE), List.of()));
             }
         }
         return verdicts;
@@ -86,13 +91,15 @@ final class AccountEvaluator {
      * an item naming someone else, must not lend another user's keys to this id.
      */
     UserAssessment evaluateChanged(IamUser claimed) {
-        Optional<IamKeyInventory.TaggedUser> current = inventory.user(claimed.userName())
+        Optional<IamKeyInventory.TaggedUser> current = inventory
+                .user(claimed.userName())
                 .filter(found -> found.user().userId().equals(claimed.userId()));
         if (current.isEmpty()) {
             return new UserAssessment(UserVerdict.notApplicable(claimed, USER_GONE), List.of());
         }
         Map<String, String> tags = current.get().tags();
-        return inventory.keysOf(claimed.userName())
+        return inventory
+                .keysOf(claimed.userName())
                 .map(keys -> new UserAssessment(policy.judge(claimed, keys, user -> tags), keys))
                 .orElseGet(() -> new UserAssessment(UserVerdict.notApplicable(claimed, USER_GONE), List.of()));
     }
@@ -102,7 +109,8 @@ final class AccountEvaluator {
      * Keys the report already shows in recent use need no second look.
      */
     private UserAssessment evaluateLive(IamUser user, Function<Instant, Optional<Instant>> knownRecentUse) {
-        return inventory.keysOf(user.userName(), knownRecentUse)
+        return inventory
+                .keysOf(user.userName(), knownRecentUse)
                 .map(keys -> new UserAssessment(policy.judge(user, keys, inventory::tagsOf), keys))
                 .orElseGet(() -> new UserAssessment(UserVerdict.notApplicable(user, USER_GONE), List.of()));
     }
@@ -112,12 +120,14 @@ final class AccountEvaluator {
      * to the second as the report has it. A creation time two keys share is left out: it names neither.
      */
     private Function<Instant, Optional<Instant>> recentUseByCreation(List<AccessKeyActivity> reported) {
-        Map<Instant, Long> keysPerCreation = reported.stream().collect(
-                Collectors.groupingBy(key -> key.createDate().truncatedTo(ChronoUnit.SECONDS), Collectors.counting()));
+        Map<Instant, Long> keysPerCreation = reported.stream()
+                .collect(Collectors.groupingBy(
+                        key -> key.createDate().truncatedTo(ChronoUnit.SECONDS), Collectors.counting()));
         Map<Instant, Instant> recentUse = new HashMap<>();
         for (AccessKeyActivity key : reported) {
             Instant created = key.createDate().truncatedTo(ChronoUnit.SECONDS);
-            boolean recent = key.status() == KeyStatus.ACTIVE && key.lastUsed().isPresent()
+            boolean recent = key.status() == KeyStatus.ACTIVE
+                    && key.lastUsed().isPresent()
                     && !policy.assess(key).stale();
             if (recent && keysPerCreation.get(created) == 1) {
                 recentUse.put(created, key.lastUsed().get());
@@ -127,7 +137,8 @@ final class AccountEvaluator {
     }
 
     private static boolean sameSecond(Instant reported, Instant listed) {
-        return listed != null && reported.truncatedTo(ChronoUnit.SECONDS).equals(listed.truncatedTo(ChronoUnit.SECONDS));
+        return listed != null
+                && reported.truncatedTo(ChronoUnit.SECONDS).equals(listed.truncatedTo(ChronoUnit.SECONDS));
     }
 
     private Map<String, String> noTagsNeeded(IamUser user) {

@@ -36,8 +36,8 @@ public final class AccountPreview {
         Objects.requireNonNull(clients, "clients");
         Objects.requireNonNull(clock, "clock");
         RuleParameters parameters = RuleParameters.parse(ruleParameters);
-        return new AccountPreview(clients, new StaleKeyPolicy(parameters.maxKeyAge(), parameters.exemptions(), clock),
-                clock);
+        return new AccountPreview(
+                clients, new StaleKeyPolicy(parameters.maxKeyAge(), parameters.exemptions(), clock), clock);
     }
 
     /** The policy the preview judges by, for reporting what the remediation would do with each key. */
@@ -47,8 +47,9 @@ public final class AccountPreview {
 
     /** Every current user of the account, judged; stops with an error rather than exceed {@code timeBudget}. */
     public List<UserAssessment> assessAccount(Duration timeBudget) {
-        AccountEvaluator evaluator = new AccountEvaluator(clients.iam(),
-                new CredentialReportSource(clients.iam(), Sleeper.REAL), policy);
-        return evaluator.evaluateAll(Set.of(), Deadline.fromRemaining(timeBudget.plus(Deadline.POSTING_RESERVE), clock));
+        AccountEvaluator evaluator =
+                new AccountEvaluator(clients.iam(), new CredentialReportSource(clients.iam(), Sleeper.REAL), policy);
+        return evaluator.evaluateAll(
+                Set.of(), Deadline.fromRemaining(timeBudget.plus(Deadline.POSTING_RESERVE), clock));
     }
 }

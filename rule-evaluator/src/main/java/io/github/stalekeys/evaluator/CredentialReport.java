@@ -20,13 +20,18 @@ import java.util.Optional;
 final class CredentialReport {
 
     /** One user's row. */
-    record Row(String userName, Instant userCreationTime, List<AccessKeyActivity> keys) {
-    }
+    record Row(String userName, Instant userCreationTime, List<AccessKeyActivity> keys) {}
 
     private static final String ROOT_ACCOUNT = "<root_account>";
-    private static final List<String> REQUIRED_COLUMNS = List.of("user", "user_creation_time",
-            "access_key_1_active", "access_key_1_last_rotated", "access_key_1_last_used_date",
-            "access_key_2_active", "access_key_2_last_rotated", "access_key_2_last_used_date");
+    private static final List<String> REQUIRED_COLUMNS = List.of(
+            "user",
+            "user_creation_time",
+            "access_key_1_active",
+            "access_key_1_last_rotated",
+            "access_key_1_last_used_date",
+            "access_key_2_active",
+            "access_key_2_last_rotated",
+            "access_key_2_last_used_date");
 
     private final Map<String, Row> rowsByUserName;
 
@@ -58,7 +63,9 @@ final class CredentialReport {
             List<AccessKeyActivity> keys = new ArrayList<>(2);
             key(cells, 1).ifPresent(keys::add);
             key(cells, 2).ifPresent(keys::add);
-            rows.put(user, new Row(user, date(cells.get("user_creation_time")).orElse(Instant.EPOCH), List.copyOf(keys)));
+            rows.put(
+                    user,
+                    new Row(user, date(cells.get("user_creation_time")).orElse(Instant.EPOCH), List.copyOf(keys)));
         }
         return new CredentialReport(Map.copyOf(rows));
     }
@@ -94,9 +101,10 @@ final class CredentialReport {
         if (created.isEmpty()) {
             return Optional.empty(); // no key in this slot
         }
-        KeyStatus status = "true".equals(cells.get("access_key_" + slot + "_active")) ? KeyStatus.ACTIVE : KeyStatus.INACTIVE;
-        return Optional.of(new AccessKeyActivity("", status, created.get(),
-                date(cells.get("access_key_" + slot + "_last_used_date"))));
+        KeyStatus status =
+                "true".equals(cells.get("access_key_" + slot + "_active")) ? KeyStatus.ACTIVE : KeyStatus.INACTIVE;
+        return Optional.of(new AccessKeyActivity(
+                "", status, created.get(), date(cells.get("access_key_" + slot + "_last_used_date"))));
     }
 
     /** Dates are ISO-8601 with offset; {@code N/A}, {@code no_information} and the like mean none. */

@@ -41,14 +41,16 @@ final class CredentialReportSource {
                 try {
                     GetCredentialReportResponse report = iam.getCredentialReport();
                     return CredentialReport.parse(report.content().asUtf8String());
-                } catch (CredentialReportNotReadyException | CredentialReportExpiredException
-                         | CredentialReportNotPresentException notUsable) {
+                } catch (CredentialReportNotReadyException
+                        | CredentialReportExpiredException
+                        | CredentialReportNotPresentException notUsable) {
                     // Expired or replaced between the two calls: generating again starts a fresh one.
                 }
             }
             if (!deadline.allows(wait)) {
                 throw new CredentialReportUnavailableException("the IAM credential report was not ready after "
-                        + attempts + (attempts == 1 ? " attempt" : " attempts") + "; stopped to keep within the invocation's time. No evaluations were "
+                        + attempts + (attempts == 1 ? " attempt" : " attempts")
+                        + "; stopped to keep within the invocation's time. No evaluations were "
                         + "posted; the previous results stand and the retried or next scheduled run will try again");
             }
             sleeper.sleep(wait);

@@ -55,7 +55,8 @@ final class EvaluationPublisher {
         }
         if (!notRecorded.isEmpty()) {
             throw new EvaluationsNotRecordedException("AWS Config did not record " + notRecorded.size() + " of "
-                    + evaluations.size() + " evaluations " + (outOfTime
+                    + evaluations.size() + " evaluations "
+                    + (outOfTime
                             ? "before the invocation's deadline (retries stopped to fail clearly rather than be cut off)"
                             : "after " + ATTEMPTS + " attempts")
                     + ": " + String.join(", ", notRecorded));
@@ -64,23 +65,23 @@ final class EvaluationPublisher {
     }
 
     /** How one batch ended: the resources still not recorded, and whether time ran out first. */
-    private record Attempts(List<String> notRecorded, boolean outOfTime) {
-    }
+    private record Attempts(List<String> notRecorded, boolean outOfTime) {}
 
     private Attempts putWithRetries(List<Evaluation> batch, String resultToken, boolean testMode, Deadline deadline) {
         List<Evaluation> pending = batch;
         Duration backoff = FIRST_BACKOFF;
         for (int attempt = 1; ; attempt++) {
             List<Evaluation> sent = pending;
-            PutEvaluationsResponse response = config.putEvaluations(request -> request
-                    .resultToken(resultToken).testMode(testMode).evaluations(sent));
+            PutEvaluationsResponse response = config.putEvaluations(request ->
+                    request.resultToken(resultToken).testMode(testMode).evaluations(sent));
             if (!response.hasFailedEvaluations() || response.failedEvaluations().isEmpty()) {
                 return new Attempts(List.of(), false);
             }
             pending = failedAmong(sent, response.failedEvaluations());
             boolean outOfTime = !deadline.allows(backoff);
             if (attempt == ATTEMPTS || outOfTime) {
-                return new Attempts(pending.stream().map(Evaluation::complianceResourceId).toList(), outOfTime);
+                return new Attempts(
+                        pending.stream().map(Evaluation::complianceResourceId).toList(), outOfTime);
             }
             sleeper.sleep(backoff);
             backoff = backoff.multipliedBy(2);
@@ -95,7 +96,8 @@ final class EvaluationPublisher {
         }
         List<Evaluation> resend = new ArrayList<>();
         for (Evaluation evaluation : failed) {
-            Evaluation original = byResource.get(evaluation.complianceResourceType() + "/" + evaluation.complianceResourceId());
+            Evaluation original =
+                    byResource.get(evaluation.complianceResourceType() + "/" + evaluation.complianceResourceId());
             resend.add(original != null ? original : evaluation);
         }
         return resend;

@@ -6,6 +6,12 @@ package io.github.stalekeys.evaluator;
  *
  * @param posted how many evaluations AWS Config accepted (validated only, when {@code testMode})
  */
-public record EvaluationReport(String configRuleName, String accountId, String trigger, boolean testMode,
-                               int compliant, int nonCompliant, int notApplicable, int posted) {
-}
+public record EvaluationReport(
+        String configRuleName,
+        String accountId,
+        String trigger,
+        boolean testMode,
+        int compliant,
+        int nonCompliant,
+        int notApplicable,
+        int posted) {}

@@ -12,8 +12,7 @@ final class InvokingEventParser {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private InvokingEventParser() {
-    }
+    private InvokingEventParser() {}
 
     static Trigger parse(String invokingEvent) {
         if (invokingEvent == null || invokingEvent.isBlank()) {
@@ -30,15 +29,17 @@ final class InvokingEventParser {
         }
         String messageType = requiredText(root, "messageType", "invokingEvent.messageType");
         return switch (messageType) {
-            case "ScheduledNotification" -> new Trigger.Scheduled(
-                    instant(root, "notificationCreationTime", "invokingEvent.notificationCreationTime"));
+            case "ScheduledNotification" ->
+                new Trigger.Scheduled(
+                        instant(root, "notificationCreationTime", "invokingEvent.notificationCreationTime"));
             case "ConfigurationItemChangeNotification" ->
-                    itemChange(root.get("configurationItem"), "invokingEvent.configurationItem");
+                itemChange(root.get("configurationItem"), "invokingEvent.configurationItem");
             case "OversizedConfigurationItemChangeNotification" ->
-                    itemChange(root.get("configurationItemSummary"), "invokingEvent.configurationItemSummary");
-            default -> throw new InvalidEventException("invokingEvent.messageType '" + messageType
-                    + "' is not one this rule handles (ScheduledNotification, ConfigurationItemChangeNotification, "
-                    + "OversizedConfigurationItemChangeNotification)");
+                itemChange(root.get("configurationItemSummary"), "invokingEvent.configurationItemSummary");
+            default ->
+                throw new InvalidEventException("invokingEvent.messageType '" + messageType
+                        + "' is not one this rule handles (ScheduledNotification, ConfigurationItemChangeNotification, "
+                        + "OversizedConfigurationItemChangeNotification)");
         };
     }
 
@@ -59,14 +60,20 @@ final class InvokingEventParser {
                 throw new InvalidEventException(path + ".resourceName '" + name + "' is not an IAM user name");
             }
         }
-        return new Trigger.ItemChange(type, id, name,
+        return new Trigger.ItemChange(
+                type,
+                id,
+                name,
                 requiredText(item, "configurationItemStatus", path + ".configurationItemStatus"),
                 instant(item, "configurationItemCaptureTime", path + ".configurationItemCaptureTime"));
     }
 
     private static String requiredText(JsonNode node, String field, String path) {
         JsonNode value = node.get(field);
-        if (value == null || value.isNull() || !value.isTextual() || value.asText().isBlank()) {
+        if (value == null
+                || value.isNull()
+                || !value.isTextual()
+                || value.asText().isBlank()) {
             throw new InvalidEventException(path + " is missing or not a string");
         }
         return value.asText();

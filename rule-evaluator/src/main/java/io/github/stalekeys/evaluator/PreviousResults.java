@@ -24,10 +24,10 @@ final class PreviousResults {
     /** Ids of IAM users with a standing COMPLIANT or NON_COMPLIANT result from this rule. */
     Set<String> evaluatedUserIds(String configRuleName) {
         Set<String> ids = new HashSet<>();
-        for (EvaluationResult result : config.getComplianceDetailsByConfigRulePaginator(request -> request
-                        .configRuleName(configRuleName)
-                        .complianceTypes(ComplianceType.COMPLIANT, ComplianceType.NON_COMPLIANT)
-                        .limit(PAGE_SIZE))
+        for (EvaluationResult result : config.getComplianceDetailsByConfigRulePaginator(
+                        request -> request.configRuleName(configRuleName)
+                                .complianceTypes(ComplianceType.COMPLIANT, ComplianceType.NON_COMPLIANT)
+                                .limit(PAGE_SIZE))
                 .evaluationResults()) {
             var qualifier = result.evaluationResultIdentifier().evaluationResultQualifier();
             if (RuleEvaluation.IAM_USER.equals(qualifier.resourceType())) {

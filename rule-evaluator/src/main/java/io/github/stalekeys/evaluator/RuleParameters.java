@@ -48,19 +48,28 @@ record RuleParameters(MaxKeyAge maxKeyAge, Exemptions exemptions, Optional<Strin
         for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> field = it.next();
             if (!KNOWN.contains(field.getKey())) {
-                throw new InvalidSettingException("ruleParameters", "has an unknown parameter '" + field.getKey()
-                        + "'; known: " + String.join(", ", KNOWN.stream().sorted().toList()));
+                throw new InvalidSettingException(
+                        "ruleParameters",
+                        "has an unknown parameter '" + field.getKey() + "'; known: "
+                                + String.join(", ", KNOWN.stream().sorted().toList()));
             }
             if (!field.getValue().isValueNode() || field.getValue().isNull()) {
-                throw new InvalidSettingException(field.getKey(), "must be a string (or a plain number or boolean), got " + field.getValue().getNodeType());
+                throw new InvalidSettingException(
+                        field.getKey(),
+                        "must be a string (or a plain number or boolean), got "
+                                + field.getValue().getNodeType());
             }
         }
         MaxKeyAge maxKeyAge = text(root, MAX_ACCESS_KEY_AGE_DAYS)
                 .map(value -> MaxKeyAge.parse(MAX_ACCESS_KEY_AGE_DAYS, value))
                 .orElse(MaxKeyAge.DEFAULT);
-        Exemptions exemptions = Exemptions.parse(EXEMPT_USERS, text(root, EXEMPT_USERS).orElse(null),
-                EXEMPTION_TAG_KEY, text(root, EXEMPTION_TAG_KEY).orElse(null));
-        Optional<String> roleName = text(root, EXECUTION_ROLE_NAME).filter(name -> !name.isBlank()).map(String::strip);
+        Exemptions exemptions = Exemptions.parse(
+                EXEMPT_USERS,
+                text(root, EXEMPT_USERS).orElse(null),
+                EXEMPTION_TAG_KEY,
+                text(root, EXEMPTION_TAG_KEY).orElse(null));
+        Optional<String> roleName =
+                text(root, EXECUTION_ROLE_NAME).filter(name -> !name.isBlank()).map(String::strip);
         roleName.filter(name -> !IamIdentifiers.NAME.matcher(name).matches()).ifPresent(name -> {
             throw new InvalidSettingException(EXECUTION_ROLE_NAME, "is not a valid IAM role name: '" + name + "'");
         });

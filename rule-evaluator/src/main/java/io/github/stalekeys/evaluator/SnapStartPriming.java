@@ -29,8 +29,7 @@ final class SnapStartPriming implements Resource {
     /** Held here: CRaC keeps only weak references to registered resources. */
     private static final SnapStartPriming INSTANCE = new SnapStartPriming();
 
-    private SnapStartPriming() {
-    }
+    private SnapStartPriming() {}
 
     static void register() {
         Core.getGlobalContext().register(INSTANCE);
@@ -49,8 +48,8 @@ final class SnapStartPriming implements Resource {
     /** The offline rehearsal of an evaluation; returns the evaluations it shaped, for the test. */
     static List<RuleEvaluation> prime(Clock clock) {
         Instant now = clock.instant();
-        Trigger scheduled = InvokingEventParser.parse("{\"messageType\":\"ScheduledNotification\","
-                + "\"notificationCreationTime\":\"" + now + "\"}");
+        Trigger scheduled = InvokingEventParser.parse(
+                "{\"messageType\":\"ScheduledNotification\"," + "\"notificationCreationTime\":\"" + now + "\"}");
         Trigger changed = InvokingEventParser.parse("{\"messageType\":\"ConfigurationItemChangeNotification\","
                 + "\"configurationItem\":{\"resourceType\":\"AWS::IAM::User\",\"resourceId\":\"AIDAPRIMING000000001\","
                 + "\"resourceName\":\"priming\",\"configurationItemStatus\":\"OK\","
@@ -64,15 +63,24 @@ final class SnapStartPriming implements Resource {
         StaleKeyPolicy policy = new StaleKeyPolicy(parameters.maxKeyAge(), parameters.exemptions(), clock);
         IamUser user = new IamUser("AIDAPRIMING000000001", "priming");
         List<AccessKeyActivity> keys = List.of(
-                new AccessKeyActivity("AKIAPRIMING000000001", KeyStatus.ACTIVE, now.minus(Duration.ofDays(400)),
+                new AccessKeyActivity(
+                        "AKIAPRIMING000000001",
+                        KeyStatus.ACTIVE,
+                        now.minus(Duration.ofDays(400)),
                         Optional.of(now.minus(Duration.ofDays(143)))),
                 report.row("priming").orElseThrow().keys().get(0));
         UserVerdict verdict = policy.judge(user, keys, tagged -> Map.of("team", "priming"));
-        List<RuleEvaluation> evaluations = List.of(RuleEvaluation.of(verdict),
+        List<RuleEvaluation> evaluations = List.of(
+                RuleEvaluation.of(verdict),
                 RuleEvaluation.notApplicable(RuleEvaluation.IAM_USER, user.userId(), AccountEvaluator.USER_GONE));
         evaluations.forEach(evaluation -> EvaluationPublisher.toSdk(evaluation, scheduled.orderingTimestamp()));
         new StructuredLogger("rule-evaluator", new PrintStream(OutputStream.nullOutputStream()), clock)
-                .info("primed", "trigger", changed.orderingTimestamp(), "accessKeyIds", List.of("AKIAPRIMING000000001"));
+                .info(
+                        "primed",
+                        "trigger",
+                        changed.orderingTimestamp(),
+                        "accessKeyIds",
+                        List.of("AKIAPRIMING000000001"));
         return evaluations;
     }
 }

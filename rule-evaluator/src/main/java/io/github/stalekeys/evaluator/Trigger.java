@@ -20,8 +20,9 @@ sealed interface Trigger {
      * A configuration item changed ({@code ConfigurationItemChangeNotification}, or its oversized form,
      * which carries only the item's summary): judge that one resource.
      */
-    record ItemChange(String resourceType, String resourceId, String resourceName, String itemStatus,
-                      Instant orderingTimestamp) implements Trigger {
+    record ItemChange(
+            String resourceType, String resourceId, String resourceName, String itemStatus, Instant orderingTimestamp)
+            implements Trigger {
         public ItemChange {
             Objects.requireNonNull(resourceType, "resourceType");
             Objects.requireNonNull(resourceId, "resourceId");

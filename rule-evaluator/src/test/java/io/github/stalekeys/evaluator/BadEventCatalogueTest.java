@@ -31,63 +31,125 @@ class BadEventCatalogueTest {
             + "\"configurationItemCaptureTime\": \"%s\"}}";
 
     static String item(String resourceName, String status, String captureTime) {
-        return String.format(ITEM, "ConfigurationItemChangeNotification", "configurationItem", resourceName, status,
-                captureTime);
+        return String.format(
+                ITEM, "ConfigurationItemChangeNotification", "configurationItem", resourceName, status, captureTime);
     }
 
     static Stream<Arguments> badEvents() {
         return Stream.of(
-                bad("no configRuleName", e -> e.setConfigRuleName(null), InvalidEventException.class,
+                bad(
+                        "no configRuleName",
+                        e -> e.setConfigRuleName(null),
+                        InvalidEventException.class,
                         "configRuleName is missing"),
-                bad("blank resultToken", e -> e.setResultToken("  "), InvalidEventException.class,
+                bad(
+                        "blank resultToken",
+                        e -> e.setResultToken("  "),
+                        InvalidEventException.class,
                         "resultToken is missing"),
-                bad("no invokingEvent", e -> e.setInvokingEvent(null), InvalidEventException.class,
+                bad(
+                        "no invokingEvent",
+                        e -> e.setInvokingEvent(null),
+                        InvalidEventException.class,
                         "invokingEvent is missing"),
-                bad("invokingEvent is a JSON number", e -> e.setInvokingEvent("42"), InvalidEventException.class,
+                bad(
+                        "invokingEvent is a JSON number",
+                        e -> e.setInvokingEvent("42"),
+                        InvalidEventException.class,
                         "must be a JSON object"),
-                bad("messageType is a number", e -> e.setInvokingEvent("{\"messageType\": 7}"),
-                        InvalidEventException.class, "invokingEvent.messageType is missing or not a string"),
-                bad("oversized item without its summary", e -> e.setInvokingEvent(
-                        "{\"messageType\": \"OversizedConfigurationItemChangeNotification\", "
+                bad(
+                        "messageType is a number",
+                        e -> e.setInvokingEvent("{\"messageType\": 7}"),
+                        InvalidEventException.class,
+                        "invokingEvent.messageType is missing or not a string"),
+                bad(
+                        "oversized item without its summary",
+                        e -> e.setInvokingEvent("{\"messageType\": \"OversizedConfigurationItemChangeNotification\", "
                                 + "\"notificationCreationTime\": \"2026-11-28T09:15:01.000Z\"}"),
-                        InvalidEventException.class, "configurationItemSummary is missing"),
-                bad("oversized summary without a resource id", e -> e.setInvokingEvent(String.format(ITEM,
-                        "OversizedConfigurationItemChangeNotification", "configurationItemSummary", "\"alice\"", "OK",
-                        "2026-11-28T09:15:00Z").replace("\"resourceId\": \"AIDAEXAMPLEALICE00001\", ", "")),
-                        InvalidEventException.class, "configurationItemSummary.resourceId"),
-                bad("configurationItem is a string", e -> e.setInvokingEvent(
-                        "{\"messageType\": \"ConfigurationItemChangeNotification\", \"configurationItem\": \"alice\"}"),
-                        InvalidEventException.class, "invokingEvent.configurationItem is missing"),
-                bad("no configurationItemStatus", e -> e.setInvokingEvent(item("\"alice\"", "OK", "2026-11-28T09:15:00Z")
-                        .replace("\"configurationItemStatus\": \"OK\", ", "")),
-                        InvalidEventException.class, "configurationItem.configurationItemStatus"),
-                bad("capture time not an instant", e -> e.setInvokingEvent(item("\"alice\"", "OK", "last tuesday")),
-                        InvalidEventException.class, "not an ISO-8601 instant: 'last tuesday'"),
-                bad("IAM user item without a name", e -> e.setInvokingEvent(item("null", "OK", "2026-11-28T09:15:00Z")),
-                        InvalidEventException.class, "resourceName is missing for IAM user AIDAEXAMPLEALICE00001"),
-                bad("threshold negative", e -> e.setRuleParameters("{\"maxAccessKeyAgeDays\": \"-5\"}"),
-                        InvalidSettingException.class, "maxAccessKeyAgeDays"),
-                bad("threshold in scientific notation", e -> e.setRuleParameters("{\"maxAccessKeyAgeDays\": \"1e3\"}"),
-                        InvalidSettingException.class, "maxAccessKeyAgeDays"),
-                bad("ruleParameters is JSON null", e -> e.setRuleParameters("null"), InvalidSettingException.class,
+                        InvalidEventException.class,
+                        "configurationItemSummary is missing"),
+                bad(
+                        "oversized summary without a resource id",
+                        e -> e.setInvokingEvent(String.format(
+                                        ITEM,
+                                        "OversizedConfigurationItemChangeNotification",
+                                        "configurationItemSummary",
+                                        "\"alice\"",
+                                        "OK",
+                                        "2026-11-28T09:15:00Z")
+                                .replace("\"resourceId\": \"AIDAEXAMPLEALICE00001\", ", "")),
+                        InvalidEventException.class,
+                        "configurationItemSummary.resourceId"),
+                bad(
+                        "configurationItem is a string",
+                        e -> e.setInvokingEvent(
+                                "{\"messageType\": \"ConfigurationItemChangeNotification\", \"configurationItem\": \"alice\"}"),
+                        InvalidEventException.class,
+                        "invokingEvent.configurationItem is missing"),
+                bad(
+                        "no configurationItemStatus",
+                        e -> e.setInvokingEvent(item("\"alice\"", "OK", "2026-11-28T09:15:00Z")
+                                .replace("\"configurationItemStatus\": \"OK\", ", "")),
+                        InvalidEventException.class,
+                        "configurationItem.configurationItemStatus"),
+                bad(
+                        "capture time not an instant",
+                        e -> e.setInvokingEvent(item("\"alice\"", "OK", "last tuesday")),
+                        InvalidEventException.class,
+                        "not an ISO-8601 instant: 'last tuesday'"),
+                bad(
+                        "IAM user item without a name",
+                        e -> e.setInvokingEvent(item("null", "OK", "2026-11-28T09:15:00Z")),
+                        InvalidEventException.class,
+                        "resourceName is missing for IAM user AIDAEXAMPLEALICE00001"),
+                bad(
+                        "threshold negative",
+                        e -> e.setRuleParameters("{\"maxAccessKeyAgeDays\": \"-5\"}"),
+                        InvalidSettingException.class,
+                        "maxAccessKeyAgeDays"),
+                bad(
+                        "threshold in scientific notation",
+                        e -> e.setRuleParameters("{\"maxAccessKeyAgeDays\": \"1e3\"}"),
+                        InvalidSettingException.class,
+                        "maxAccessKeyAgeDays"),
+                bad(
+                        "ruleParameters is JSON null",
+                        e -> e.setRuleParameters("null"),
+                        InvalidSettingException.class,
                         "ruleParameters must be a JSON object"),
-                bad("exemptUsers is an object", e -> e.setRuleParameters("{\"exemptUsers\": {\"alice\": true}}"),
-                        InvalidSettingException.class, "exemptUsers must be a string"),
-                bad("exemptUsers entry is not an IAM name", e -> e.setRuleParameters("{\"exemptUsers\": \"alice,*\"}"),
-                        InvalidSettingException.class, "'*' is neither"),
-                bad("executionRoleName is a path", e -> e.setRuleParameters("{\"executionRoleName\": \"x/../admin\"}"),
-                        InvalidSettingException.class, "executionRoleName is not a valid IAM role name"),
-                bad("cross-account with a malformed accountId", e -> {
-                    e.setRuleParameters("{\"executionRoleName\": \"StaleKeysRuleExecution\"}");
-                    e.setAccountId("12345");
-                }, InvalidEventException.class, "accountId must be a 12-digit account id"));
+                bad(
+                        "exemptUsers is an object",
+                        e -> e.setRuleParameters("{\"exemptUsers\": {\"alice\": true}}"),
+                        InvalidSettingException.class,
+                        "exemptUsers must be a string"),
+                bad(
+                        "exemptUsers entry is not an IAM name",
+                        e -> e.setRuleParameters("{\"exemptUsers\": \"alice,*\"}"),
+                        InvalidSettingException.class,
+                        "'*' is neither"),
+                bad(
+                        "executionRoleName is a path",
+                        e -> e.setRuleParameters("{\"executionRoleName\": \"x/../admin\"}"),
+                        InvalidSettingException.class,
+                        "executionRoleName is not a valid IAM role name"),
+                bad(
+                        "cross-account with a malformed accountId",
+                        e -> {
+                            e.setRuleParameters("{\"executionRoleName\": \"StaleKeysRuleExecution\"}");
+                            e.setAccountId("12345");
+                        },
+                        InvalidEventException.class,
+                        "accountId must be a 12-digit account id"));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("badEvents")
-    void aBadEventFailsNamingTheProblemBeforeAnyAwsCall(String description, Consumer<ConfigEvent> change,
-                                                       Class<? extends RuntimeException> expected, String message,
-                                                       AwsEmulator emulator) {
+    void aBadEventFailsNamingTheProblemBeforeAnyAwsCall(
+            String description,
+            Consumer<ConfigEvent> change,
+            Class<? extends RuntimeException> expected,
+            String message,
+            AwsEmulator emulator) {
         EvaluatorHarness harness = new EvaluatorHarness(emulator);
         harness.account().keyUsed(harness.account().user("alice"), 143);
         ConfigEvent event = changeEvent(harness.token());
@@ -100,8 +162,12 @@ class BadEventCatalogueTest {
         assertTrue(error.getMessage().contains(message), error.getMessage());
         assertEquals(Map.of(), emulator.callCounts(), "no AWS call, so nothing posted");
         assertTrue(harness.stored().isEmpty());
-        LogScan.assertClean(harness.logText() + LogScan.logged(error), harness.account().seededKeys().stream()
-                .map(k -> k.secretAccessKey()).toList(), event.getInvokingEvent());
+        LogScan.assertClean(
+                harness.logText() + LogScan.logged(error),
+                harness.account().seededKeys().stream()
+                        .map(k -> k.secretAccessKey())
+                        .toList(),
+                event.getInvokingEvent());
     }
 
     @ParameterizedTest(name = "null event")
@@ -131,8 +197,11 @@ class BadEventCatalogueTest {
         return event;
     }
 
-    private static Arguments bad(String description, Consumer<ConfigEvent> change,
-                                 Class<? extends RuntimeException> expected, String message) {
+    private static Arguments bad(
+            String description,
+            Consumer<ConfigEvent> change,
+            Class<? extends RuntimeException> expected,
+            String message) {
         return Arguments.of(description, change, expected, message);
     }
 }

@@ -7,9 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.amazonaws.services.lambda.runtime.events.ConfigEvent;
 import com.amazonaws.services.lambda.runtime.tests.annotations.Event;
 import io.github.stalekeys.emulator.AwsEmulator;
-import io.github.stalekeys.emulator.IamSeeder;
-import io.github.stalekeys.emulator.IamSeeder.SeededUser;
 import io.github.stalekeys.emulator.AwsEmulatorExtension;
+import io.github.stalekeys.emulator.IamSeeder.SeededUser;
 import io.github.stalekeys.emulator.StoredEvaluation;
 import io.github.stalekeys.policy.InvalidSettingException;
 import java.time.Instant;
@@ -113,7 +112,8 @@ class ChangeEventTest {
 
         harness.run(event);
 
-        StoredEvaluation stored = harness.emulator.storedEvaluations(EvaluatorHarness.RULE_NAME).get(0);
+        StoredEvaluation stored =
+                harness.emulator.storedEvaluations(EvaluatorHarness.RULE_NAME).get(0);
         assertEquals("AWS::IAM::Role", stored.resourceType());
         assertEquals("NOT_APPLICABLE", stored.complianceType());
     }
@@ -130,7 +130,8 @@ class ChangeEventTest {
         assertTrue(report.testMode());
         assertEquals(1, report.nonCompliant());
         assertEquals(1, report.compliant());
-        assertTrue(harness.emulator.storedEvaluations(EvaluatorHarness.RULE_NAME).isEmpty());
+        assertTrue(
+                harness.emulator.storedEvaluations(EvaluatorHarness.RULE_NAME).isEmpty());
     }
 
     @ParameterizedTest
@@ -212,7 +213,8 @@ class ChangeEventTest {
         emulator.resetCallCounts();
 
         // 8 s left: posting may go on until 5 s before the end, i.e. 3 s of backoff (0.5 s, 1 s, then 2 s is too much).
-        EvaluationsNotRecordedException error = assertThrows(EvaluationsNotRecordedException.class,
+        EvaluationsNotRecordedException error = assertThrows(
+                EvaluationsNotRecordedException.class,
                 () -> harness.handler.handleRequest(event, TestContext.withRemaining(java.time.Duration.ofSeconds(8))));
 
         assertTrue(error.getMessage().contains("before the invocation's deadline"), error.getMessage());
@@ -222,12 +224,15 @@ class ChangeEventTest {
 
     /** Makes the sample item describe a user of the emulated account (Config's items carry the real id). */
     private static void describe(ConfigEvent event, SeededUser user) {
-        event.setInvokingEvent(event.getInvokingEvent().replace(FIXTURE_USER_ID, user.userId())
+        event.setInvokingEvent(event.getInvokingEvent()
+                .replace(FIXTURE_USER_ID, user.userId())
                 .replace("\"alice\"", "\"" + user.userName() + "\""));
     }
 
     private static long iamCalls(AwsEmulator emulator) {
-        return emulator.callCounts().entrySet().stream().filter(e -> e.getKey().startsWith("iam:"))
-                .mapToLong(Map.Entry::getValue).sum();
+        return emulator.callCounts().entrySet().stream()
+                .filter(e -> e.getKey().startsWith("iam:"))
+                .mapToLong(Map.Entry::getValue)
+                .sum();
     }
 }

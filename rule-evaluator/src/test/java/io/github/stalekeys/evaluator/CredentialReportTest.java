@@ -21,18 +21,24 @@ class CredentialReportTest {
 
     @Test
     void rowsCarryKeysWithTheirCreationAndLastUse() {
-        CredentialReport report = CredentialReport.parse(HEADER
-                + "<root_account>,arn:aws:iam::123456789012:root,2020-01-01T00:00:00+00:00,not_supported,2026-11-01T00:00:00+00:00,not_supported,not_supported,true,false,N/A,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A\n"
-                + "alice,arn:aws:iam::123456789012:user/alice,2025-01-10T08:00:00+00:00,false,N/A,N/A,N/A,false,true,2025-01-10T08:05:00+00:00,2026-07-08T10:00:00+00:00,us-east-1,s3,false,2025-02-01T00:00:00+00:00,N/A,N/A,N/A,false,N/A,false,N/A\n"
-                + "bob,arn:aws:iam::123456789012:user/bob,2025-03-01T00:00:00+00:00,false,N/A,N/A,N/A,false,false,N/A,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A\n");
+        CredentialReport report = CredentialReport.parse(
+                HEADER
+                        + "<root_account>,arn:aws:iam::123456789012:root,2020-01-01T00:00:00+00:00,not_supported,2026-11-01T00:00:00+00:00,not_supported,not_supported,true,false,N/A,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A\n"
+                        + "alice,arn:aws:iam::123456789012:user/alice,2025-01-10T08:00:00+00:00,false,N/A,N/A,N/A,false,true,2025-01-10T08:05:00+00:00,2026-07-08T10:00:00+00:00,us-east-1,s3,false,2025-02-01T00:00:00+00:00,N/A,N/A,N/A,false,N/A,false,N/A\n"
+                        + "bob,arn:aws:iam::123456789012:user/bob,2025-03-01T00:00:00+00:00,false,N/A,N/A,N/A,false,false,N/A,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A\n");
 
         assertEquals(2, report.size(), "the root account row is not an IAM user");
         CredentialReport.Row alice = report.row("alice").orElseThrow();
         assertEquals(Instant.parse("2025-01-10T08:00:00Z"), alice.userCreationTime());
-        assertEquals(List.of(
-                new AccessKeyActivity("", KeyStatus.ACTIVE, Instant.parse("2025-01-10T08:05:00Z"),
-                        Optional.of(Instant.parse("2026-07-08T10:00:00Z"))),
-                new AccessKeyActivity("", KeyStatus.INACTIVE, Instant.parse("2025-02-01T00:00:00Z"), Optional.empty())),
+        assertEquals(
+                List.of(
+                        new AccessKeyActivity(
+                                "",
+                                KeyStatus.ACTIVE,
+                                Instant.parse("2025-01-10T08:05:00Z"),
+                                Optional.of(Instant.parse("2026-07-08T10:00:00Z"))),
+                        new AccessKeyActivity(
+                                "", KeyStatus.INACTIVE, Instant.parse("2025-02-01T00:00:00Z"), Optional.empty())),
                 alice.keys());
         assertEquals(List.of(), report.row("bob").orElseThrow().keys());
         assertTrue(report.row("carol").isEmpty());
@@ -40,8 +46,9 @@ class CredentialReportTest {
 
     @Test
     void userNamesWithCommasAreGluedBackTogether() {
-        CredentialReport report = CredentialReport.parse(HEADER
-                + "svc,billing,arn:aws:iam::123456789012:user/svc,billing,2025-01-10T08:00:00+00:00,false,N/A,N/A,N/A,false,true,2025-01-10T08:05:00+00:00,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A\n");
+        CredentialReport report = CredentialReport.parse(
+                HEADER
+                        + "svc,billing,arn:aws:iam::123456789012:user/svc,billing,2025-01-10T08:00:00+00:00,false,N/A,N/A,N/A,false,true,2025-01-10T08:05:00+00:00,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A\n");
         CredentialReport.Row row = report.row("svc,billing").orElseThrow();
         assertEquals(1, row.keys().size());
         assertTrue(row.keys().get(0).neverUsed());
@@ -49,23 +56,29 @@ class CredentialReportTest {
 
     @Test
     void commasInTheUserPathOnlyAreReadToo() {
-        CredentialReport report = CredentialReport.parse(HEADER
-                + "ops,arn:aws:iam::123456789012:user/team,x/y,z/ops,2025-01-10T08:00:00+00:00,false,N/A,N/A,N/A,false,true,2025-01-10T08:05:00+00:00,2026-11-01T00:00:00+00:00,us-east-1,s3,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A\n"
-                + "a,b,arn:aws:iam::123456789012:user/p,q/a,b,2025-01-10T08:00:00+00:00,false,N/A,N/A,N/A,false,false,N/A,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A\n");
-        assertEquals(Instant.parse("2026-11-01T00:00:00Z"), report.row("ops").orElseThrow().keys().get(0).lastUsed().orElseThrow());
-        assertEquals(Instant.parse("2025-01-10T08:00:00Z"), report.row("a,b").orElseThrow().userCreationTime());
+        CredentialReport report = CredentialReport.parse(
+                HEADER
+                        + "ops,arn:aws:iam::123456789012:user/team,x/y,z/ops,2025-01-10T08:00:00+00:00,false,N/A,N/A,N/A,false,true,2025-01-10T08:05:00+00:00,2026-11-01T00:00:00+00:00,us-east-1,s3,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A\n"
+                        + "a,b,arn:aws:iam::123456789012:user/p,q/a,b,2025-01-10T08:00:00+00:00,false,N/A,N/A,N/A,false,false,N/A,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A\n");
+        assertEquals(
+                Instant.parse("2026-11-01T00:00:00Z"),
+                report.row("ops").orElseThrow().keys().get(0).lastUsed().orElseThrow());
+        assertEquals(
+                Instant.parse("2025-01-10T08:00:00Z"),
+                report.row("a,b").orElseThrow().userCreationTime());
     }
 
     @Test
     void anUnreadableRowIsNamed() {
-        IllegalStateException error = assertThrows(IllegalStateException.class,
-                () -> CredentialReport.parse(HEADER + "broken,row\n"));
+        IllegalStateException error =
+                assertThrows(IllegalStateException.class, () -> CredentialReport.parse(HEADER + "broken,row\n"));
         assertTrue(error.getMessage().contains("'broken'"), error.getMessage());
     }
 
     @Test
     void aReportWithoutTheKeyColumnsIsRejected() {
-        IllegalStateException error = assertThrows(IllegalStateException.class,
+        IllegalStateException error = assertThrows(
+                IllegalStateException.class,
                 () -> CredentialReport.parse("user,arn\nalice,arn:aws:iam::1:user/alice\n"));
         assertTrue(error.getMessage().contains("user_creation_time"), error.getMessage());
     }

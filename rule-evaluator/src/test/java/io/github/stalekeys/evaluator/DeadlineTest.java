@@ -31,8 +31,10 @@ class DeadlineTest {
         emulator.iamClient().generateCredentialReport(); // a report less than 4 hours old exists
         emulator.resetCallCounts();
 
-        DeadlineReachedException error = assertThrows(DeadlineReachedException.class,
-                () -> harness.handler.handleRequest(EvaluatorHarness.scheduledEvent(harness.token(), "{}"),
+        DeadlineReachedException error = assertThrows(
+                DeadlineReachedException.class,
+                () -> harness.handler.handleRequest(
+                        EvaluatorHarness.scheduledEvent(harness.token(), "{}"),
                         TestContext.withRemaining(Duration.ofSeconds(10))));
 
         assertTrue(error.getMessage().contains("close to its deadline"), error.getMessage());
@@ -48,8 +50,10 @@ class DeadlineTest {
         emulator.credentialReportReadyAfter(2);
         emulator.resetCallCounts();
 
-        CredentialReportUnavailableException error = assertThrows(CredentialReportUnavailableException.class,
-                () -> harness.handler.handleRequest(EvaluatorHarness.scheduledEvent(harness.token(), "{}"),
+        CredentialReportUnavailableException error = assertThrows(
+                CredentialReportUnavailableException.class,
+                () -> harness.handler.handleRequest(
+                        EvaluatorHarness.scheduledEvent(harness.token(), "{}"),
                         TestContext.withRemaining(Duration.ofSeconds(15))));
 
         assertTrue(error.getMessage().contains("not ready after 1 attempt;"), error.getMessage());
@@ -67,18 +71,23 @@ class DeadlineTest {
         ByteArrayOutputStream logs = new ByteArrayOutputStream();
         AccessKeyComplianceHandler handler = new AccessKeyComplianceHandler(
                 AwsClients.create(Region.of(emulator.region()), emulator.credentials(), emulator.endpoint()),
-                Clock.systemUTC(), Sleeper.REAL,
-                new StructuredLogger("rule-evaluator", new PrintStream(logs, true, StandardCharsets.UTF_8), Clock.systemUTC()));
+                Clock.systemUTC(),
+                Sleeper.REAL,
+                new StructuredLogger(
+                        "rule-evaluator", new PrintStream(logs, true, StandardCharsets.UTF_8), Clock.systemUTC()));
         String token = seeding.token();
         emulator.iamClient().generateCredentialReport();
         emulator.resetCallCounts();
-        emulator.injectFaults(FaultPlan.of(1.0, 1, Fault.DELAY).withDelay(Duration.ofMillis(60))
+        emulator.injectFaults(FaultPlan.of(1.0, 1, Fault.DELAY)
+                .withDelay(Duration.ofMillis(60))
                 .onlyFor("iam:ListAccessKeys", "iam:GetAccessKeyLastUsed"));
         long started = System.nanoTime();
 
         // 20.5 s left: the 20 s reserve for posting leaves half a second for the live confirmations.
-        DeadlineReachedException error = assertThrows(DeadlineReachedException.class,
-                () -> handler.handleRequest(EvaluatorHarness.scheduledEvent(token, "{}"),
+        DeadlineReachedException error = assertThrows(
+                DeadlineReachedException.class,
+                () -> handler.handleRequest(
+                        EvaluatorHarness.scheduledEvent(token, "{}"),
                         TestContext.withRemaining(Duration.ofMillis(20_500))));
         Duration took = Duration.ofNanos(System.nanoTime() - started);
         emulator.clearFaults();

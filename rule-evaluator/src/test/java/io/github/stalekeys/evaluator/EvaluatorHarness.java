@@ -35,8 +35,12 @@ final class EvaluatorHarness {
 
     EvaluatorHarness(AwsEmulator emulator) {
         this.emulator = emulator;
-        AwsClients clients = AwsClients.create(Region.of(emulator.region()), emulator.credentials(), emulator.endpoint());
-        this.handler = new AccessKeyComplianceHandler(clients, clock, clock,
+        AwsClients clients =
+                AwsClients.create(Region.of(emulator.region()), emulator.credentials(), emulator.endpoint());
+        this.handler = new AccessKeyComplianceHandler(
+                clients,
+                clock,
+                clock,
                 new StructuredLogger("rule-evaluator", new PrintStream(logs, true, StandardCharsets.UTF_8), clock));
     }
 
@@ -48,8 +52,10 @@ final class EvaluatorHarness {
 
     /** The secrets of every key seeded through {@link #account()}. */
     List<String> secrets() {
-        return seeders.stream().flatMap(seeder -> seeder.seededKeys().stream())
-                .map(IamSeeder.SeededKey::secretAccessKey).toList();
+        return seeders.stream()
+                .flatMap(seeder -> seeder.seededKeys().stream())
+                .map(IamSeeder.SeededKey::secretAccessKey)
+                .toList();
     }
 
     static ConfigEvent scheduledEvent(String resultToken, String ruleParameters) {
@@ -69,8 +75,11 @@ final class EvaluatorHarness {
      * the seeded keys' secrets, session tokens and the whole invoking event.
      */
     EvaluationReport run(ConfigEvent event) {
-        String invokingEvent = event == null || event.getInvokingEvent() == null
-                || event.getInvokingEvent().length() < 20 ? null : event.getInvokingEvent();
+        String invokingEvent = event == null
+                        || event.getInvokingEvent() == null
+                        || event.getInvokingEvent().length() < 20
+                ? null
+                : event.getInvokingEvent();
         EvaluationReport report;
         try {
             report = handler.handleRequest(event, TestContext.withRemaining(Duration.ofMinutes(5)));

@@ -41,14 +41,20 @@ class FaultToleranceTest {
 
         assertEquals(1001, clean.size(), "every user, and the one gone since the last run");
         assertEquals(clean, faulted);
-        assertEquals(List.of("AWS::IAM::User", "NOT_APPLICABLE", AccountEvaluator.USER_GONE), faulted.get(GONE_USER_ID));
-        assertEquals(10 + 10 + 10, faulted.values().stream().filter(e -> e.get(1).equals("NON_COMPLIANT")).count());
+        assertEquals(
+                List.of("AWS::IAM::User", "NOT_APPLICABLE", AccountEvaluator.USER_GONE), faulted.get(GONE_USER_ID));
+        assertEquals(
+                10 + 10 + 10,
+                faulted.values().stream()
+                        .filter(e -> e.get(1).equals("NON_COMPLIANT"))
+                        .count());
         assertTrue(report.total() >= 0.15 * report.callsSeen(), report.toString());
         for (Fault kind : Fault.values()) {
             assertTrue(report.of(kind) > 0, kind + " was injected: " + report);
         }
         LogScan.assertClean(harness.logText(), account.secrets());
-        System.out.printf("periodic run, 1,000 users, faults %s over %d calls%n", report.injected(), report.callsSeen());
+        System.out.printf(
+                "periodic run, 1,000 users, faults %s over %d calls%n", report.injected(), report.callsSeen());
     }
 
     @Test
@@ -57,8 +63,11 @@ class FaultToleranceTest {
         SeededAccount.create(emulator, 250, 25, harness.clock.instant());
 
         Map<String, List<String>> clean = run(harness, "rule-without-faults", null);
-        Map<String, List<String>> faulted = run(harness, "rule-with-faults",
-                FaultPlan.of(0.3, 11, Fault.THROTTLE, Fault.RESET_AFTER, Fault.HTTP_500).onlyFor("config:*"));
+        Map<String, List<String>> faulted = run(
+                harness,
+                "rule-with-faults",
+                FaultPlan.of(0.3, 11, Fault.THROTTLE, Fault.RESET_AFTER, Fault.HTTP_500)
+                        .onlyFor("config:*"));
         FaultReport report = emulator.clearFaults();
 
         assertEquals(clean, faulted);
@@ -68,10 +77,16 @@ class FaultToleranceTest {
     /** Runs a periodic evaluation under {@code faults} (none if null); the stored results, without times. */
     private static Map<String, List<String>> run(EvaluatorHarness harness, String ruleName, FaultPlan faults) {
         String token = harness.emulator.registerResultToken(ruleName);
-        harness.emulator.configClient().putEvaluations(request -> request.resultToken(token).evaluations(
-                Evaluation.builder().complianceResourceType("AWS::IAM::User").complianceResourceId(GONE_USER_ID)
-                        .complianceType(ComplianceType.NON_COMPLIANT).annotation("an earlier run")
-                        .orderingTimestamp(Instant.now().minus(Duration.ofDays(1))).build()));
+        harness.emulator
+                .configClient()
+                .putEvaluations(request -> request.resultToken(token)
+                        .evaluations(Evaluation.builder()
+                                .complianceResourceType("AWS::IAM::User")
+                                .complianceResourceId(GONE_USER_ID)
+                                .complianceType(ComplianceType.NON_COMPLIANT)
+                                .annotation("an earlier run")
+                                .orderingTimestamp(Instant.now().minus(Duration.ofDays(1)))
+                                .build()));
         ConfigEvent event = EvaluatorHarness.scheduledEvent(token, SeededAccount.PARAMETERS);
         event.setConfigRuleName(ruleName);
         if (faults != null) {
@@ -80,8 +95,12 @@ class FaultToleranceTest {
         harness.run(event); // the caller reads the fault report and disarms
         Map<String, List<String>> stored = new TreeMap<>();
         for (StoredEvaluation evaluation : harness.emulator.storedEvaluations(ruleName)) {
-            stored.put(evaluation.resourceId(),
-                    List.of(evaluation.resourceType(), evaluation.complianceType(), String.valueOf(evaluation.annotation())));
+            stored.put(
+                    evaluation.resourceId(),
+                    List.of(
+                            evaluation.resourceType(),
+                            evaluation.complianceType(),
+                            String.valueOf(evaluation.annotation())));
         }
         return stored;
     }

@@ -41,18 +41,20 @@ class InvokingEventParserTest {
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-            "''                                                         | invokingEvent is missing",
-            "not json                                                   | invokingEvent is not valid JSON",
-            "[]                                                         | invokingEvent must be a JSON object",
-            "{}                                                         | invokingEvent.messageType",
-            "{\"messageType\": \"ComplianceChangeNotification\"}        | 'ComplianceChangeNotification' is not one this rule handles",
-            "{\"messageType\": \"ScheduledNotification\"}               | invokingEvent.notificationCreationTime",
-            "{\"messageType\": \"ScheduledNotification\", \"notificationCreationTime\": \"yesterday\"} | not an ISO-8601 instant",
-            "{\"messageType\": \"ConfigurationItemChangeNotification\"} | invokingEvent.configurationItem is missing",
-            "{\"messageType\": \"OversizedConfigurationItemChangeNotification\"} | invokingEvent.configurationItemSummary is missing",
-            "{\"messageType\": \"ConfigurationItemChangeNotification\", \"configurationItem\": {\"resourceType\": \"AWS::IAM::User\", \"configurationItemStatus\": \"OK\", \"configurationItemCaptureTime\": \"2026-11-28T09:15:00Z\"}} | invokingEvent.configurationItem.resourceId",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "''                                                         | invokingEvent is missing",
+                "not json                                                   | invokingEvent is not valid JSON",
+                "[]                                                         | invokingEvent must be a JSON object",
+                "{}                                                         | invokingEvent.messageType",
+                "{\"messageType\": \"ComplianceChangeNotification\"}        | 'ComplianceChangeNotification' is not one this rule handles",
+                "{\"messageType\": \"ScheduledNotification\"}               | invokingEvent.notificationCreationTime",
+                "{\"messageType\": \"ScheduledNotification\", \"notificationCreationTime\": \"yesterday\"} | not an ISO-8601 instant",
+                "{\"messageType\": \"ConfigurationItemChangeNotification\"} | invokingEvent.configurationItem is missing",
+                "{\"messageType\": \"OversizedConfigurationItemChangeNotification\"} | invokingEvent.configurationItemSummary is missing",
+                "{\"messageType\": \"ConfigurationItemChangeNotification\", \"configurationItem\": {\"resourceType\": \"AWS::IAM::User\", \"configurationItemStatus\": \"OK\", \"configurationItemCaptureTime\": \"2026-11-28T09:15:00Z\"}} | invokingEvent.configurationItem.resourceId",
+            })
     void malformedEventsAreRejectedNamingTheField(String json, String expected) {
         InvalidEventException error = assertThrows(InvalidEventException.class, () -> InvokingEventParser.parse(json));
         assertTrue(error.getMessage().contains(expected), error.getMessage());

@@ -25,11 +25,13 @@ class LogHygieneTest {
 
     @Test
     void theScanCatchesEachKindOfLeak() {
-        assertThrows(AssertionFailedError.class, () -> LogScan.assertClean("{\"secret\":\"s3cr3tS3CR3T\"}",
-                List.of("s3cr3tS3CR3T")));
+        assertThrows(
+                AssertionFailedError.class,
+                () -> LogScan.assertClean("{\"secret\":\"s3cr3tS3CR3T\"}", List.of("s3cr3tS3CR3T")));
         assertThrows(AssertionFailedError.class, () -> LogScan.assertClean("\"SessionToken\": \"x\"", List.of()));
         assertThrows(AssertionFailedError.class, () -> LogScan.assertClean("token FQoGZXIvYXdzEBYaD...", List.of()));
-        assertThrows(AssertionFailedError.class,
+        assertThrows(
+                AssertionFailedError.class,
                 () -> LogScan.assertClean("event {\"messageType\":\"x\"}", List.of(), "{\"messageType\":\"x\"}"));
     }
 
@@ -58,7 +60,8 @@ class LogHygieneTest {
         emulator.resetCallCounts();
 
         harness.run(event);
-        harness.run(EvaluatorHarness.scheduledEvent(harness.token(), "{\"executionRoleName\": \"StaleKeysRuleExecution\"}"));
+        harness.run(EvaluatorHarness.scheduledEvent(
+                harness.token(), "{\"executionRoleName\": \"StaleKeysRuleExecution\"}"));
 
         assertEquals(1, harness.calls("sts:AssumeRole"), "one session, reused");
         assertTrue(harness.logText().contains(alice.userId()));

@@ -35,7 +35,9 @@ class MidRunChangesTest {
         Map<String, StoredEvaluation> stored = harness.stored();
         assertEquals("NOT_APPLICABLE", stored.get(leaver.userId()).complianceType());
         assertEquals(AccountEvaluator.USER_GONE, stored.get(leaver.userId()).annotation());
-        assertEquals(staleKey.accessKeyId() + " unused 143 days (limit 90 days)", stored.get(stale.userId()).annotation());
+        assertEquals(
+                staleKey.accessKeyId() + " unused 143 days (limit 90 days)",
+                stored.get(stale.userId()).annotation());
     }
 
     @Test
@@ -101,7 +103,9 @@ class MidRunChangesTest {
         assertEquals("No active access keys", periodic.get(expired.userId()).annotation());
         assertEquals("COMPLIANT", periodic.get(odd.userId()).complianceType());
         assertEquals("No active access keys", periodic.get(odd.userId()).annotation());
-        assertEquals(mixedStale.accessKeyId() + " unused 143 days (limit 90 days)", periodic.get(mixed.userId()).annotation());
+        assertEquals(
+                mixedStale.accessKeyId() + " unused 143 days (limit 90 days)",
+                periodic.get(mixed.userId()).annotation());
         assertEquals(1, harness.calls("iam:GetAccessKeyLastUsed"), "only the active key of the flagged user");
 
         harness.run(changeEventFor(harness, odd));

@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.stalekeys.emulator.AwsEmulator;
+import io.github.stalekeys.emulator.AwsEmulatorExtension;
 import io.github.stalekeys.emulator.IamSeeder;
 import io.github.stalekeys.emulator.IamSeeder.SeededUser;
-import io.github.stalekeys.emulator.AwsEmulatorExtension;
 import io.github.stalekeys.emulator.StoredEvaluation;
 import java.time.Duration;
 import java.time.Instant;
@@ -59,7 +59,11 @@ class PeriodicEvaluationTest {
         Map<String, StoredEvaluation> stored = harness.stored();
         assertVerdict(stored, fresh, "COMPLIANT", "The active access key was used or created within 90 days");
         assertVerdict(stored, stale, "NON_COMPLIANT", staleKey + " unused 143 days (limit 90 days)");
-        assertVerdict(stored, neverUsedOld, "NON_COMPLIANT", neverUsedKey + " never used, created 200 days ago (limit 90 days)");
+        assertVerdict(
+                stored,
+                neverUsedOld,
+                "NON_COMPLIANT",
+                neverUsedKey + " never used, created 200 days ago (limit 90 days)");
         assertVerdict(stored, neverUsedNew, "COMPLIANT", "The active access key was used or created within 90 days");
         assertVerdict(stored, inactive, "COMPLIANT", "No active access keys");
         assertVerdict(stored, noKeys, "COMPLIANT", "No active access keys");
@@ -69,14 +73,18 @@ class PeriodicEvaluationTest {
         assertEquals("NOT_APPLICABLE", stored.get(goneUserId).complianceType());
         assertEquals(AccountEvaluator.USER_GONE, stored.get(goneUserId).annotation());
         assertEquals(10, stored.size());
-        assertEquals(new EvaluationReport(EvaluatorHarness.RULE_NAME, EvaluatorHarness.ACCOUNT_ID, "Scheduled", false,
-                4, 3, 3, 10), report);
+        assertEquals(
+                new EvaluationReport(
+                        EvaluatorHarness.RULE_NAME, EvaluatorHarness.ACCOUNT_ID, "Scheduled", false, 4, 3, 3, 10),
+                report);
 
         // Live reads only for the users the report flags; tags only for those who would fail.
         assertEquals(1, harness.calls("iam:ListUsers"));
         assertEquals(1, harness.calls("iam:GetCredentialReport"));
         assertEquals(4, harness.calls("iam:ListAccessKeys"), "stale, never-used-old, two-keys, exempt-by-tag");
-        assertEquals(4, harness.calls("iam:GetAccessKeyLastUsed"),
+        assertEquals(
+                4,
+                harness.calls("iam:GetAccessKeyLastUsed"),
                 "one per stale key: two-keys' fresh key is in recent use by the report, not looked up again");
         assertEquals(4, harness.calls("iam:ListUserTags"));
         assertEquals(1, harness.calls("config:PutEvaluations"));
@@ -91,8 +99,11 @@ class PeriodicEvaluationTest {
 
         harness.run(EvaluatorHarness.scheduledEvent(harness.token(), "{}"));
 
-        String line = harness.logText().lines().filter(l -> l.contains("\"user has unused access keys\""))
-                .findFirst().orElseThrow();
+        String line = harness.logText()
+                .lines()
+                .filter(l -> l.contains("\"user has unused access keys\""))
+                .findFirst()
+                .orElseThrow();
         assertTrue(line.contains("\"configRuleName\":\"iam-unused-access-keys\""), line);
         assertTrue(line.contains("\"userName\":\"stale\""), line);
         assertTrue(line.contains("\"userId\":\"" + stale.userId() + "\""), line);
@@ -128,8 +139,13 @@ class PeriodicEvaluationTest {
         assertEquals("COMPLIANT", harness.stored().get(alice.userId()).complianceType());
         assertEquals(2, harness.stored().size());
         assertEquals(3, harness.calls("config:PutEvaluations"));
-        assertEquals(List.of(Duration.ofMillis(500), Duration.ofSeconds(1)),
-                harness.clock.waits().subList(harness.clock.waits().size() - 2, harness.clock.waits().size()));
+        assertEquals(
+                List.of(Duration.ofMillis(500), Duration.ofSeconds(1)),
+                harness.clock
+                        .waits()
+                        .subList(
+                                harness.clock.waits().size() - 2,
+                                harness.clock.waits().size()));
     }
 
     @Test
@@ -138,7 +154,8 @@ class PeriodicEvaluationTest {
         SeededUser alice = harness.account().user("alice");
         emulator.failEvaluations(List.of(alice.userId()), 100);
 
-        EvaluationsNotRecordedException error = assertThrows(EvaluationsNotRecordedException.class,
+        EvaluationsNotRecordedException error = assertThrows(
+                EvaluationsNotRecordedException.class,
                 () -> harness.run(EvaluatorHarness.scheduledEvent(harness.token(), "{}")));
 
         assertTrue(error.getMessage().contains(alice.userId()), error.getMessage());
@@ -178,8 +195,10 @@ class PeriodicEvaluationTest {
         emulator.credentialReportNeverReady();
         emulator.resetCallCounts();
 
-        CredentialReportUnavailableException error = assertThrows(CredentialReportUnavailableException.class,
-                () -> harness.handler.handleRequest(EvaluatorHarness.scheduledEvent(harness.token(), "{}"),
+        CredentialReportUnavailableException error = assertThrows(
+                CredentialReportUnavailableException.class,
+                () -> harness.handler.handleRequest(
+                        EvaluatorHarness.scheduledEvent(harness.token(), "{}"),
                         TestContext.withRemaining(Duration.ofSeconds(60))));
 
         assertTrue(error.getMessage().contains("No evaluations were posted"), error.getMessage());
@@ -204,8 +223,8 @@ class PeriodicEvaluationTest {
         assertTrue(harness.stored().isEmpty());
     }
 
-    private static void assertVerdict(Map<String, StoredEvaluation> stored, SeededUser user, String compliance,
-                                      String annotation) {
+    private static void assertVerdict(
+            Map<String, StoredEvaluation> stored, SeededUser user, String compliance, String annotation) {
         StoredEvaluation evaluation = stored.get(user.userId());
         assertEquals(compliance, evaluation.complianceType(), user.userName());
         assertEquals(annotation, evaluation.annotation(), user.userName());
@@ -213,8 +232,14 @@ class PeriodicEvaluationTest {
     }
 
     private static void previousResult(AwsEmulator emulator, String token, String userId, ComplianceType compliance) {
-        emulator.configClient().putEvaluations(request -> request.resultToken(token).evaluations(Evaluation.builder()
-                .complianceResourceType("AWS::IAM::User").complianceResourceId(userId).complianceType(compliance)
-                .annotation("an earlier run").orderingTimestamp(Instant.now().minus(Duration.ofDays(1))).build()));
+        emulator.configClient()
+                .putEvaluations(request -> request.resultToken(token)
+                        .evaluations(Evaluation.builder()
+                                .complianceResourceType("AWS::IAM::User")
+                                .complianceResourceId(userId)
+                                .complianceType(compliance)
+                                .annotation("an earlier run")
+                                .orderingTimestamp(Instant.now().minus(Duration.ofDays(1)))
+                                .build()));
     }
 }

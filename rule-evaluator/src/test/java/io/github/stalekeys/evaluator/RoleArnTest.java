@@ -15,7 +15,8 @@ class RoleArnTest {
         event.setAccountId("210987654321");
         event.setConfigRuleArn("arn:aws-cn:config:cn-north-1:123456789012:config-rule/config-rule-abc");
 
-        assertEquals("arn:aws-cn:iam::210987654321:role/StaleKeysRuleExecution",
+        assertEquals(
+                "arn:aws-cn:iam::210987654321:role/StaleKeysRuleExecution",
                 AccessKeyComplianceHandler.roleArn(event, "StaleKeysRuleExecution"));
     }
 
@@ -32,8 +33,8 @@ class RoleArnTest {
         ConfigEvent event = new ConfigEvent();
         event.setAccountId("12345678901:role/x");
 
-        InvalidEventException error = assertThrows(InvalidEventException.class,
-                () -> AccessKeyComplianceHandler.roleArn(event, "R"));
+        InvalidEventException error =
+                assertThrows(InvalidEventException.class, () -> AccessKeyComplianceHandler.roleArn(event, "R"));
         assertTrue(error.getMessage().startsWith("accountId must be a 12-digit account id"), error.getMessage());
     }
 }

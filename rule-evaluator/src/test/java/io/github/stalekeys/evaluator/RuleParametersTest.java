@@ -32,29 +32,38 @@ class RuleParametersTest {
                  "exemptionTagKey": "KeyRotationExempt", "executionRoleName": "StaleKeysRuleExecution"}""");
         assertEquals(45, parameters.maxKeyAge().days());
         assertEquals(Optional.of("StaleKeysRuleExecution"), parameters.executionRoleName());
-        assertTrue(parameters.exemptions().byIdentity(new IamUser("AIDAX", "CI-BOT")).isPresent());
+        assertTrue(parameters
+                .exemptions()
+                .byIdentity(new IamUser("AIDAX", "CI-BOT"))
+                .isPresent());
         assertTrue(parameters.exemptions().usesTag());
     }
 
     @Test
     void aNumberIsAcceptedWhereConfigWouldSendAString() {
-        assertEquals(30, RuleParameters.parse("{\"maxAccessKeyAgeDays\": 30}").maxKeyAge().days());
+        assertEquals(
+                30,
+                RuleParameters.parse("{\"maxAccessKeyAgeDays\": 30}")
+                        .maxKeyAge()
+                        .days());
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-            "{\"maxAccessKeyAgeDays\": \"ninety\"}          | maxAccessKeyAgeDays",
-            "{\"maxAccessKeyAgeDays\": \"0\"}               | maxAccessKeyAgeDays",
-            "{\"maxAccessKeyAgeDays\": \"3651\"}            | maxAccessKeyAgeDays",
-            "{\"maxAccessKeyAgeDays\": [90]}                | maxAccessKeyAgeDays",
-            "{\"maxAccessKeyAgeDays\": null}                | maxAccessKeyAgeDays",
-            "{\"maxAgeDays\": \"90\"}                       | ruleParameters",
-            "{\"maxAccessKeyAgeDays\": \"90\"              | ruleParameters",
-            "[\"maxAccessKeyAgeDays\"]                      | ruleParameters",
-            "{\"exemptUsers\": \"alice;bob\"}               | exemptUsers",
-            "{\"exemptionTagKey\": \"aws:reserved\"}        | exemptionTagKey",
-            "{\"executionRoleName\": \"arn:aws:iam::1:role/x\"} | executionRoleName",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "{\"maxAccessKeyAgeDays\": \"ninety\"}          | maxAccessKeyAgeDays",
+                "{\"maxAccessKeyAgeDays\": \"0\"}               | maxAccessKeyAgeDays",
+                "{\"maxAccessKeyAgeDays\": \"3651\"}            | maxAccessKeyAgeDays",
+                "{\"maxAccessKeyAgeDays\": [90]}                | maxAccessKeyAgeDays",
+                "{\"maxAccessKeyAgeDays\": null}                | maxAccessKeyAgeDays",
+                "{\"maxAgeDays\": \"90\"}                       | ruleParameters",
+                "{\"maxAccessKeyAgeDays\": \"90\"              | ruleParameters",
+                "[\"maxAccessKeyAgeDays\"]                      | ruleParameters",
+                "{\"exemptUsers\": \"alice;bob\"}               | exemptUsers",
+                "{\"exemptionTagKey\": \"aws:reserved\"}        | exemptionTagKey",
+                "{\"executionRoleName\": \"arn:aws:iam::1:role/x\"} | executionRoleName",
+            })
     void invalidParametersAreNamedInTheError(String json, String offending) {
         InvalidSettingException error = assertThrows(InvalidSettingException.class, () -> RuleParameters.parse(json));
         assertEquals(offending, error.settingName(), error.getMessage());
@@ -62,8 +71,8 @@ class RuleParametersTest {
 
     @Test
     void unknownParameterErrorListsTheKnownOnes() {
-        InvalidSettingException error = assertThrows(InvalidSettingException.class,
-                () -> RuleParameters.parse("{\"maxAgeDays\": \"90\"}"));
+        InvalidSettingException error =
+                assertThrows(InvalidSettingException.class, () -> RuleParameters.parse("{\"maxAgeDays\": \"90\"}"));
         assertTrue(error.getMessage().contains("'maxAgeDays'"), error.getMessage());
         assertTrue(error.getMessage().contains("maxAccessKeyAgeDays"), error.getMessage());
     }

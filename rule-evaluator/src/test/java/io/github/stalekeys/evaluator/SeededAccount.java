@@ -36,7 +36,8 @@ final class SeededAccount {
      */
     static SeededAccount create(AwsEmulator emulator, int users, int period, Instant now) {
         SeededAccount account = new SeededAccount(IntStream.range(0, users)
-                .mapToObj(i -> String.format("user-%04d", i)).toList());
+                .mapToObj(i -> String.format("user-%04d", i))
+                .toList());
         emulator.seedUsers(account.userNames);
         List<KeySeed> seeds = new ArrayList<>();
         List<String> forcedStatus = new ArrayList<>();
@@ -73,7 +74,9 @@ final class SeededAccount {
             }
         }
         if (users > 50 && period == 25) {
-            emulator.iamClient().tagUser(r -> r.userName("user-0050").tags(t -> t.key(EXEMPTION_TAG).value("CHG-1")));
+            emulator.iamClient()
+                    .tagUser(r -> r.userName("user-0050")
+                            .tags(t -> t.key(EXEMPTION_TAG).value("CHG-1")));
         }
         return account;
     }

@@ -15,9 +15,13 @@ class SnapStartPrimingTest {
         // prime() is given a clock and nothing else: it has no client through which to reach AWS.
         List<RuleEvaluation> shaped = SnapStartPriming.prime(Clock.systemUTC());
 
-        assertEquals(List.of(Compliance.NON_COMPLIANT, Compliance.NOT_APPLICABLE),
+        assertEquals(
+                List.of(Compliance.NON_COMPLIANT, Compliance.NOT_APPLICABLE),
                 shaped.stream().map(RuleEvaluation::compliance).toList());
-        assertTrue(shaped.get(0).annotation().startsWith(
-                "AKIAPRIMING000000001 unused 143 days; an access key never used, created "), shaped.get(0).annotation());
+        assertTrue(
+                shaped.get(0)
+                        .annotation()
+                        .startsWith("AKIAPRIMING000000001 unused 143 days; an access key never used, created "),
+                shaped.get(0).annotation());
     }
 }

@@ -31,8 +31,12 @@ public final class AutomationRehearsal {
      * How an execution ended: its declared outputs, or the failure of a step; {@code stepOutputs} has every
      * step output produced (e.g. {@code DisableStaleKeys.Payload}), as the console's step details show them.
      */
-    public record Execution(String executionId, Map<String, JsonNode> outputs, Map<String, JsonNode> stepOutputs,
-                            String failedStep, String failure) {
+    public record Execution(
+            String executionId,
+            Map<String, JsonNode> outputs,
+            Map<String, JsonNode> stepOutputs,
+            String failedStep,
+            String failure) {
         public boolean succeeded() {
             return failedStep == null;
         }
@@ -61,10 +65,14 @@ public final class AutomationRehearsal {
         String executionId = UUID.randomUUID().toString();
         Map<String, JsonNode> variables = new LinkedHashMap<>();
         variables.put("automation:EXECUTION_ID", JSON.getNodeFactory().textNode(executionId));
-        for (Iterator<Map.Entry<String, JsonNode>> it = document.get("parameters").fields(); it.hasNext(); ) {
+        for (Iterator<Map.Entry<String, JsonNode>> it =
+                        document.get("parameters").fields();
+                it.hasNext(); ) {
             Map.Entry<String, JsonNode> declared = it.next();
             String given = parameters.get(declared.getKey());
-            JsonNode value = given != null ? JSON.getNodeFactory().textNode(given) : declared.getValue().get("default");
+            JsonNode value = given != null
+                    ? JSON.getNodeFactory().textNode(given)
+                    : declared.getValue().get("default");
             if (value == null) {
                 throw defect("required parameter " + declared.getKey() + " was not given");
             }
@@ -84,15 +92,18 @@ public final class AutomationRehearsal {
                 result = switch (step.get("action").asText()) {
                     case "aws:executeScript" -> runScript(inputs);
                     case "aws:invokeLambdaFunction" -> invoke(inputs);
-                    default -> throw defect("step " + name + " uses an action this rehearsal cannot run: "
-                            + step.get("action").asText());
+                    default ->
+                        throw defect("step " + name + " uses an action this rehearsal cannot run: "
+                                + step.get("action").asText());
                 };
             } catch (StepFailedException failure) {
                 return new Execution(executionId, Map.of(), Map.copyOf(variables), name, failure.getMessage());
             }
             result.fields().forEachRemaining(field -> variables.put(name + "." + field.getKey(), field.getValue()));
             for (JsonNode output : step.path("outputs")) {
-                variables.put(name + "." + output.get("Name").asText(), select(result, output.get("Selector").asText(), name));
+                variables.put(
+                        name + "." + output.get("Name").asText(),
+                        select(result, output.get("Selector").asText(), name));
             }
             if (step.path("isEnd").asBoolean(false)) {
                 break;
@@ -119,14 +130,18 @@ public final class AutomationRehearsal {
             Matcher parts = PLACEHOLDER.matcher(text);
             StringBuilder rendered = new StringBuilder();
             while (parts.find()) {
-                parts.appendReplacement(rendered, Matcher.quoteReplacement(resolved(parts.group(1), variables).asText()));
+                parts.appendReplacement(
+                        rendered,
+                        Matcher.quoteReplacement(
+                                resolved(parts.group(1), variables).asText()));
             }
             parts.appendTail(rendered);
             return JSON.getNodeFactory().textNode(rendered.toString());
         }
         if (template.isObject()) {
             ObjectNode rendered = JSON.createObjectNode();
-            template.fields().forEachRemaining(field -> rendered.set(field.getKey(), render(field.getValue(), variables)));
+            template.fields()
+                    .forEachRemaining(field -> rendered.set(field.getKey(), render(field.getValue(), variables)));
             return rendered;
         }
         return template;
@@ -141,7 +156,8 @@ public final class AutomationRehearsal {
     }
 
     private ObjectNode invoke(JsonNode inputs) {
-        LambdaFunction.Response response = function.invoke(inputs.get("InputPayload").toString());
+        LambdaFunction.Response response =
+                function.invoke(inputs.get("InputPayload").toString());
         ObjectNode result = JSON.createObjectNode();
         result.put("Payload", response.payload());
         if (response.functionError() != null) {
@@ -155,13 +171,16 @@ public final class AutomationRehearsal {
     private static ObjectNode runScript(JsonNode inputs) {
         try {
             Path script = Files.createTempFile("runbook-step", ".py");
-            Files.writeString(script, inputs.get("Script").asText() + "\n\n"
-                    + "if __name__ == '__main__':\n"
-                    + "    import json as _json, sys as _sys\n"
-                    + "    _result = " + inputs.get("Handler").asText() + "(_json.load(_sys.stdin), None)\n"
-                    + "    print(_json.dumps(_result))\n");
-            Process python = new ProcessBuilder(System.getenv().getOrDefault("STALEKEYS_PYTHON", "python3"),
-                    script.toString()).start();
+            Files.writeString(
+                    script,
+                    inputs.get("Script").asText() + "\n\n"
+                            + "if __name__ == '__main__':\n"
+                            + "    import json as _json, sys as _sys\n"
+                            + "    _result = " + inputs.get("Handler").asText() + "(_json.load(_sys.stdin), None)\n"
+                            + "    print(_json.dumps(_result))\n");
+            Process python = new ProcessBuilder(
+                            System.getenv().getOrDefault("STALEKEYS_PYTHON", "python3"), script.toString())
+                    .start();
             python.getOutputStream().write(JSON.writeValueAsBytes(inputs.get("InputPayload")));
             python.getOutputStream().close();
             String out = new String(python.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -172,7 +191,8 @@ public final class AutomationRehearsal {
             }
             Files.delete(script);
             if (python.exitValue() != 0) {
-                throw new StepFailedException(err.lines().reduce((first, last) -> last).orElse(err));
+                throw new StepFailedException(
+                        err.lines().reduce((first, last) -> last).orElse(err));
             }
             ObjectNode result = JSON.createObjectNode();
             result.set("Payload", JSON.readTree(out));

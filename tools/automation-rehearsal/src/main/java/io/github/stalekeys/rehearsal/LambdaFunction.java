@@ -13,8 +13,10 @@ public interface LambdaFunction {
 
         /** A failure as Lambda reports it: {@code FunctionError: Unhandled} and an error payload. */
         public static Response failure(String errorMessage, String errorType) {
-            return new Response("{\"errorMessage\":" + com.fasterxml.jackson.databind.node.TextNode.valueOf(errorMessage)
-                    + ",\"errorType\":" + com.fasterxml.jackson.databind.node.TextNode.valueOf(errorType) + "}", "Unhandled");
+            return new Response(
+                    "{\"errorMessage\":" + com.fasterxml.jackson.databind.node.TextNode.valueOf(errorMessage)
+                            + ",\"errorType\":" + com.fasterxml.jackson.databind.node.TextNode.valueOf(errorType) + "}",
+                    "Unhandled");
         }
     }
 

@@ -52,516 +52,534 @@ import software.amazon.awssdk.services.sts.StsClient;
  */
 public final class AwsEmulator implements AutoCloseable {
 
-  private static final String SCRIPT = "aws_emulator.py";
-  private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
-  private static final Duration CONTROL_TIMEOUT = Duration.ofSeconds(30);
-  private static final String REGION = "us-east-1";
-  // Moto accepts any credentials; these are AWS's documented example pair.
-  private static final AwsBasicCredentials TEST_CREDENTIALS =
-      AwsBasicCredentials.create("AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY");
+    private static final String SCRIPT = "aws_emulator.py";
+    private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration CONTROL_TIMEOUT = Duration.ofSeconds(30);
+    private static final String REGION = "us-east-1";
+    // Moto accepts any credentials; these are AWS's documented example pair.
+    private static final AwsBasicCredentials TEST_CREDENTIALS =
+            AwsBasicCredentials.create("AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY");
 
-  private final Process process;
-  private final Path workDir;
-  private final URI endpoint;
-  private final HttpClient http;
-  private final ObjectMapper json = new ObjectMapper();
+    private final Process process;
+    private final Path workDir;
+    private final URI endpoint;
+    private final HttpClient http;
+    private final ObjectMapper json = new ObjectMapper();
 
-  private AwsEmulator(Process process, Path workDir, URI endpoint, HttpClient http) {
-    this.process = process;
-    this.workDir = workDir;
-    this.endpoint = endpoint;
-    this.http = http;
-  }
-
-  /**
-   * Starts a fresh emulator on a free loopback port with {@code python3} (or the interpreter
-   * named by {@code $STALEKEYS_PYTHON}), waiting until it serves requests.
-   *
-   * @throws IllegalStateException if it does not come up within 60 s; the message carries the
-   *     process's stderr (e.g. moto not installed)
-   */
-  public static AwsEmulator start() {
-    return start(Objects.requireNonNullElse(System.getenv("STALEKEYS_PYTHON"), "python3"));
-  }
-
-  /** {@link #start()} with an explicit interpreter; package-private for the start-up tests. */
-  static AwsEmulator start(String python) {
-    requireText(python, "python");
-    Path workDir;
-    Path script;
-    try {
-      workDir = Files.createTempDirectory("aws-emulator");
-      script = workDir.resolve(SCRIPT);
-      try (InputStream in = AwsEmulator.class.getResourceAsStream(SCRIPT)) {
-        if (in == null) {
-          throw new IllegalStateException(SCRIPT + " is missing from the classpath");
-        }
-        Files.copy(in, script, StandardCopyOption.REPLACE_EXISTING);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot extract " + SCRIPT, e);
+    private AwsEmulator(Process process, Path workDir, URI endpoint, HttpClient http) {
+        this.process = process;
+        this.workDir = workDir;
+        this.endpoint = endpoint;
+        this.http = http;
     }
-    int port = freeLoopbackPort();
-    Path stderr = workDir.resolve("stderr.log");
-    Process process;
-    try {
-      process =
-          new ProcessBuilder(python, script.toString(), "--port", Integer.toString(port))
-              .redirectError(stderr.toFile())
-              .start();
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot run '" + python + "' (set STALEKEYS_PYTHON?)", e);
-    }
-    URI endpoint = URI.create("http://127.0.0.1:" + port);
-    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    AwsEmulator emulator = new AwsEmulator(process, workDir, endpoint, http);
-    try {
-      emulator.awaitReady(port);
-    } catch (RuntimeException e) {
-      String log = readQuietly(stderr);
-      emulator.close();
-      throw new IllegalStateException(
-          "AWS emulator did not start (" + e.getMessage() + "); stderr:\n" + log, e);
-    }
-    return emulator;
-  }
 
-  private void awaitReady(int port) {
-    CompletableFuture<Void> ready = new CompletableFuture<>();
-    Thread reader =
-        new Thread(
-            () -> {
-              // Keeps draining stdout after READY so the child never blocks on a full pipe.
-              try (BufferedReader lines =
-                  new BufferedReader(
-                      new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = lines.readLine()) != null) {
-                  if (line.equals("READY " + port)) {
-                    ready.complete(null);
-                  }
+    /**
+     * Starts a fresh emulator on a free loopback port with {@code python3} (or the interpreter
+     * named by {@code $STALEKEYS_PYTHON}), waiting until it serves requests.
+     *
+     * @throws IllegalStateException if it does not come up within 60 s; the message carries the
+     *     process's stderr (e.g. moto not installed)
+     */
+    public static AwsEmulator start() {
+        return start(Objects.requireNonNullElse(System.getenv("STALEKEYS_PYTHON"), "python3"));
+    }
+
+    /** {@link #start()} with an explicit interpreter; package-private for the start-up tests. */
+    static AwsEmulator start(String python) {
+        requireText(python, "python");
+        Path workDir;
+        Path script;
+        try {
+            workDir = Files.createTempDirectory("aws-emulator");
+            script = workDir.resolve(SCRIPT);
+            try (InputStream in = AwsEmulator.class.getResourceAsStream(SCRIPT)) {
+                if (in == null) {
+                    throw new IllegalStateException(SCRIPT + " is missing from the classpath");
                 }
-              } catch (IOException ignored) {
-                // The process is gone; the wait below reports that.
-              }
-              ready.completeExceptionally(new IllegalStateException("process exited"));
-            },
-            "aws-emulator-stdout");
-    reader.setDaemon(true);
-    reader.start();
-    try {
-      ready.get(STARTUP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (TimeoutException e) {
-      throw new IllegalStateException("no READY line within " + STARTUP_TIMEOUT.toSeconds() + " s");
-    } catch (ExecutionException e) {
-      throw new IllegalStateException(
-          e.getCause().getMessage() + (process.isAlive() ? "" : " with code " + exitCode()));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while waiting for the emulator");
-    }
-    JsonNode health = control("GET", "/_emulator/health", null);
-    if (!"ok".equals(health.path("status").asText())) {
-      throw new IllegalStateException("health check answered " + health);
-    }
-  }
-
-  private int exitCode() {
-    try {
-      return process.waitFor();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return -1;
-    }
-  }
-
-  private static int freeLoopbackPort() {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException("no free loopback port", e);
-    }
-  }
-
-  private static String readQuietly(Path file) {
-    try {
-      return Files.readString(file);
-    } catch (IOException e) {
-      return "(stderr unreadable: " + e.getMessage() + ")";
-    }
-  }
-
-  /** Base URI for every AWS service; set it as the SDK clients' endpoint override. */
-  public URI endpoint() {
-    return endpoint;
-  }
-
-  /** The region clients should use ({@code us-east-1}, where IAM's global endpoint signs). */
-  public String region() {
-    return REGION;
-  }
-
-  /** Static test credentials; moto maps them to its default account 123456789012. */
-  public AwsCredentialsProvider credentials() {
-    return StaticCredentialsProvider.create(TEST_CREDENTIALS);
-  }
-
-  /** IAM client pointed at the emulator with the test credentials. */
-  public IamClient iamClient() {
-    return configure(IamClient.builder(), credentials()).build();
-  }
-
-  /** AWS Config client pointed at the emulator with the test credentials. */
-  public ConfigClient configClient() {
-    return configure(ConfigClient.builder(), credentials()).build();
-  }
-
-  /** STS client pointed at the emulator with the test credentials. */
-  public StsClient stsClient() {
-    return stsClient(credentials());
-  }
-
-  private StsClient stsClient(AwsCredentialsProvider credentials) {
-    return configure(StsClient.builder(), credentials).build();
-  }
-
-  private <B extends AwsClientBuilder<B, ?> & AwsSyncClientBuilder<B, ?>> B configure(
-      B builder, AwsCredentialsProvider credentials) {
-    return builder
-        .endpointOverride(endpoint)
-        .region(Region.of(REGION))
-        .credentialsProvider(credentials)
-        .httpClientBuilder(UrlConnectionHttpClient.builder());
-  }
-
-  /** Forgets all AWS state and every extension setting: clock, faults, triggers, counts, switches. */
-  public void reset() {
-    control("POST", "/_emulator/reset", json.createObjectNode());
-  }
-
-  /**
-   * Shifts IAM's clock by {@code offset} (negative = into the past) for keys created or used from
-   * now on; {@code Duration.ZERO} restores real time.
-   */
-  public void shiftClock(Duration offset) {
-    Objects.requireNonNull(offset, "offset");
-    control("POST", "/_emulator/clock", json.createObjectNode().put("offsetSeconds", offset.toSeconds()));
-  }
-
-  /**
-   * Sets an existing key's creation date and last use directly (no signed request needed), the
-   * fast path for seeding thousands of keys.
-   *
-   * @param lastUsedOrNull {@code null} makes the key look never used
-   * @throws IllegalArgumentException if the key does not exist
-   */
-  public void seedKeyActivity(String accessKeyId, Instant createDate, Instant lastUsedOrNull) {
-    requireText(accessKeyId, "accessKeyId");
-    Objects.requireNonNull(createDate, "createDate");
-    ObjectNode body = json.createObjectNode().put("createDate", createDate.toString());
-    if (lastUsedOrNull == null) {
-      body.putNull("lastUsedDate");
-    } else {
-      body.put("lastUsedDate", lastUsedOrNull.toString()).put("serviceName", "s3").put("region", REGION);
-    }
-    String path = "/_emulator/iam/access-keys/" + URLEncoder.encode(accessKeyId, StandardCharsets.UTF_8);
-    control("POST", path, body);
-  }
-
-  /**
-   * Creates IAM users directly in the emulator, as {@code CreateUser} would (same user ids, ARNs
-   * and create dates) but in one control request instead of one signed request per user; not
-   * counted as AWS calls. The fast path for tests that need thousands of users.
-   *
-   * @throws IllegalStateException if a name is invalid, repeated or already taken
-   */
-  public void seedUsers(Collection<String> userNames, String path) {
-    Objects.requireNonNull(userNames, "userNames");
-    requireText(path, "path");
-    ObjectNode body = json.createObjectNode().put("path", path);
-    userNames.forEach(body.putArray("userNames")::add);
-    control("POST", "/_emulator/iam/users", body);
-  }
-
-  /** {@link #seedUsers(Collection, String)} with IAM's default path {@code "/"}. */
-  public void seedUsers(Collection<String> userNames) {
-    seedUsers(userNames, "/");
-  }
-
-  /**
-   * Makes a key look last used at {@code when}: shifts the clock, sends one request signed with
-   * the key (STS GetCallerIdentity), and restores the real clock.
-   */
-  public void useKeyAt(String accessKeyId, String secretAccessKey, Instant when) {
-    requireText(accessKeyId, "accessKeyId");
-    requireText(secretAccessKey, "secretAccessKey");
-    Objects.requireNonNull(when, "when");
-    shiftClock(Duration.between(Instant.now(), when));
-    try (StsClient sts =
-        stsClient(StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKeyId, secretAccessKey)))) {
-      sts.getCallerIdentity();
-    } finally {
-      shiftClock(Duration.ZERO);
-    }
-  }
-
-  /** AWS API calls seen since the last reset, keyed {@code "<service>:<Operation>"}. */
-  public Map<String, Long> callCounts() {
-    return json.convertValue(control("GET", "/_emulator/calls", null), new TypeReference<Map<String, Long>>() {});
-  }
-
-  /** Clears the call counts only. */
-  public void resetCallCounts() {
-    control("DELETE", "/_emulator/calls", null);
-  }
-
-  /** A result token for {@code ruleName}, as Config puts in the rule's event; registers the rule. */
-  public String registerResultToken(String ruleName) {
-    requireText(ruleName, "ruleName");
-    return control("POST", "/_emulator/config/result-tokens", json.createObjectNode().put("configRuleName", ruleName))
-        .path("resultToken")
-        .asText();
-  }
-
-  /**
-   * Makes the next {@code times} PutEvaluations calls that mention any of {@code resourceIds}
-   * report those evaluations in FailedEvaluations instead of storing them.
-   */
-  public void failEvaluations(Collection<String> resourceIds, int times) {
-    Objects.requireNonNull(resourceIds, "resourceIds");
-    if (resourceIds.isEmpty()) {
-      throw new IllegalArgumentException("resourceIds must not be empty");
-    }
-    if (times < 1) {
-      throw new IllegalArgumentException("times must be >= 1, was " + times);
-    }
-    ObjectNode body = json.createObjectNode().put("times", times);
-    resourceIds.forEach(body.putArray("resourceIds")::add);
-    control("POST", "/_emulator/config/failed-evaluations", body);
-  }
-
-  /** The evaluations Config holds for {@code ruleName}, ordered by resource type and id. */
-  public List<StoredEvaluation> storedEvaluations(String ruleName) {
-    requireText(ruleName, "ruleName");
-    JsonNode stored =
-        control("GET", "/_emulator/config/evaluations?configRuleName="
-            + URLEncoder.encode(ruleName, StandardCharsets.UTF_8), null);
-    List<StoredEvaluation> result = new ArrayList<>();
-    for (JsonNode item : stored) {
-      result.add(
-          new StoredEvaluation(
-              item.path("resourceType").asText(),
-              item.path("resourceId").asText(),
-              item.path("complianceType").asText(),
-              item.path("annotation").isNull() ? null : item.path("annotation").asText(),
-              Instant.parse(item.path("orderingTimestamp").asText()),
-              Instant.parse(item.path("resultRecordedTime").asText())));
-    }
-    return List.copyOf(result);
-  }
-
-  /** Whether Config's ListDiscoveredResources sees IAM users (false: as if none are recorded). */
-  public void recordIamUsersInConfig(boolean recorded) {
-    control("POST", "/_emulator/config/recorder", json.createObjectNode().put("recordsIamUsers", recorded));
-  }
-
-  /** One access key to create with {@link #seedKeys(List)}: whose, when created, when last used. */
-  public record KeySeed(String userName, Instant createDate, Instant lastUsedOrNull) {
-    public KeySeed {
-      requireText(userName, "userName");
-      Objects.requireNonNull(createDate, "createDate");
-    }
-  }
-
-  /**
-   * Creates access keys directly in the emulator, with their dates, in one control request (not
-   * counted as AWS calls): the fast path when a test needs a key for each of a thousand users.
-   *
-   * @return the keys created, in the order of {@code seeds}
-   */
-  public List<IamSeeder.SeededKey> seedKeys(List<KeySeed> seeds) {
-    Objects.requireNonNull(seeds, "seeds");
-    ObjectNode body = json.createObjectNode();
-    var array = body.putArray("keys");
-    for (KeySeed seed : seeds) {
-      ObjectNode key = array.addObject().put("userName", seed.userName()).put("createDate", seed.createDate().toString());
-      if (seed.lastUsedOrNull() == null) {
-        key.putNull("lastUsedDate");
-      } else {
-        key.put("lastUsedDate", seed.lastUsedOrNull().toString()).put("serviceName", "s3").put("region", REGION);
-      }
-    }
-    List<IamSeeder.SeededKey> created = new ArrayList<>();
-    for (JsonNode key : control("POST", "/_emulator/iam/access-keys", body).path("keys")) {
-      created.add(new IamSeeder.SeededKey(key.path("accessKeyId").asText(), key.path("secretAccessKey").asText()));
-    }
-    return List.copyOf(created);
-  }
-
-  /**
-   * Sets a key's status to any raw value, bypassing the API's enum: {@code "Expired"} (newer API
-   * models) or a value no model knows, to test that such keys are never taken for active ones.
-   *
-   * @throws IllegalArgumentException if the key does not exist
-   */
-  public void forceKeyStatus(String accessKeyId, String status) {
-    requireText(accessKeyId, "accessKeyId");
-    requireText(status, "status");
-    String path = "/_emulator/iam/access-keys/" + URLEncoder.encode(accessKeyId, StandardCharsets.UTF_8);
-    control("POST", path, json.createObjectNode().put("status", status));
-  }
-
-  /**
-   * Arms fault injection: from now on, AWS calls matching the plan are answered with throttling,
-   * server errors, dropped connections or delays, until {@link #clearFaults()} or a reset. Control
-   * requests ({@code /_emulator/*}) are never faulted.
-   */
-  public void injectFaults(FaultPlan plan) {
-    Objects.requireNonNull(plan, "plan");
-    ObjectNode body = json.createObjectNode().put("rate", plan.rate()).put("seed", plan.seed())
-        .put("delayMs", plan.delay().toMillis());
-    plan.kinds().stream().map(Fault::wireName).sorted().forEach(body.putArray("kinds")::add);
-    if (!plan.operations().isEmpty()) {
-      plan.operations().forEach(body.putArray("operations")::add);
-    }
-    control("POST", "/_emulator/faults", body);
-  }
-
-  /** Stops fault injection; the report is kept until the next {@link #injectFaults} or reset. */
-  public FaultReport clearFaults() {
-    FaultReport report = faultReport();
-    control("DELETE", "/_emulator/faults", null);
-    return report;
-  }
-
-  /** What fault injection has done since it was armed. */
-  public FaultReport faultReport() {
-    JsonNode report = control("GET", "/_emulator/faults", null);
-    Map<Fault, Long> injected = new java.util.EnumMap<>(Fault.class);
-    report.path("injected").fields().forEachRemaining(e -> injected.put(Fault.ofWireName(e.getKey()), e.getValue().asLong()));
-    return new FaultReport(report.path("seen").asLong(), injected);
-  }
-
-  /**
-   * Deletes the user (its access keys first, as IAM requires) right after the {@code nth} call of
-   * {@code operation} (e.g. {@code "iam:GetCredentialReport"}) has been answered: a user deleted in
-   * the middle of a run. Fires once.
-   */
-  public void deleteUserAfter(String operation, int nth, String userName) {
-    requireText(userName, "userName");
-    addTrigger(operation, nth, json.createObjectNode().put("deleteUser", userName));
-  }
-
-  /** Deletes the access key right after the {@code nth} call of {@code operation}. Fires once. */
-  public void deleteAccessKeyAfter(String operation, int nth, String accessKeyId) {
-    requireText(accessKeyId, "accessKeyId");
-    addTrigger(operation, nth, json.createObjectNode().put("deleteAccessKey", accessKeyId));
-  }
-
-  private void addTrigger(String operation, int nth, ObjectNode body) {
-    requireText(operation, "operation");
-    if (nth < 1) {
-      throw new IllegalArgumentException("nth must be >= 1, was " + nth);
-    }
-    control("POST", "/_emulator/iam/triggers", body.put("afterCall", operation).put("nth", nth));
-  }
-
-  /**
-   * GenerateCredentialReport answers STARTED, then INPROGRESS, and COMPLETE from the
-   * {@code generateCalls}-th call on; GetCredentialReport fails with ReportInProgress until then.
-   */
-  public void credentialReportReadyAfter(int generateCalls) {
-    if (generateCalls < 1) {
-      throw new IllegalArgumentException("generateCalls must be >= 1, was " + generateCalls);
-    }
-    configureCredentialReport(json.createObjectNode().put("readyAfterGenerateCalls", generateCalls));
-  }
-
-  /** The credential report never completes: GetCredentialReport keeps failing with ReportInProgress. */
-  public void credentialReportNeverReady() {
-    configureCredentialReport(json.createObjectNode().put("neverReady", true));
-  }
-
-  /** The next GetCredentialReport fails with ReportExpired; later ones behave normally. */
-  public void credentialReportExpiredOnce() {
-    configureCredentialReport(json.createObjectNode().put("expiredOnce", true));
-  }
-
-  /** Back to moto's behaviour: reports are complete as soon as they are generated. */
-  public void credentialReportNormal() {
-    configureCredentialReport(json.createObjectNode());
-  }
-
-  private void configureCredentialReport(ObjectNode body) {
-    control("POST", "/_emulator/iam/credential-report", body);
-  }
-
-  /** Stops the emulator process and its children and waits for them. */
-  @Override
-  public void close() {
-    List<ProcessHandle> children = process.descendants().toList();
-    try {
-      process.getOutputStream().close(); // EOF on stdin: the script exits by itself.
-    } catch (IOException ignored) {
-      // Already closed: destroy below.
-    }
-    try {
-      if (!process.waitFor(5, TimeUnit.SECONDS)) {
-        process.destroy();
-        if (!process.waitFor(5, TimeUnit.SECONDS)) {
-          process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+                Files.copy(in, script, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot extract " + SCRIPT, e);
         }
-      }
-    } catch (InterruptedException e) {
-      process.destroyForcibly();
-      Thread.currentThread().interrupt();
+        int port = freeLoopbackPort();
+        Path stderr = workDir.resolve("stderr.log");
+        Process process;
+        try {
+            process = new ProcessBuilder(python, script.toString(), "--port", Integer.toString(port))
+                    .redirectError(stderr.toFile())
+                    .start();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot run '" + python + "' (set STALEKEYS_PYTHON?)", e);
+        }
+        URI endpoint = URI.create("http://127.0.0.1:" + port);
+        HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        AwsEmulator emulator = new AwsEmulator(process, workDir, endpoint, http);
+        try {
+            emulator.awaitReady(port);
+        } catch (RuntimeException e) {
+            String log = readQuietly(stderr);
+            emulator.close();
+            throw new IllegalStateException("AWS emulator did not start (" + e.getMessage() + "); stderr:\n" + log, e);
+        }
+        return emulator;
     }
-    children.forEach(ProcessHandle::destroyForcibly);
-    deleteQuietly(workDir);
-  }
 
-  private static void deleteQuietly(Path dir) {
-    try (var files = Files.list(dir)) {
-      for (Path file : files.toList()) {
-        Files.deleteIfExists(file);
-      }
-      Files.deleteIfExists(dir);
-    } catch (IOException ignored) {
-      // A leftover temp file is harmless.
+    private void awaitReady(int port) {
+        CompletableFuture<Void> ready = new CompletableFuture<>();
+        Thread reader = new Thread(
+                () -> {
+                    // Keeps draining stdout after READY so the child never blocks on a full pipe.
+                    try (BufferedReader lines = new BufferedReader(
+                            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                        String line;
+                        while ((line = lines.readLine()) != null) {
+                            if (line.equals("READY " + port)) {
+                                ready.complete(null);
+                            }
+                        }
+                    } catch (IOException ignored) {
+                        // The process is gone; the wait below reports that.
+                    }
+                    ready.completeExceptionally(new IllegalStateException("process exited"));
+                },
+                "aws-emulator-stdout");
+        reader.setDaemon(true);
+        reader.start();
+        try {
+            ready.get(STARTUP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("no READY line within " + STARTUP_TIMEOUT.toSeconds() + " s");
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(
+                    e.getCause().getMessage() + (process.isAlive() ? "" : " with code " + exitCode()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the emulator");
+        }
+        JsonNode health = control("GET", "/_emulator/health", null);
+        if (!"ok".equals(health.path("status").asText())) {
+            throw new IllegalStateException("health check answered " + health);
+        }
     }
-  }
 
-  private JsonNode control(String method, String path, JsonNode body) {
-    HttpRequest.Builder request =
-        HttpRequest.newBuilder(endpoint.resolve(path)).timeout(CONTROL_TIMEOUT);
-    try {
-      request.method(
-          method,
-          body == null
-              ? HttpRequest.BodyPublishers.noBody()
-              : HttpRequest.BodyPublishers.ofByteArray(json.writeValueAsBytes(body)));
-      if (body != null) {
-        request.header("Content-Type", "application/json");
-      }
-      HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-      if (response.statusCode() == 404 && path.startsWith("/_emulator/iam/access-keys/")) {
-        throw new IllegalArgumentException("no such access key: " + response.body());
-      }
-      if (response.statusCode() != 200) {
-        throw new IllegalStateException(method + " " + path + " -> " + response.statusCode() + " " + response.body());
-      }
-      return json.readTree(response.body());
-    } catch (IOException e) {
-      throw new UncheckedIOException(method + " " + path + " failed", e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted during " + method + " " + path, e);
+    private int exitCode() {
+        try {
+            return process.waitFor();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
     }
-  }
 
-  private static void requireText(String value, String name) {
-    if (value == null || value.isBlank()) {
-      throw new IllegalArgumentException(name + " must not be blank");
+    private static int freeLoopbackPort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("no free loopback port", e);
+        }
     }
-  }
+
+    private static String readQuietly(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            return "(stderr unreadable: " + e.getMessage() + ")";
+        }
+    }
+
+    /** Base URI for every AWS service; set it as the SDK clients' endpoint override. */
+    public URI endpoint() {
+        return endpoint;
+    }
+
+    /** The region clients should use ({@code us-east-1}, where IAM's global endpoint signs). */
+    public String region() {
+        return REGION;
+    }
+
+    /** Static test credentials; moto maps them to its default account 123456789012. */
+    public AwsCredentialsProvider credentials() {
+        return StaticCredentialsProvider.create(TEST_CREDENTIALS);
+    }
+
+    /** IAM client pointed at the emulator with the test credentials. */
+    public IamClient iamClient() {
+        return configure(IamClient.builder(), credentials()).build();
+    }
+
+    /** AWS Config client pointed at the emulator with the test credentials. */
+    public ConfigClient configClient() {
+        return configure(ConfigClient.builder(), credentials()).build();
+    }
+
+    /** STS client pointed at the emulator with the test credentials. */
+    public StsClient stsClient() {
+        return stsClient(credentials());
+    }
+
+    private StsClient stsClient(AwsCredentialsProvider credentials) {
+        return configure(StsClient.builder(), credentials).build();
+    }
+
+    private <B extends AwsClientBuilder<B, ?> & AwsSyncClientBuilder<B, ?>> B configure(
+            B builder, AwsCredentialsProvider credentials) {
+        return builder.endpointOverride(endpoint)
+                .region(Region.of(REGION))
+                .credentialsProvider(credentials)
+                .httpClientBuilder(UrlConnectionHttpClient.builder());
+    }
+
+    /** Forgets all AWS state and every extension setting: clock, faults, triggers, counts, switches. */
+    public void reset() {
+        control("POST", "/_emulator/reset", json.createObjectNode());
+    }
+
+    /**
+     * Shifts IAM's clock by {@code offset} (negative = into the past) for keys created or used from
+     * now on; {@code Duration.ZERO} restores real time.
+     */
+    public void shiftClock(Duration offset) {
+        Objects.requireNonNull(offset, "offset");
+        control("POST", "/_emulator/clock", json.createObjectNode().put("offsetSeconds", offset.toSeconds()));
+    }
+
+    /**
+     * Sets an existing key's creation date and last use directly (no signed request needed), the
+     * fast path for seeding thousands of keys.
+     *
+     * @param lastUsedOrNull {@code null} makes the key look never used
+     * @throws IllegalArgumentException if the key does not exist
+     */
+    public void seedKeyActivity(String accessKeyId, Instant createDate, Instant lastUsedOrNull) {
+        requireText(accessKeyId, "accessKeyId");
+        Objects.requireNonNull(createDate, "createDate");
+        ObjectNode body = json.createObjectNode().put("createDate", createDate.toString());
+        if (lastUsedOrNull == null) {
+            body.putNull("lastUsedDate");
+        } else {
+            body.put("lastUsedDate", lastUsedOrNull.toString())
+                    .put("serviceName", "s3")
+                    .put("region", REGION);
+        }
+        String path = "/_emulator/iam/access-keys/" + URLEncoder.encode(accessKeyId, StandardCharsets.UTF_8);
+        control("POST", path, body);
+    }
+
+    /**
+     * Creates IAM users directly in the emulator, as {@code CreateUser} would (same user ids, ARNs
+     * and create dates) but in one control request instead of one signed request per user; not
+     * counted as AWS calls. The fast path for tests that need thousands of users.
+     *
+     * @throws IllegalStateException if a name is invalid, repeated or already taken
+     */
+    public void seedUsers(Collection<String> userNames, String path) {
+        Objects.requireNonNull(userNames, "userNames");
+        requireText(path, "path");
+        ObjectNode body = json.createObjectNode().put("path", path);
+        userNames.forEach(body.putArray("userNames")::add);
+        control("POST", "/_emulator/iam/users", body);
+    }
+
+    /** {@link #seedUsers(Collection, String)} with IAM's default path {@code "/"}. */
+    public void seedUsers(Collection<String> userNames) {
+        seedUsers(userNames, "/");
+    }
+
+    /**
+     * Makes a key look last used at {@code when}: shifts the clock, sends one request signed with
+     * the key (STS GetCallerIdentity), and restores the real clock.
+     */
+    public void useKeyAt(String accessKeyId, String secretAccessKey, Instant when) {
+        requireText(accessKeyId, "accessKeyId");
+        requireText(secretAccessKey, "secretAccessKey");
+        Objects.requireNonNull(when, "when");
+        shiftClock(Duration.between(Instant.now(), when));
+        try (StsClient sts =
+                stsClient(StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKeyId, secretAccessKey)))) {
+            sts.getCallerIdentity();
+        } finally {
+            shiftClock(Duration.ZERO);
+        }
+    }
+
+    /** AWS API calls seen since the last reset, keyed {@code "<service>:<Operation>"}. */
+    public Map<String, Long> callCounts() {
+        return json.convertValue(control("GET", "/_emulator/calls", null), new TypeReference<Map<String, Long>>() {});
+    }
+
+    /** Clears the call counts only. */
+    public void resetCallCounts() {
+        control("DELETE", "/_emulator/calls", null);
+    }
+
+    /** A result token for {@code ruleName}, as Config puts in the rule's event; registers the rule. */
+    public String registerResultToken(String ruleName) {
+        requireText(ruleName, "ruleName");
+        return control(
+                        "POST",
+                        "/_emulator/config/result-tokens",
+                        json.createObjectNode().put("configRuleName", ruleName))
+                .path("resultToken")
+                .asText();
+    }
+
+    /**
+     * Makes the next {@code times} PutEvaluations calls that mention any of {@code resourceIds}
+     * report those evaluations in FailedEvaluations instead of storing them.
+     */
+    public void failEvaluations(Collection<String> resourceIds, int times) {
+        Objects.requireNonNull(resourceIds, "resourceIds");
+        if (resourceIds.isEmpty()) {
+            throw new IllegalArgumentException("resourceIds must not be empty");
+        }
+        if (times < 1) {
+            throw new IllegalArgumentException("times must be >= 1, was " + times);
+        }
+        ObjectNode body = json.createObjectNode().put("times", times);
+        resourceIds.forEach(body.putArray("resourceIds")::add);
+        control("POST", "/_emulator/config/failed-evaluations", body);
+    }
+
+    /** The evaluations Config holds for {@code ruleName}, ordered by resource type and id. */
+    public List<StoredEvaluation> storedEvaluations(String ruleName) {
+        requireText(ruleName, "ruleName");
+        JsonNode stored = control(
+                "GET",
+                "/_emulator/config/evaluations?configRuleName=" + URLEncoder.encode(ruleName, StandardCharsets.UTF_8),
+                null);
+        List<StoredEvaluation> result = new ArrayList<>();
+        for (JsonNode item : stored) {
+            result.add(new StoredEvaluation(
+                    item.path("resourceType").asText(),
+                    item.path("resourceId").asText(),
+                    item.path("complianceType").asText(),
+                    item.path("annotation").isNull()
+                            ? null
+                            : item.path("annotation").asText(),
+                    Instant.parse(item.path("orderingTimestamp").asText()),
+                    Instant.parse(item.path("resultRecordedTime").asText())));
+        }
+        return List.copyOf(result);
+    }
+
+    /** Whether Config's ListDiscoveredResources sees IAM users (false: as if none are recorded). */
+    public void recordIamUsersInConfig(boolean recorded) {
+        control("POST", "/_emulator/config/recorder", json.createObjectNode().put("recordsIamUsers", recorded));
+    }
+
+    /** One access key to create with {@link #seedKeys(List)}: whose, when created, when last used. */
+    public record KeySeed(String userName, Instant createDate, Instant lastUsedOrNull) {
+        public KeySeed {
+            requireText(userName, "userName");
+            Objects.requireNonNull(createDate, "createDate");
+        }
+    }
+
+    /**
+     * Creates access keys directly in the emulator, with their dates, in one control request (not
+     * counted as AWS calls): the fast path when a test needs a key for each of a thousand users.
+     *
+     * @return the keys created, in the order of {@code seeds}
+     */
+    public List<IamSeeder.SeededKey> seedKeys(List<KeySeed> seeds) {
+        Objects.requireNonNull(seeds, "seeds");
+        ObjectNode body = json.createObjectNode();
+        var array = body.putArray("keys");
+        for (KeySeed seed : seeds) {
+            ObjectNode key = array.addObject()
+                    .put("userName", seed.userName())
+                    .put("createDate", seed.createDate().toString());
+            if (seed.lastUsedOrNull() == null) {
+                key.putNull("lastUsedDate");
+            } else {
+                key.put("lastUsedDate", seed.lastUsedOrNull().toString())
+                        .put("serviceName", "s3")
+                        .put("region", REGION);
+            }
+        }
+        List<IamSeeder.SeededKey> created = new ArrayList<>();
+        for (JsonNode key : control("POST", "/_emulator/iam/access-keys", body).path("keys")) {
+            created.add(new IamSeeder.SeededKey(
+                    key.path("accessKeyId").asText(),
+                    key.path("secretAccessKey").asText()));
+        }
+        return List.copyOf(created);
+    }
+
+    /**
+     * Sets a key's status to any raw value, bypassing the API's enum: {@code "Expired"} (newer API
+     * models) or a value no model knows, to test that such keys are never taken for active ones.
+     *
+     * @throws IllegalArgumentException if the key does not exist
+     */
+    public void forceKeyStatus(String accessKeyId, String status) {
+        requireText(accessKeyId, "accessKeyId");
+        requireText(status, "status");
+        String path = "/_emulator/iam/access-keys/" + URLEncoder.encode(accessKeyId, StandardCharsets.UTF_8);
+        control("POST", path, json.createObjectNode().put("status", status));
+    }
+
+    /**
+     * Arms fault injection: from now on, AWS calls matching the plan are answered with throttling,
+     * server errors, dropped connections or delays, until {@link #clearFaults()} or a reset. Control
+     * requests ({@code /_emulator/*}) are never faulted.
+     */
+    public void injectFaults(FaultPlan plan) {
+        Objects.requireNonNull(plan, "plan");
+        ObjectNode body = json.createObjectNode()
+                .put("rate", plan.rate())
+                .put("seed", plan.seed())
+                .put("delayMs", plan.delay().toMillis());
+        plan.kinds().stream().map(Fault::wireName).sorted().forEach(body.putArray("kinds")::add);
+        if (!plan.operations().isEmpty()) {
+            plan.operations().forEach(body.putArray("operations")::add);
+        }
+        control("POST", "/_emulator/faults", body);
+    }
+
+    /** Stops fault injection; the report is kept until the next {@link #injectFaults} or reset. */
+    public FaultReport clearFaults() {
+        FaultReport report = faultReport();
+        control("DELETE", "/_emulator/faults", null);
+        return report;
+    }
+
+    /** What fault injection has done since it was armed. */
+    public FaultReport faultReport() {
+        JsonNode report = control("GET", "/_emulator/faults", null);
+        Map<Fault, Long> injected = new java.util.EnumMap<>(Fault.class);
+        report.path("injected")
+                .fields()
+                .forEachRemaining(e ->
+                        injected.put(Fault.ofWireName(e.getKey()), e.getValue().asLong()));
+        return new FaultReport(report.path("seen").asLong(), injected);
+    }
+
+    /**
+     * Deletes the user (its access keys first, as IAM requires) right after the {@code nth} call of
+     * {@code operation} (e.g. {@code "iam:GetCredentialReport"}) has been answered: a user deleted in
+     * the middle of a run. Fires once.
+     */
+    public void deleteUserAfter(String operation, int nth, String userName) {
+        requireText(userName, "userName");
+        addTrigger(operation, nth, json.createObjectNode().put("deleteUser", userName));
+    }
+
+    /** Deletes the access key right after the {@code nth} call of {@code operation}. Fires once. */
+    public void deleteAccessKeyAfter(String operation, int nth, String accessKeyId) {
+        requireText(accessKeyId, "accessKeyId");
+        addTrigger(operation, nth, json.createObjectNode().put("deleteAccessKey", accessKeyId));
+    }
+
+    private void addTrigger(String operation, int nth, ObjectNode body) {
+        requireText(operation, "operation");
+        if (nth < 1) {
+            throw new IllegalArgumentException("nth must be >= 1, was " + nth);
+        }
+        control(
+                "POST",
+                "/_emulator/iam/triggers",
+                body.put("afterCall", operation).put("nth", nth));
+    }
+
+    /**
+     * GenerateCredentialReport answers STARTED, then INPROGRESS, and COMPLETE from the
+     * {@code generateCalls}-th call on; GetCredentialReport fails with ReportInProgress until then.
+     */
+    public void credentialReportReadyAfter(int generateCalls) {
+        if (generateCalls < 1) {
+            throw new IllegalArgumentException("generateCalls must be >= 1, was " + generateCalls);
+        }
+        configureCredentialReport(json.createObjectNode().put("readyAfterGenerateCalls", generateCalls));
+    }
+
+    /** The credential report never completes: GetCredentialReport keeps failing with ReportInProgress. */
+    public void credentialReportNeverReady() {
+        configureCredentialReport(json.createObjectNode().put("neverReady", true));
+    }
+
+    /** The next GetCredentialReport fails with ReportExpired; later ones behave normally. */
+    public void credentialReportExpiredOnce() {
+        configureCredentialReport(json.createObjectNode().put("expiredOnce", true));
+    }
+
+    /** Back to moto's behaviour: reports are complete as soon as they are generated. */
+    public void credentialReportNormal() {
+        configureCredentialReport(json.createObjectNode());
+    }
+
+    private void configureCredentialReport(ObjectNode body) {
+        control("POST", "/_emulator/iam/credential-report", body);
+    }
+
+    /** Stops the emulator process and its children and waits for them. */
+    @Override
+    public void close() {
+        List<ProcessHandle> children = process.descendants().toList();
+        try {
+            process.getOutputStream().close(); // EOF on stdin: the script exits by itself.
+        } catch (IOException ignored) {
+            // Already closed: destroy below.
+        }
+        try {
+            if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                process.destroy();
+                if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                    process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+                }
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+        children.forEach(ProcessHandle::destroyForcibly);
+        deleteQuietly(workDir);
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try (var files = Files.list(dir)) {
+            for (Path file : files.toList()) {
+                Files.deleteIfExists(file);
+            }
+            Files.deleteIfExists(dir);
+        } catch (IOException ignored) {
+            // A leftover temp file is harmless.
+        }
+    }
+
+    private JsonNode control(String method, String path, JsonNode body) {
+        HttpRequest.Builder request =
+                HttpRequest.newBuilder(endpoint.resolve(path)).timeout(CONTROL_TIMEOUT);
+        try {
+            request.method(
+                    method,
+                    body == null
+                            ? HttpRequest.BodyPublishers.noBody()
+                            : HttpRequest.BodyPublishers.ofByteArray(json.writeValueAsBytes(body)));
+            if (body != null) {
+                request.header("Content-Type", "application/json");
+            }
+            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() == 404 && path.startsWith("/_emulator/iam/access-keys/")) {
+                throw new IllegalArgumentException("no such access key: " + response.body());
+            }
+            if (response.statusCode() != 200) {
+                throw new IllegalStateException(
+                        method + " " + path + " -> " + response.statusCode() + " " + response.body());
+            }
+            return json.readTree(response.body());
+        } catch (IOException e) {
+            throw new UncheckedIOException(method + " " + path + " failed", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted during " + method + " " + path, e);
+        }
+    }
+
+    private static void requireText(String value, String name) {
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException(name + " must not be blank");
+        }
+    }
 }

@@ -18,29 +18,28 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  */
 public final class AwsEmulatorExtension implements BeforeEachCallback, ParameterResolver {
 
-  private static final ExtensionContext.Namespace NAMESPACE =
-      ExtensionContext.Namespace.create(AwsEmulatorExtension.class);
+    private static final ExtensionContext.Namespace NAMESPACE =
+            ExtensionContext.Namespace.create(AwsEmulatorExtension.class);
 
-  @Override
-  public void beforeEach(ExtensionContext context) {
-    emulator(context).reset();
-  }
+    @Override
+    public void beforeEach(ExtensionContext context) {
+        emulator(context).reset();
+    }
 
-  @Override
-  public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
-    return parameter.getParameter().getType() == AwsEmulator.class;
-  }
+    @Override
+    public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
+        return parameter.getParameter().getType() == AwsEmulator.class;
+    }
 
-  @Override
-  public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
-    return emulator(context);
-  }
+    @Override
+    public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
+        return emulator(context);
+    }
 
-  private static AwsEmulator emulator(ExtensionContext context) {
-    // The root store closes its AutoCloseable values when the test run ends.
-    return context
-        .getRoot()
-        .getStore(NAMESPACE)
-        .getOrComputeIfAbsent(AwsEmulator.class, key -> AwsEmulator.start(), AwsEmulator.class);
-  }
+    private static AwsEmulator emulator(ExtensionContext context) {
+        // The root store closes its AutoCloseable values when the test run ends.
+        return context.getRoot()
+                .getStore(NAMESPACE)
+                .getOrComputeIfAbsent(AwsEmulator.class, key -> AwsEmulator.start(), AwsEmulator.class);
+    }
 }

@@ -16,38 +16,38 @@ import java.util.Set;
  */
 public record FaultPlan(double rate, long seed, Set<Fault> kinds, List<String> operations, Duration delay) {
 
-  public FaultPlan {
-    if (!(rate >= 0 && rate <= 1)) {
-      throw new IllegalArgumentException("rate must be in 0..1, was " + rate);
+    public FaultPlan {
+        if (!(rate >= 0 && rate <= 1)) {
+            throw new IllegalArgumentException("rate must be in 0..1, was " + rate);
+        }
+        Objects.requireNonNull(kinds, "kinds");
+        if (kinds.isEmpty()) {
+            throw new IllegalArgumentException("kinds must not be empty");
+        }
+        kinds = Set.copyOf(kinds);
+        operations = List.copyOf(operations);
+        Objects.requireNonNull(delay, "delay");
+        if (delay.isNegative() || delay.compareTo(Duration.ofSeconds(10)) > 0) {
+            throw new IllegalArgumentException("delay must be in 0..10 s, was " + delay);
+        }
     }
-    Objects.requireNonNull(kinds, "kinds");
-    if (kinds.isEmpty()) {
-      throw new IllegalArgumentException("kinds must not be empty");
+
+    /** Every call, faulted at {@code rate} with one of {@code kinds}; delays of 50 ms. */
+    public static FaultPlan of(double rate, long seed, Fault first, Fault... more) {
+        return new FaultPlan(rate, seed, EnumSet.of(first, more), List.of(), Duration.ofMillis(50));
     }
-    kinds = Set.copyOf(kinds);
-    operations = List.copyOf(operations);
-    Objects.requireNonNull(delay, "delay");
-    if (delay.isNegative() || delay.compareTo(Duration.ofSeconds(10)) > 0) {
-      throw new IllegalArgumentException("delay must be in 0..10 s, was " + delay);
+
+    /** Every kind of fault at {@code rate}. */
+    public static FaultPlan allKinds(double rate, long seed) {
+        return new FaultPlan(rate, seed, EnumSet.allOf(Fault.class), List.of(), Duration.ofMillis(50));
     }
-  }
 
-  /** Every call, faulted at {@code rate} with one of {@code kinds}; delays of 50 ms. */
-  public static FaultPlan of(double rate, long seed, Fault first, Fault... more) {
-    return new FaultPlan(rate, seed, EnumSet.of(first, more), List.of(), Duration.ofMillis(50));
-  }
+    /** This plan, restricted to calls matching one of {@code patterns} (e.g. {@code "iam:*"}). */
+    public FaultPlan onlyFor(String... patterns) {
+        return new FaultPlan(rate, seed, kinds, List.of(patterns), delay);
+    }
 
-  /** Every kind of fault at {@code rate}. */
-  public static FaultPlan allKinds(double rate, long seed) {
-    return new FaultPlan(rate, seed, EnumSet.allOf(Fault.class), List.of(), Duration.ofMillis(50));
-  }
-
-  /** This plan, restricted to calls matching one of {@code patterns} (e.g. {@code "iam:*"}). */
-  public FaultPlan onlyFor(String... patterns) {
-    return new FaultPlan(rate, seed, kinds, List.of(patterns), delay);
-  }
-
-  public FaultPlan withDelay(Duration newDelay) {
-    return new FaultPlan(rate, seed, kinds, operations, newDelay);
-  }
+    public FaultPlan withDelay(Duration newDelay) {
+        return new FaultPlan(rate, seed, kinds, operations, newDelay);
+    }
 }

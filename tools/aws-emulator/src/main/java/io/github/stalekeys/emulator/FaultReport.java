@@ -10,15 +10,15 @@ import java.util.Map;
  */
 public record FaultReport(long callsSeen, Map<Fault, Long> injected) {
 
-  public FaultReport {
-    injected = Map.copyOf(injected);
-  }
+    public FaultReport {
+        injected = Map.copyOf(injected);
+    }
 
-  public long total() {
-    return injected.values().stream().mapToLong(Long::longValue).sum();
-  }
+    public long total() {
+        return injected.values().stream().mapToLong(Long::longValue).sum();
+    }
 
-  public long of(Fault fault) {
-    return injected.getOrDefault(fault, 0L);
-  }
+    public long of(Fault fault) {
+        return injected.getOrDefault(fault, 0L);
+    }
 }

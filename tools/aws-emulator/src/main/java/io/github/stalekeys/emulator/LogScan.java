@@ -13,8 +13,7 @@ public final class LogScan {
     static final List<String> SESSION_TOKEN_MARKERS =
             List.of("aws_session_token", "sessiontoken", "x-amz-security-token", "fqogzxivyxdz", "iqojb3jpz2lux2vj");
 
-    private LogScan() {
-    }
+    private LogScan() {}
 
     /**
      * Fails if {@code text} contains any of {@code secrets} (secret access keys), a session token marker, or any

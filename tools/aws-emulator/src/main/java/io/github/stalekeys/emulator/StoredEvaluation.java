@@ -9,18 +9,18 @@ import java.util.Objects;
  * @param annotation {@code null} when the evaluation carried none
  */
 public record StoredEvaluation(
-    String resourceType,
-    String resourceId,
-    String complianceType,
-    String annotation,
-    Instant orderingTimestamp,
-    Instant resultRecordedTime) {
+        String resourceType,
+        String resourceId,
+        String complianceType,
+        String annotation,
+        Instant orderingTimestamp,
+        Instant resultRecordedTime) {
 
-  public StoredEvaluation {
-    Objects.requireNonNull(resourceType, "resourceType");
-    Objects.requireNonNull(resourceId, "resourceId");
-    Objects.requireNonNull(complianceType, "complianceType");
-    Objects.requireNonNull(orderingTimestamp, "orderingTimestamp");
-    Objects.requireNonNull(resultRecordedTime, "resultRecordedTime");
-  }
+    public StoredEvaluation {
+        Objects.requireNonNull(resourceType, "resourceType");
+        Objects.requireNonNull(resourceId, "resourceId");
+        Objects.requireNonNull(complianceType, "complianceType");
+        Objects.requireNonNull(orderingTimestamp, "orderingTimestamp");
+        Objects.requireNonNull(resultRecordedTime, "resultRecordedTime");
+    }
 }

@@ -20,50 +20,54 @@ import software.amazon.awssdk.services.sts.StsClient;
 /** Starts its own emulator (not the shared one) to check start-up and shutdown. */
 class AwsEmulatorLifecycleTest {
 
-  private static int health(URI endpoint) throws IOException, InterruptedException {
-    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-    return http.send(
-            HttpRequest.newBuilder(endpoint.resolve("/_emulator/health")).timeout(Duration.ofSeconds(2)).build(),
-            HttpResponse.BodyHandlers.discarding())
-        .statusCode();
-  }
-
-  @Test
-  void startsServesAndStopsItsProcess() throws Exception {
-    URI endpoint;
-    List<ProcessHandle> before = emulatorProcesses();
-    try (AwsEmulator emulator = AwsEmulator.start()) {
-      endpoint = emulator.endpoint();
-      assertEquals("127.0.0.1", endpoint.getHost());
-      assertEquals("us-east-1", emulator.region());
-      assertEquals(200, health(endpoint));
-      try (StsClient sts = emulator.stsClient()) {
-        assertEquals("123456789012", sts.getCallerIdentity().account());
-      }
-      assertTrue(emulatorProcesses().size() > before.size());
+    private static int health(URI endpoint) throws IOException, InterruptedException {
+        HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        return http.send(
+                        HttpRequest.newBuilder(endpoint.resolve("/_emulator/health"))
+                                .timeout(Duration.ofSeconds(2))
+                                .build(),
+                        HttpResponse.BodyHandlers.discarding())
+                .statusCode();
     }
-    assertThrows(IOException.class, () -> health(endpoint));
-    assertEquals(before.size(), emulatorProcesses().size());
-  }
 
-  private static List<ProcessHandle> emulatorProcesses() {
-    long self = ProcessHandle.current().pid();
-    return ProcessHandle.current().descendants()
-        .filter(p -> p.pid() != self)
-        .filter(p -> p.info().commandLine().orElse("").contains("aws_emulator"))
-        .filter(ProcessHandle::isAlive)
-        .toList();
-  }
+    @Test
+    void startsServesAndStopsItsProcess() throws Exception {
+        URI endpoint;
+        List<ProcessHandle> before = emulatorProcesses();
+        try (AwsEmulator emulator = AwsEmulator.start()) {
+            endpoint = emulator.endpoint();
+            assertEquals("127.0.0.1", endpoint.getHost());
+            assertEquals("us-east-1", emulator.region());
+            assertEquals(200, health(endpoint));
+            try (StsClient sts = emulator.stsClient()) {
+                assertEquals("123456789012", sts.getCallerIdentity().account());
+            }
+            assertTrue(emulatorProcesses().size() > before.size());
+        }
+        assertThrows(IOException.class, () -> health(endpoint));
+        assertEquals(before.size(), emulatorProcesses().size());
+    }
 
-  @Test
-  void failsWithTheInterpretersStderrWhenItCannotStart(@TempDir Path dir) throws IOException {
-    Path fakePython = dir.resolve("python-without-moto");
-    Files.writeString(fakePython, "#!/bin/sh\necho \"ModuleNotFoundError: No module named 'moto'\" >&2\nexit 1\n");
-    assertTrue(fakePython.toFile().setExecutable(true));
+    private static List<ProcessHandle> emulatorProcesses() {
+        long self = ProcessHandle.current().pid();
+        return ProcessHandle.current()
+                .descendants()
+                .filter(p -> p.pid() != self)
+                .filter(p -> p.info().commandLine().orElse("").contains("aws_emulator"))
+                .filter(ProcessHandle::isAlive)
+                .toList();
+    }
 
-    IllegalStateException error =
-        assertThrows(IllegalStateException.class, () -> AwsEmulator.start(fakePython.toString()));
-    assertTrue(error.getMessage().contains("No module named 'moto'"), error.getMessage());
-    assertTrue(error.getMessage().contains("with code 1"), error.getMessage());
-  }
+    @Test
+    void failsWithTheInterpretersStderrWhenItCannotStart(@TempDir Path dir) throws IOException {
+        Path fakePython = dir.resolve("python-without-moto");
+        Files.writeString(fakePython, "#!/bin/sh\necho \"ModuleNotFoundError: No module named 'moto'\" >&2\nexit 1\n");
+        assertTrue(fakePython.toFile().setExecutable(true));
+
+        IllegalStateException error =
+                assertThrows(IllegalStateException.class, () -> AwsEmulator.start(fakePython.toString()));
+        assertTrue(error.getMessage().contains("No module named 'moto'"), error.getMessage());
+        assertTrue(error.getMessage().contains("with code 1"), error.getMessage());
+    }
 }

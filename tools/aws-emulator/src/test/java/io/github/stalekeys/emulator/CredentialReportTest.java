@@ -14,53 +14,57 @@ import software.amazon.awssdk.services.iam.model.ReportStateType;
 @ExtendWith(AwsEmulatorExtension.class)
 class CredentialReportTest {
 
-  @Test
-  void becomesReadyAfterTheConfiguredNumberOfGenerateCalls(AwsEmulator emulator) {
-    try (IamClient iam = emulator.iamClient()) {
-      iam.createUser(r -> r.userName("erin"));
-      emulator.credentialReportReadyAfter(3);
+    @Test
+    void becomesReadyAfterTheConfiguredNumberOfGenerateCalls(AwsEmulator emulator) {
+        try (IamClient iam = emulator.iamClient()) {
+            iam.createUser(r -> r.userName("erin"));
+            emulator.credentialReportReadyAfter(3);
 
-      assertEquals(ReportStateType.STARTED, iam.generateCredentialReport().state());
-      CredentialReportNotReadyException notReady =
-          assertThrows(CredentialReportNotReadyException.class, iam::getCredentialReport);
-      assertEquals("ReportInProgress", notReady.awsErrorDetails().errorCode());
-      assertEquals(404, notReady.statusCode());
-      assertEquals(ReportStateType.INPROGRESS, iam.generateCredentialReport().state());
-      assertThrows(CredentialReportNotReadyException.class, iam::getCredentialReport);
-      assertEquals(ReportStateType.COMPLETE, iam.generateCredentialReport().state());
+            assertEquals(ReportStateType.STARTED, iam.generateCredentialReport().state());
+            CredentialReportNotReadyException notReady =
+                    assertThrows(CredentialReportNotReadyException.class, iam::getCredentialReport);
+            assertEquals("ReportInProgress", notReady.awsErrorDetails().errorCode());
+            assertEquals(404, notReady.statusCode());
+            assertEquals(
+                    ReportStateType.INPROGRESS, iam.generateCredentialReport().state());
+            assertThrows(CredentialReportNotReadyException.class, iam::getCredentialReport);
+            assertEquals(
+                    ReportStateType.COMPLETE, iam.generateCredentialReport().state());
 
-      String csv = iam.getCredentialReport().content().asUtf8String();
-      assertTrue(csv.startsWith("user,arn,"), csv);
-      assertTrue(csv.contains("erin"), csv);
+            String csv = iam.getCredentialReport().content().asUtf8String();
+            assertTrue(csv.startsWith("user,arn,"), csv);
+            assertTrue(csv.contains("erin"), csv);
+        }
     }
-  }
 
-  @Test
-  void neverReadyKeepsReportingInProgress(AwsEmulator emulator) {
-    try (IamClient iam = emulator.iamClient()) {
-      emulator.credentialReportNeverReady();
-      assertEquals(ReportStateType.STARTED, iam.generateCredentialReport().state());
-      for (int i = 0; i < 5; i++) {
-        assertEquals(ReportStateType.INPROGRESS, iam.generateCredentialReport().state());
-        assertThrows(CredentialReportNotReadyException.class, iam::getCredentialReport);
-      }
-      emulator.credentialReportNormal();
-      iam.generateCredentialReport();
-      assertTrue(iam.getCredentialReport().content().asUtf8String().startsWith("user,arn,"));
+    @Test
+    void neverReadyKeepsReportingInProgress(AwsEmulator emulator) {
+        try (IamClient iam = emulator.iamClient()) {
+            emulator.credentialReportNeverReady();
+            assertEquals(ReportStateType.STARTED, iam.generateCredentialReport().state());
+            for (int i = 0; i < 5; i++) {
+                assertEquals(
+                        ReportStateType.INPROGRESS,
+                        iam.generateCredentialReport().state());
+                assertThrows(CredentialReportNotReadyException.class, iam::getCredentialReport);
+            }
+            emulator.credentialReportNormal();
+            iam.generateCredentialReport();
+            assertTrue(iam.getCredentialReport().content().asUtf8String().startsWith("user,arn,"));
+        }
     }
-  }
 
-  @Test
-  void expiredOnceFailsTheNextGetOnly(AwsEmulator emulator) {
-    try (IamClient iam = emulator.iamClient()) {
-      iam.generateCredentialReport();
-      emulator.credentialReportExpiredOnce();
+    @Test
+    void expiredOnceFailsTheNextGetOnly(AwsEmulator emulator) {
+        try (IamClient iam = emulator.iamClient()) {
+            iam.generateCredentialReport();
+            emulator.credentialReportExpiredOnce();
 
-      CredentialReportExpiredException expired =
-          assertThrows(CredentialReportExpiredException.class, iam::getCredentialReport);
-      assertEquals("ReportExpired", expired.awsErrorDetails().errorCode());
-      assertEquals(410, expired.statusCode());
-      assertTrue(iam.getCredentialReport().content().asUtf8String().startsWith("user,arn,"));
+            CredentialReportExpiredException expired =
+                    assertThrows(CredentialReportExpiredException.class, iam::getCredentialReport);
+            assertEquals("ReportExpired", expired.awsErrorDetails().errorCode());
+            assertEquals(410, expired.statusCode());
+            assertTrue(iam.getCredentialReport().content().asUtf8String().startsWith("user,arn,"));
+        }
     }
-  }
 }

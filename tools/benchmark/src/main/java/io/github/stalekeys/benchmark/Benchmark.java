@@ -58,7 +58,10 @@ public final class Benchmark {
         }
 
         long service(String prefix) {
-            return calls.entrySet().stream().filter(e -> e.getKey().startsWith(prefix)).mapToLong(Map.Entry::getValue).sum();
+            return calls.entrySet().stream()
+                    .filter(e -> e.getKey().startsWith(prefix))
+                    .mapToLong(Map.Entry::getValue)
+                    .sum();
         }
     }
 
@@ -74,8 +77,15 @@ public final class Benchmark {
         this.remediation = remediation;
         this.out = out;
         AwsCredentials credentials = emulator.credentials().resolveCredentials();
-        this.environment = Map.of("AWS_REGION", emulator.region(), "AWS_ENDPOINT_URL", emulator.endpoint().toString(),
-                "AWS_ACCESS_KEY_ID", credentials.accessKeyId(), "AWS_SECRET_ACCESS_KEY", credentials.secretAccessKey());
+        this.environment = Map.of(
+                "AWS_REGION",
+                emulator.region(),
+                "AWS_ENDPOINT_URL",
+                emulator.endpoint().toString(),
+                "AWS_ACCESS_KEY_ID",
+                credentials.accessKeyId(),
+                "AWS_SECRET_ACCESS_KEY",
+                credentials.secretAccessKey());
     }
 
     public static void main(String[] args) throws IOException {
@@ -83,7 +93,11 @@ public final class Benchmark {
         int coldRuns = 5;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
-                case "--sizes" -> sizes = Arrays.stream(args[++i].split(",")).map(String::strip).map(Integer::parseInt).toList();
+                case "--sizes" ->
+                    sizes = Arrays.stream(args[++i].split(","))
+                            .map(String::strip)
+                            .map(Integer::parseInt)
+                            .toList();
                 case "--cold-runs" -> coldRuns = Integer.parseInt(args[++i]);
                 default -> {
                     System.err.println("usage: benchmark [--sizes 100,1000,5000] [--cold-runs 5]");
@@ -98,10 +112,10 @@ public final class Benchmark {
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         out.println("# Benchmark run " + Instant.now() + "  (JDK " + System.getProperty("java.version") + ", "
                 + Runtime.getRuntime().availableProcessors() + " CPUs)");
-        LambdaPackage evaluator = LambdaPackage.unpack(evaluatorZip, EVALUATOR_HANDLER, runtimeJar,
-                EVALUATOR_MEMORY_MB, EVALUATOR_TIMEOUT_S);
-        LambdaPackage remediation = LambdaPackage.unpack(remediationZip, REMEDIATION_HANDLER, runtimeJar,
-                REMEDIATION_MEMORY_MB, REMEDIATION_TIMEOUT_S);
+        LambdaPackage evaluator = LambdaPackage.unpack(
+                evaluatorZip, EVALUATOR_HANDLER, runtimeJar, EVALUATOR_MEMORY_MB, EVALUATOR_TIMEOUT_S);
+        LambdaPackage remediation = LambdaPackage.unpack(
+                remediationZip, REMEDIATION_HANDLER, runtimeJar, REMEDIATION_MEMORY_MB, REMEDIATION_TIMEOUT_S);
         try (AwsEmulator emulator = AwsEmulator.start()) {
             Benchmark benchmark = new Benchmark(emulator, evaluator, remediation, out);
             for (int n : sizes) {
@@ -119,7 +133,12 @@ public final class Benchmark {
         out.println("|---|---:|---:|---:|");
         for (Path zip : List.of(evaluatorZip, remediationZip)) {
             long bytes = Files.size(zip);
-            out.printf(Locale.ROOT, "| `%s` | %,d | %.2f | %.2f |%n", root.relativize(zip), bytes, bytes / 1e6,
+            out.printf(
+                    Locale.ROOT,
+                    "| `%s` | %,d | %.2f | %.2f |%n",
+                    root.relativize(zip),
+                    bytes,
+                    bytes / 1e6,
                     bytes / 1048576.0);
         }
     }
@@ -136,13 +155,15 @@ public final class Benchmark {
         rows.add(cleanPerUser);
 
         SeededMix mixed = SeededMix.seed(emulator, n, false, now);
-        Measure periodic = evaluatorRun("periodic run, mixed (" + mixed.staleUsers + " stale users)",
-                scheduledEvent(mixed.resultToken), mixed);
+        Measure periodic = evaluatorRun(
+                "periodic run, mixed (" + mixed.staleUsers + " stale users)", scheduledEvent(mixed.resultToken), mixed);
         rows.add(periodic);
 
         String twoKeyUser = SeededMix.name(3); // two keys, one of them stale: the most calls a change event makes
-        rows.add(evaluatorRun("change event (two keys, one stale)",
-                changeEvent(mixed.resultToken, mixed.userIdsByName.get(twoKeyUser), twoKeyUser), null));
+        rows.add(evaluatorRun(
+                "change event (two keys, one stale)",
+                changeEvent(mixed.resultToken, mixed.userIdsByName.get(twoKeyUser), twoKeyUser),
+                null));
 
         Measure perUser = perUser("per-user strategy (same mixed account)", mixed);
         rows.add(perUser);
@@ -152,16 +173,32 @@ public final class Benchmark {
 
         out.println();
         out.printf(Locale.ROOT, "## %,d users%n%n", n);
-        out.printf(Locale.ROOT, "Account: %,d users, %,d keys; mixed run: %d stale users (%.1f %%); Config holds a "
+        out.printf(
+                Locale.ROOT,
+                "Account: %,d users, %,d keys; mixed run: %d stale users (%.1f %%); Config holds a "
                         + "previous result for every user and for %d deleted users.%n%n",
-                n, mixed.keys, mixed.staleUsers, 100.0 * mixed.staleUsers / n, mixed.deletedWithResults);
-        out.println("| Run | AWS calls | IAM | Config | Wall time (s) | Peak RSS (MB) | AWS calls by operation | Result |");
+                n,
+                mixed.keys,
+                mixed.staleUsers,
+                100.0 * mixed.staleUsers / n,
+                mixed.deletedWithResults);
+        out.println(
+                "| Run | AWS calls | IAM | Config | Wall time (s) | Peak RSS (MB) | AWS calls by operation | Result |");
         out.println("|---|---:|---:|---:|---:|---:|---|---|");
         for (Measure row : rows) {
-            out.printf(Locale.ROOT, "| %s | %,d | %,d | %,d | %.2f | %s | %s | %s |%n", row.label(), row.total(),
-                    row.service("iam:"), row.service("config:"), row.wall().toMillis() / 1000.0,
-                    row.peakRssKb() < 0 ? "n/a (in-process)" : String.format(Locale.ROOT, "%.0f", row.peakRssKb() / 1024.0),
-                    byOperation(row.calls()), row.result());
+            out.printf(
+                    Locale.ROOT,
+                    "| %s | %,d | %,d | %,d | %.2f | %s | %s | %s |%n",
+                    row.label(),
+                    row.total(),
+                    row.service("iam:"),
+                    row.service("config:"),
+                    row.wall().toMillis() / 1000.0,
+                    row.peakRssKb() < 0
+                            ? "n/a (in-process)"
+                            : String.format(Locale.ROOT, "%.0f", row.peakRssKb() / 1024.0),
+                    byOperation(row.calls()),
+                    row.result());
         }
         out.println();
         ratio("no stale user", cleanPerUser, cleanPeriodic);
@@ -169,18 +206,28 @@ public final class Benchmark {
     }
 
     private void ratio(String account, Measure perUser, Measure rule) {
-        out.printf(Locale.ROOT, "- Per-user strategy / the rule's periodic run, %s account: **%.1fx the AWS calls** (%,d vs %,d), "
+        out.printf(
+                Locale.ROOT,
+                "- Per-user strategy / the rule's periodic run, %s account: **%.1fx the AWS calls** (%,d vs %,d), "
                         + "**%.1fx the time** (%.2f s in-process with no JVM start, vs %.2f s in a fresh JVM).%n",
-                account, (double) perUser.total() / rule.total(), perUser.total(), rule.total(),
+                account,
+                (double) perUser.total() / rule.total(),
+                perUser.total(),
+                rule.total(),
                 (double) perUser.wall().toMillis() / rule.wall().toMillis(),
-                perUser.wall().toMillis() / 1000.0, rule.wall().toMillis() / 1000.0);
+                perUser.wall().toMillis() / 1000.0,
+                rule.wall().toMillis() / 1000.0);
     }
 
     private Measure perUser(String label, SeededMix account) {
         return measured(label, () -> {
-            AwsClients clients = AwsClients.create(Region.of(emulator.region()), emulator.credentials(), emulator.endpoint());
-            int posted = new PerUserStrategy(clients).evaluateAll(SeededMix.RULE_NAME, account.resultToken,
-                    Exemptions.parse("exemptUsers", null, "exemptionTagKey", EXEMPTION_TAG));
+            AwsClients clients =
+                    AwsClients.create(Region.of(emulator.region()), emulator.credentials(), emulator.endpoint());
+            int posted = new PerUserStrategy(clients)
+                    .evaluateAll(
+                            SeededMix.RULE_NAME,
+                            account.resultToken,
+                            Exemptions.parse("exemptUsers", null, "exemptionTagKey", EXEMPTION_TAG));
             return "posted " + posted + " (test mode)";
         });
     }
@@ -202,8 +249,8 @@ public final class Benchmark {
             throw new java.io.UncheckedIOException(e);
         }
         String appCds = "-XX:SharedArchiveFile=" + archive + " -XX:+AutoCreateSharedArchive";
-        LambdaPackage jarsOnly = LambdaPackage.unpackJarsOnly(evaluatorZip, EVALUATOR_HANDLER, runtimeJar,
-                EVALUATOR_MEMORY_MB, EVALUATOR_TIMEOUT_S);
+        LambdaPackage jarsOnly = LambdaPackage.unpackJarsOnly(
+                evaluatorZip, EVALUATOR_HANDLER, runtimeJar, EVALUATOR_MEMORY_MB, EVALUATOR_TIMEOUT_S);
         try {
             // Untimed runs first, so the first variant does not pay for a cold file cache.
             evaluator.invoke(change, environment, "");
@@ -215,8 +262,7 @@ public final class Benchmark {
             LambdaPackage.Run training = jarsOnly.invoke(periodic, environment, appCds);
             requireSuccess(training, "AppCDS training run");
             Map<String, List<LambdaPackage.Run>> results = new LinkedHashMap<>();
-            record Variant(String name, LambdaPackage function, String options) {
-            }
+            record Variant(String name, LambdaPackage function, String options) {}
             List<Variant> variants = List.of(
                     new Variant("as deployed (zip layout), template JVM options (Lambda default)", evaluator, ""),
                     new Variant("classes in lib/function.jar, root off the class path, no CDS", jarsOnly, ""),
@@ -235,19 +281,32 @@ public final class Benchmark {
             out.println();
             out.println("## Evaluator cold start (fresh JVM: process start to the finished first evaluation)");
             out.println();
-            out.printf(Locale.ROOT, "%d runs each, after untimed warm-up runs (file cache). AppCDS on the package as "
-                    + "deployed (class path `/var/task:/var/task/lib/*`): %s. The archive for the jar layout was "
-                    + "created by one training run (periodic, 100 users, %.2f s); archive size %s.%n%n",
-                    runs, deployedCds, training.wall().toMillis() / 1000.0, sizeOf(archive));
+            out.printf(
+                    Locale.ROOT,
+                    "%d runs each, after untimed warm-up runs (file cache). AppCDS on the package as "
+                            + "deployed (class path `/var/task:/var/task/lib/*`): %s. The archive for the jar layout was "
+                            + "created by one training run (periodic, 100 users, %.2f s); archive size %s.%n%n",
+                    runs,
+                    deployedCds,
+                    training.wall().toMillis() / 1000.0,
+                    sizeOf(archive));
             out.println("| Variant | Event | Median (s) | Min (s) | Max (s) | Peak RSS median (MB) |");
             out.println("|---|---|---:|---:|---:|---:|");
             results.forEach((key, list) -> {
                 String[] parts = key.split("\\|");
-                List<Long> millis = list.stream().map(r -> r.wall().toMillis()).sorted().toList();
-                List<Long> rss = list.stream().map(LambdaPackage.Run::peakRssKb).sorted().toList();
-                out.printf(Locale.ROOT, "| %s | %s | %.2f | %.2f | %.2f | %.0f |%n", parts[0], parts[1],
-                        millis.get(millis.size() / 2) / 1000.0, millis.get(0) / 1000.0,
-                        millis.get(millis.size() - 1) / 1000.0, rss.get(rss.size() / 2) / 1024.0);
+                List<Long> millis =
+                        list.stream().map(r -> r.wall().toMillis()).sorted().toList();
+                List<Long> rss =
+                        list.stream().map(LambdaPackage.Run::peakRssKb).sorted().toList();
+                out.printf(
+                        Locale.ROOT,
+                        "| %s | %s | %.2f | %.2f | %.2f | %.0f |%n",
+                        parts[0],
+                        parts[1],
+                        millis.get(millis.size() / 2) / 1000.0,
+                        millis.get(0) / 1000.0,
+                        millis.get(millis.size() - 1) / 1000.0,
+                        rss.get(rss.size() / 2) / 1024.0);
             });
             snapStart(runs, change, periodic);
         } finally {
@@ -272,10 +331,14 @@ public final class Benchmark {
         out.println();
         out.println("## SnapStart priming, simulated (the invocation's own time, after init or restore)");
         out.println();
-        out.printf(Locale.ROOT, "%d runs each. Without SnapStart the first invocation loads and initialises the classes"
-                + " it uses; with it, `SnapStartPriming` has run them before the snapshot. Restoring a snapshot itself"
-                + " takes time on AWS that cannot be measured here.%n%n", runs);
-        out.println("| Event | Invocation, no priming: median (ms) | Invocation after priming: median (ms) | Priming (ms) |");
+        out.printf(
+                Locale.ROOT,
+                "%d runs each. Without SnapStart the first invocation loads and initialises the classes"
+                        + " it uses; with it, `SnapStartPriming` has run them before the snapshot. Restoring a snapshot itself"
+                        + " takes time on AWS that cannot be measured here.%n%n",
+                runs);
+        out.println(
+                "| Event | Invocation, no priming: median (ms) | Invocation after priming: median (ms) | Priming (ms) |");
         out.println("|---|---:|---:|---:|");
         for (String[] event : new String[][] {{"change event", change}, {"periodic, 100 users", periodic}}) {
             List<Long> plain = new ArrayList<>();
@@ -292,7 +355,8 @@ public final class Benchmark {
                         .matcher(restored.logs());
                 priming.add(snapshot.find() ? Long.parseLong(snapshot.group(1)) : -1L);
             }
-            out.printf(Locale.ROOT, "| %s | %d | %d | %d |%n", event[0], median(plain), median(primed), median(priming));
+            out.printf(
+                    Locale.ROOT, "| %s | %d | %d | %d |%n", event[0], median(plain), median(primed), median(priming));
         }
     }
 
@@ -315,9 +379,13 @@ public final class Benchmark {
         Map<String, Long> calls = new TreeMap<>(emulator.callCounts());
         requireSuccess(run, label);
         JsonNode report = parse(run.response());
-        String result = String.format(Locale.ROOT, "%d compliant, %d non-compliant, %d not applicable; %d posted",
-                report.path("compliant").asInt(), report.path("nonCompliant").asInt(),
-                report.path("notApplicable").asInt(), report.path("posted").asInt());
+        String result = String.format(
+                Locale.ROOT,
+                "%d compliant, %d non-compliant, %d not applicable; %d posted",
+                report.path("compliant").asInt(),
+                report.path("nonCompliant").asInt(),
+                report.path("notApplicable").asInt(),
+                report.path("posted").asInt());
         if (expectStoredFor != null) {
             int expected = expectStoredFor.users + expectStoredFor.deletedWithResults;
             if (report.path("posted").asInt() != expected
@@ -330,16 +398,26 @@ public final class Benchmark {
     }
 
     private Measure remediationRun(String label, String userId) {
-        ObjectNode payload = JSON.createObjectNode().put("action", "DISABLE_STALE_KEYS").put("userId", userId)
-                .put("maxAccessKeyAgeDays", "90").put("dryRun", "false").put("exemptUsers", "")
-                .put("exemptionTagKey", EXEMPTION_TAG).put("automationExecutionId", UUID.randomUUID().toString());
+        ObjectNode payload = JSON.createObjectNode()
+                .put("action", "DISABLE_STALE_KEYS")
+                .put("userId", userId)
+                .put("maxAccessKeyAgeDays", "90")
+                .put("dryRun", "false")
+                .put("exemptUsers", "")
+                .put("exemptionTagKey", EXEMPTION_TAG)
+                .put("automationExecutionId", UUID.randomUUID().toString());
         emulator.resetCallCounts();
         LambdaPackage.Run run = remediation.invoke(payload.toString(), environment, "");
         Map<String, Long> calls = new TreeMap<>(emulator.callCounts());
         requireSuccess(run, label);
         JsonNode result = parse(run.response());
-        return new Measure(label, calls, run.wall(), run.peakRssKb(),
-                result.path("outcome").asText() + ": disabled " + result.path("disabledKeyIds").size() + " key(s)");
+        return new Measure(
+                label,
+                calls,
+                run.wall(),
+                run.peakRssKb(),
+                result.path("outcome").asText() + ": disabled "
+                        + result.path("disabledKeyIds").size() + " key(s)");
     }
 
     private Measure measured(String label, Supplier<String> work) {
@@ -371,34 +449,54 @@ public final class Benchmark {
     }
 
     static String scheduledEvent(String resultToken) {
-        ObjectNode invoking = JSON.createObjectNode().put("awsAccountId", ACCOUNT_ID)
-                .put("notificationCreationTime", Instant.now().toString()).put("messageType", "ScheduledNotification")
+        ObjectNode invoking = JSON.createObjectNode()
+                .put("awsAccountId", ACCOUNT_ID)
+                .put("notificationCreationTime", Instant.now().toString())
+                .put("messageType", "ScheduledNotification")
                 .put("recordVersion", "1.0");
         return event(resultToken, invoking);
     }
 
     static String changeEvent(String resultToken, String userId, String userName) {
         String now = Instant.now().toString();
-        ObjectNode invoking = JSON.createObjectNode().put("messageType", "ConfigurationItemChangeNotification")
-                .put("notificationCreationTime", now).put("recordVersion", "1.3");
+        ObjectNode invoking = JSON.createObjectNode()
+                .put("messageType", "ConfigurationItemChangeNotification")
+                .put("notificationCreationTime", now)
+                .put("recordVersion", "1.3");
         invoking.putObject("configurationItemDiff").put("changeType", "UPDATE").putObject("changedProperties");
         ObjectNode item = invoking.putObject("configurationItem");
-        item.put("configurationItemVersion", "1.3").put("configurationItemCaptureTime", now)
-                .put("awsAccountId", ACCOUNT_ID).put("configurationItemStatus", "OK")
-                .put("resourceType", "AWS::IAM::User").put("resourceId", userId).put("resourceName", userName)
-                .put("ARN", "arn:aws:iam::" + ACCOUNT_ID + ":user/" + userName).put("awsRegion", "global");
-        item.putObject("configuration").put("path", "/").put("userName", userName).put("userId", userId);
+        item.put("configurationItemVersion", "1.3")
+                .put("configurationItemCaptureTime", now)
+                .put("awsAccountId", ACCOUNT_ID)
+                .put("configurationItemStatus", "OK")
+                .put("resourceType", "AWS::IAM::User")
+                .put("resourceId", userId)
+                .put("resourceName", userName)
+                .put("ARN", "arn:aws:iam::" + ACCOUNT_ID + ":user/" + userName)
+                .put("awsRegion", "global");
+        item.putObject("configuration")
+                .put("path", "/")
+                .put("userName", userName)
+                .put("userId", userId);
         item.putObject("tags");
         return event(resultToken, invoking);
     }
 
     private static String event(String resultToken, ObjectNode invoking) {
-        return JSON.createObjectNode().put("version", "1.0").put("ruleParameters", PARAMETERS)
-                .put("resultToken", resultToken).put("eventLeftScope", false)
-                .put("executionRoleArn", "arn:aws:iam::" + ACCOUNT_ID
-                        + ":role/aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig")
+        return JSON.createObjectNode()
+                .put("version", "1.0")
+                .put("ruleParameters", PARAMETERS)
+                .put("resultToken", resultToken)
+                .put("eventLeftScope", false)
+                .put(
+                        "executionRoleArn",
+                        "arn:aws:iam::" + ACCOUNT_ID
+                                + ":role/aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig")
                 .put("configRuleArn", "arn:aws:config:us-east-1:" + ACCOUNT_ID + ":config-rule/config-rule-0abc12")
-                .put("configRuleName", SeededMix.RULE_NAME).put("configRuleId", "config-rule-0abc12")
-                .put("accountId", ACCOUNT_ID).put("invokingEvent", invoking.toString()).toString();
+                .put("configRuleName", SeededMix.RULE_NAME)
+                .put("configRuleId", "config-rule-0abc12")
+                .put("accountId", ACCOUNT_ID)
+                .put("invokingEvent", invoking.toString())
+                .toString();
     }
 }

@@ -44,10 +44,14 @@ final class PerUserStrategy {
         IamClient iam = clients.iam();
         StaleKeyPolicy policy = new StaleKeyPolicy(MaxKeyAge.DEFAULT, exemptions, Clock.systemUTC());
         Set<String> previous = new HashSet<>();
-        for (EvaluationResult result : clients.config().getComplianceDetailsByConfigRulePaginator(r -> r
-                .configRuleName(ruleName).complianceTypes(ComplianceType.COMPLIANT, ComplianceType.NON_COMPLIANT)
-                .limit(100)).evaluationResults()) {
-            previous.add(result.evaluationResultIdentifier().evaluationResultQualifier().resourceId());
+        for (EvaluationResult result : clients.config()
+                .getComplianceDetailsByConfigRulePaginator(r -> r.configRuleName(ruleName)
+                        .complianceTypes(ComplianceType.COMPLIANT, ComplianceType.NON_COMPLIANT)
+                        .limit(100))
+                .evaluationResults()) {
+            previous.add(result.evaluationResultIdentifier()
+                    .evaluationResultQualifier()
+                    .resourceId());
         }
         List<Evaluation> evaluations = new ArrayList<>();
         Instant now = Instant.now();
@@ -56,19 +60,27 @@ final class PerUserStrategy {
             IamUser user = new IamUser(listed.userId(), listed.userName());
             current.add(user.userId());
             List<AccessKeyActivity> keys = new ArrayList<>();
-            for (AccessKeyMetadata key : iam.listAccessKeys(r -> r.userName(user.userName())).accessKeyMetadata()) {
-                var lastUsed = iam.getAccessKeyLastUsed(r -> r.accessKeyId(key.accessKeyId())).accessKeyLastUsed();
-                keys.add(new AccessKeyActivity(key.accessKeyId(), KeyStatus.fromIam(key.statusAsString()),
-                        key.createDate(), Optional.ofNullable(lastUsed.lastUsedDate())));
+            for (AccessKeyMetadata key :
+                    iam.listAccessKeys(r -> r.userName(user.userName())).accessKeyMetadata()) {
+                var lastUsed = iam.getAccessKeyLastUsed(r -> r.accessKeyId(key.accessKeyId()))
+                        .accessKeyLastUsed();
+                keys.add(new AccessKeyActivity(
+                        key.accessKeyId(),
+                        KeyStatus.fromIam(key.statusAsString()),
+                        key.createDate(),
+                        Optional.ofNullable(lastUsed.lastUsedDate())));
             }
             UserVerdict verdict = policy.judge(user, keys, u -> tagsOf(iam, u));
             evaluations.add(evaluation(user.userId(), verdict.compliance().name(), verdict.annotation(), now));
         }
-        previous.stream().filter(id -> !current.contains(id))
+        previous.stream()
+                .filter(id -> !current.contains(id))
                 .forEach(id -> evaluations.add(evaluation(id, "NOT_APPLICABLE", "The IAM user no longer exists", now)));
         for (int from = 0; from < evaluations.size(); from += 100) {
             List<Evaluation> batch = evaluations.subList(from, Math.min(evaluations.size(), from + 100));
-            clients.config().putEvaluations(r -> r.resultToken(resultToken).testMode(true).evaluations(batch));
+            clients.config()
+                    .putEvaluations(
+                            r -> r.resultToken(resultToken).testMode(true).evaluations(batch));
         }
         return evaluations.size();
     }
@@ -82,7 +94,12 @@ final class PerUserStrategy {
     }
 
     private static Evaluation evaluation(String userId, String compliance, String annotation, Instant when) {
-        return Evaluation.builder().complianceResourceType("AWS::IAM::User").complianceResourceId(userId)
-                .complianceType(compliance).annotation(annotation).orderingTimestamp(when).build();
+        return Evaluation.builder()
+                .complianceResourceType("AWS::IAM::User")
+                .complianceResourceId(userId)
+                .complianceType(compliance)
+                .annotation(annotation)
+                .orderingTimestamp(when)
+                .build();
     }
 }

@@ -38,8 +38,14 @@ final class SeededMix {
     final int deletedWithResults;
     final List<String> staleKeyIds = new ArrayList<>();
 
-    private SeededMix(int users, boolean clean, String resultToken, Map<String, String> userIdsByName, int keys,
-                      int staleUsers, int deletedWithResults) {
+    private SeededMix(
+            int users,
+            boolean clean,
+            String resultToken,
+            Map<String, String> userIdsByName,
+            int keys,
+            int staleUsers,
+            int deletedWithResults) {
         this.users = users;
         this.clean = clean;
         this.resultToken = resultToken;
@@ -113,7 +119,8 @@ final class SeededMix {
             emulator.forceKeyStatus(created.get(k).accessKeyId(), "Inactive");
         }
         Map<String, String> ids = new LinkedHashMap<>();
-        for (User user : emulator.iamClient().listUsersPaginator(r -> r.maxItems(1000)).users()) {
+        for (User user :
+                emulator.iamClient().listUsersPaginator(r -> r.maxItems(1000)).users()) {
             ids.put(user.userName(), user.userId());
         }
         String token = emulator.registerResultToken(RULE_NAME);
@@ -136,8 +143,13 @@ final class SeededMix {
     }
 
     private static Evaluation previousResult(String userId, ComplianceType compliance, Instant when) {
-        return Evaluation.builder().complianceResourceType("AWS::IAM::User").complianceResourceId(userId)
-                .complianceType(compliance).annotation("an earlier run").orderingTimestamp(when).build();
+        return Evaluation.builder()
+                .complianceResourceType("AWS::IAM::User")
+                .complianceResourceId(userId)
+                .complianceType(compliance)
+                .annotation("an earlier run")
+                .orderingTimestamp(when)
+                .build();
     }
 
     private static KeySeed used(String name, Instant now, int daysAgo) {

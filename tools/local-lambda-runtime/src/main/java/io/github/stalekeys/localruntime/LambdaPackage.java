@@ -62,7 +62,8 @@ public final class LambdaPackage {
     public static LambdaPackage unpack(Path zip, String handler, Path runtimeJar, int memoryMb, int timeoutSeconds) {
         for (Path required : List.of(zip, runtimeJar)) {
             if (!Files.isRegularFile(required)) {
-                throw new IllegalStateException(required + " is missing: build first with `mvn -B package -DskipTests`");
+                throw new IllegalStateException(
+                        required + " is missing: build first with `mvn -B package -DskipTests`");
             }
         }
         try {
@@ -106,8 +107,14 @@ public final class LambdaPackage {
         if (timeTool) {
             command.addAll(List.of("/usr/bin/time", "-f", "%M", "-o", rssFile.toString()));
         }
-        command.addAll(List.of(java, "-XX:MaxHeapSize=" + (memoryMb * 1024L * 85 / 100) + "k", "-XX:+UseSerialGC",
-                "-cp", classPath, "io.github.stalekeys.localruntime.LocalLambdaRuntime", handler,
+        command.addAll(List.of(
+                java,
+                "-XX:MaxHeapSize=" + (memoryMb * 1024L * 85 / 100) + "k",
+                "-XX:+UseSerialGC",
+                "-cp",
+                classPath,
+                "io.github.stalekeys.localruntime.LocalLambdaRuntime",
+                handler,
                 String.valueOf(timeoutSeconds)));
         ProcessBuilder builder = new ProcessBuilder(command);
         Map<String, String> env = builder.environment();
@@ -207,11 +214,12 @@ public final class LambdaPackage {
      * the root left off the class path: the layout class-data sharing needs (the JVM refuses to dump an
      * archive when a non-empty directory, such as Lambda's {@code /var/task}, is on the class path).
      */
-    public static LambdaPackage unpackJarsOnly(Path zip, String handler, Path runtimeJar, int memoryMb, int timeoutSeconds) {
+    public static LambdaPackage unpackJarsOnly(
+            Path zip, String handler, Path runtimeJar, int memoryMb, int timeoutSeconds) {
         LambdaPackage function = unpack(zip, handler, runtimeJar, memoryMb, timeoutSeconds);
         Path root = function.root;
         try (var jar = new java.util.zip.ZipOutputStream(Files.newOutputStream(root.resolve("lib/function.jar")));
-             var files = Files.walk(root)) {
+                var files = Files.walk(root)) {
             for (Path file : files.filter(Files::isRegularFile).sorted().toList()) {
                 String name = root.relativize(file).toString();
                 if (name.startsWith("lib/")) {
@@ -230,7 +238,8 @@ public final class LambdaPackage {
 
     public void delete() {
         try (var files = Files.walk(root)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            files.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(path -> path.toFile().delete());
         } catch (IOException ignored) {
             // a leftover temp directory is harmless
         }

@@ -11,8 +11,8 @@ import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSer
 import com.amazonaws.services.lambda.runtime.serialization.factories.JacksonFactory;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.FileOutputStream;
 import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.reflect.ParameterizedType;
@@ -40,8 +40,7 @@ import java.util.UUID;
  */
 public final class LocalLambdaRuntime {
 
-    private LocalLambdaRuntime() {
-    }
+    private LocalLambdaRuntime() {}
 
     public static void main(String[] args) throws IOException {
         if (args.length != 2) {
@@ -60,9 +59,10 @@ public final class LocalLambdaRuntime {
             response.write(invoke(args[0], event, context));
             response.flush();
         } catch (Throwable failure) {
-            Throwable cause = failure instanceof java.lang.reflect.InvocationTargetException ? failure.getCause() : failure;
-            response.print("{\"errorMessage\":" + quoted(String.valueOf(cause.getMessage()))
-                    + ",\"errorType\":" + quoted(cause.getClass().getName()) + "}");
+            Throwable cause =
+                    failure instanceof java.lang.reflect.InvocationTargetException ? failure.getCause() : failure;
+            response.print("{\"errorMessage\":" + quoted(String.valueOf(cause.getMessage())) + ",\"errorType\":"
+                    + quoted(cause.getClass().getName()) + "}");
             response.flush();
             cause.printStackTrace(System.err);
             System.exit(1);
@@ -115,8 +115,8 @@ public final class LocalLambdaRuntime {
             }
             return out.toByteArray();
         }
-        throw new IllegalArgumentException(handler.getClass().getName()
-                + " is neither a RequestHandler nor a RequestStreamHandler");
+        throw new IllegalArgumentException(
+                handler.getClass().getName() + " is neither a RequestHandler nor a RequestStreamHandler");
     }
 
     private static <T> PojoSerializer<T> serializerFor(Class<T> type) {
@@ -160,22 +160,68 @@ public final class LocalLambdaRuntime {
     private record LocalContext(String handler, Instant deadline) implements Context {
         private static final String REQUEST_ID = UUID.randomUUID().toString();
 
-        @Override public String getAwsRequestId() { return REQUEST_ID; }
-        @Override public String getLogGroupName() { return "/aws/lambda/local"; }
-        @Override public String getLogStreamName() { return "local"; }
-        @Override public String getFunctionName() { return handler.substring(handler.lastIndexOf('.') + 1); }
-        @Override public String getFunctionVersion() { return "$LATEST"; }
-        @Override public String getInvokedFunctionArn() { return "arn:aws:lambda:local:000000000000:function:" + getFunctionName(); }
-        @Override public CognitoIdentity getIdentity() { return null; }
-        @Override public ClientContext getClientContext() { return null; }
-        @Override public int getRemainingTimeInMillis() { return (int) Math.max(0, Duration.between(Instant.now(), deadline).toMillis()); }
-        @Override public int getMemoryLimitInMB() { return 512; }
+        @Override
+        public String getAwsRequestId() {
+            return REQUEST_ID;
+        }
+
+        @Override
+        public String getLogGroupName() {
+            return "/aws/lambda/local";
+        }
+
+        @Override
+        public String getLogStreamName() {
+            return "local";
+        }
+
+        @Override
+        public String getFunctionName() {
+            return handler.substring(handler.lastIndexOf('.') + 1);
+        }
+
+        @Override
+        public String getFunctionVersion() {
+            return "$LATEST";
+        }
+
+        @Override
+        public String getInvokedFunctionArn() {
+            return "arn:aws:lambda:local:000000000000:function:" + getFunctionName();
+        }
+
+        @Override
+        public CognitoIdentity getIdentity() {
+            return null;
+        }
+
+        @Override
+        public ClientContext getClientContext() {
+            return null;
+        }
+
+        @Override
+        public int getRemainingTimeInMillis() {
+            return (int) Math.max(0, Duration.between(Instant.now(), deadline).toMillis());
+        }
+
+        @Override
+        public int getMemoryLimitInMB() {
+            return 512;
+        }
 
         @Override
         public LambdaLogger getLogger() {
             return new LambdaLogger() {
-                @Override public void log(String message) { System.err.println(message); }
-                @Override public void log(byte[] message) { System.err.println(new String(message, StandardCharsets.UTF_8)); }
+                @Override
+                public void log(String message) {
+                    System.err.println(message);
+                }
+
+                @Override
+                public void log(byte[] message) {
+                    System.err.println(new String(message, StandardCharsets.UTF_8));
+                }
             };
         }
     }

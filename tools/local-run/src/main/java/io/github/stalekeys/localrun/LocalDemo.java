@@ -42,7 +42,8 @@ final class LocalDemo {
     /** Where the build put what the demo runs. */
     record Artifacts(Path evaluatorZip, Path remediationZip, Path runtimeJar, Path runbooks) {
         static Artifacts inProject(Path root) {
-            return new Artifacts(root.resolve("rule-evaluator/target/rule-evaluator-lambda.zip"),
+            return new Artifacts(
+                    root.resolve("rule-evaluator/target/rule-evaluator-lambda.zip"),
                     root.resolve("remediation/target/remediation-lambda.zip"),
                     root.resolve("tools/local-lambda-runtime/target/local-lambda-runtime.jar"),
                     root.resolve("ssm-documents"));
@@ -50,10 +51,13 @@ final class LocalDemo {
     }
 
     /** What the demo found and did, by user name. */
-    record Outcome(Map<String, String> firstVerdicts, Map<String, List<String>> disabledKeys,
-                   Map<String, String> secondVerdicts, List<String> restoredKeys, String restoredStatus,
-                   Map<String, List<String>> auditTrail) {
-    }
+    record Outcome(
+            Map<String, String> firstVerdicts,
+            Map<String, List<String>> disabledKeys,
+            Map<String, String> secondVerdicts,
+            List<String> restoredKeys,
+            String restoredStatus,
+            Map<String, List<String>> auditTrail) {}
 
     private final Artifacts artifacts;
     private final PrintStream out;
@@ -76,7 +80,8 @@ final class LocalDemo {
                 out.println("    listening on " + emulator.endpoint());
                 Outcome outcome = run(emulator);
                 out.println();
-                out.printf("Done in %.1f s. The emulator is stopped; nothing outside this machine was touched.%n",
+                out.printf(
+                        "Done in %.1f s. The emulator is stopped; nothing outside this machine was touched.%n",
                         Duration.between(started, clock.instant()).toMillis() / 1000.0);
                 return outcome;
             } finally {
@@ -92,21 +97,29 @@ final class LocalDemo {
 
         AwsCredentials credentials = emulator.credentials().resolveCredentials();
         // What Lambda would hand the functions, pointed at the emulator; memory and timeouts as template.yaml.
-        Map<String, String> env = Map.of("AWS_REGION", emulator.region(),
-                "AWS_ENDPOINT_URL", emulator.endpoint().toString(),
-                "AWS_ACCESS_KEY_ID", credentials.accessKeyId(),
-                "AWS_SECRET_ACCESS_KEY", credentials.secretAccessKey());
-        Function evaluator = new Function(LambdaPackage.unpack(artifacts.evaluatorZip(), EVALUATOR_HANDLER,
-                artifacts.runtimeJar(), 512, 300), env);
-        Function remediation = new Function(LambdaPackage.unpack(artifacts.remediationZip(), REMEDIATION_HANDLER,
-                artifacts.runtimeJar(), 512, 60), env);
+        Map<String, String> env = Map.of(
+                "AWS_REGION",
+                emulator.region(),
+                "AWS_ENDPOINT_URL",
+                emulator.endpoint().toString(),
+                "AWS_ACCESS_KEY_ID",
+                credentials.accessKeyId(),
+                "AWS_SECRET_ACCESS_KEY",
+                credentials.secretAccessKey());
+        Function evaluator = new Function(
+                LambdaPackage.unpack(artifacts.evaluatorZip(), EVALUATOR_HANDLER, artifacts.runtimeJar(), 512, 300),
+                env);
+        Function remediation = new Function(
+                LambdaPackage.unpack(artifacts.remediationZip(), REMEDIATION_HANDLER, artifacts.runtimeJar(), 512, 60),
+                env);
 
         out.println();
         out.println("==> 2/5 AWS Config runs the rule (periodic trigger): " + EVALUATOR_HANDLER);
         Map<String, String> first = evaluate(emulator, evaluator, account);
 
         out.println();
-        out.println("==> 3/5 \"Remediate\" each NON_COMPLIANT user: runbook disable-unused-access-keys -> remediation function");
+        out.println(
+                "==> 3/5 \"Remediate\" each NON_COMPLIANT user: runbook disable-unused-access-keys -> remediation function");
         Map<String, List<String>> disabled = new LinkedHashMap<>();
         Map<String, String> executions = new LinkedHashMap<>();
         for (Map.Entry<String, String> verdict : first.entrySet()) {
@@ -122,11 +135,15 @@ final class LocalDemo {
         Map<String, String> second = evaluate(emulator, evaluator, account);
         String backedOut = "former-contractor";
         List<String> restored = backout(remediation, backedOut, executions.get(backedOut));
-        String status = emulator.iamClient().listAccessKeys(request -> request.userName(backedOut))
-                .accessKeyMetadata().get(0).statusAsString();
+        String status = emulator.iamClient()
+                .listAccessKeys(request -> request.userName(backedOut))
+                .accessKeyMetadata()
+                .get(0)
+                .statusAsString();
 
         out.println();
-        out.println("==> 5/5 The audit trail the remediation left on the users (tags StaleKeyRemediation:<execution id>)");
+        out.println(
+                "==> 5/5 The audit trail the remediation left on the users (tags StaleKeyRemediation:<execution id>)");
         Map<String, List<String>> audit = auditTrail(emulator, account);
         return new Outcome(first, disabled, second, restored, status, audit);
     }
@@ -148,15 +165,20 @@ final class LocalDemo {
     private Map<String, String> evaluate(AwsEmulator emulator, Function evaluator, DemoAccount account) {
         ObjectNode event = JSON.createObjectNode()
                 .put("version", "1.0")
-                .put("invokingEvent", JSON.createObjectNode()
-                        .put("messageType", "ScheduledNotification")
-                        .put("notificationCreationTime", clock.instant().toString())
-                        .put("awsAccountId", "123456789012").toString())
+                .put(
+                        "invokingEvent",
+                        JSON.createObjectNode()
+                                .put("messageType", "ScheduledNotification")
+                                .put("notificationCreationTime", clock.instant().toString())
+                                .put("awsAccountId", "123456789012")
+                                .toString())
                 .put("ruleParameters", RULE_PARAMETERS)
                 .put("resultToken", emulator.registerResultToken(RULE_NAME))
                 .put("eventLeftScope", false)
                 .put("configRuleName", RULE_NAME)
-                .put("configRuleArn", "arn:aws:config:" + emulator.region() + ":123456789012:config-rule/config-rule-demo")
+                .put(
+                        "configRuleArn",
+                        "arn:aws:config:" + emulator.region() + ":123456789012:config-rule/config-rule-demo")
                 .put("accountId", "123456789012");
         LambdaPackage.Run run = evaluator.run(event.toString());
         if (run.failed()) {
@@ -177,33 +199,57 @@ final class LocalDemo {
     }
 
     private AutomationRehearsal.Execution remediate(Function remediation, DemoAccount account, String userName) {
-        AutomationRehearsal.Execution execution = rehearse("disable-unused-access-keys.yaml", remediation, Map.of(
-                "AutomationAssumeRole", AUTOMATION_ROLE,
-                "IAMUserId", account.users().get(userName).userId(),
-                "MaxAccessKeyAgeDays", "90",
-                "ExemptionTagKey", DemoAccount.EXEMPTION_TAG,
-                "RemediationFunction", REMEDIATION_FUNCTION));
+        AutomationRehearsal.Execution execution = rehearse(
+                "disable-unused-access-keys.yaml",
+                remediation,
+                Map.of(
+                        "AutomationAssumeRole",
+                        AUTOMATION_ROLE,
+                        "IAMUserId",
+                        account.users().get(userName).userId(),
+                        "MaxAccessKeyAgeDays",
+                        "90",
+                        "ExemptionTagKey",
+                        DemoAccount.EXEMPTION_TAG,
+                        "RemediationFunction",
+                        REMEDIATION_FUNCTION));
         JsonNode result = payloadOf(execution, "DisableStaleKeys");
-        out.printf("    %s: %s%n", userName, execution.outputs().get("ParseResult.Outcome").asText());
-        result.path("staleKeys").forEach(key -> out.printf("        disabled %s (%s)%n", key.get("accessKeyId").asText(),
-                key.get("neverUsed").asBoolean() ? "never used, created " + key.get("idleDays").asInt() + " days ago"
-                        : "unused " + key.get("idleDays").asInt() + " days"));
-        result.path("skippedKeys").forEach(key -> out.printf("        kept     %s: %s%n",
-                key.get("accessKeyId").asText(), key.get("reason").asText()));
+        out.printf(
+                "    %s: %s%n",
+                userName, execution.outputs().get("ParseResult.Outcome").asText());
+        result.path("staleKeys")
+                .forEach(key -> out.printf(
+                        "        disabled %s (%s)%n",
+                        key.get("accessKeyId").asText(),
+                        key.get("neverUsed").asBoolean()
+                                ? "never used, created " + key.get("idleDays").asInt() + " days ago"
+                                : "unused " + key.get("idleDays").asInt() + " days"));
+        result.path("skippedKeys")
+                .forEach(key -> out.printf(
+                        "        kept     %s: %s%n",
+                        key.get("accessKeyId").asText(), key.get("reason").asText()));
         return execution;
     }
 
     private List<String> backout(Function remediation, String userName, String remediationExecution) {
-        AutomationRehearsal.Execution execution = rehearse("restore-access-keys.yaml", remediation, Map.of(
-                "AutomationAssumeRole", AUTOMATION_ROLE,
-                "IAMUserName", userName,
-                "RemediationExecutionId", remediationExecution,
-                "RemediationFunction", REMEDIATION_FUNCTION));
+        AutomationRehearsal.Execution execution = rehearse(
+                "restore-access-keys.yaml",
+                remediation,
+                Map.of(
+                        "AutomationAssumeRole", AUTOMATION_ROLE,
+                        "IAMUserName", userName,
+                        "RemediationExecutionId", remediationExecution,
+                        "RemediationFunction", REMEDIATION_FUNCTION));
         out.println("    runbook restore-access-keys for " + userName + ", execution " + remediationExecution + ":");
-        payloadOf(execution, "RestoreKeys").path("restoredKeys").forEach(key -> out.printf(
-                "        %s is %s again; last used %s (%s, %s)%n", key.get("accessKeyId").asText(),
-                key.get("status").asText(), key.path("lastUsedDate").asText("never"),
-                key.path("serviceName").asText("-"), key.path("region").asText("-")));
+        payloadOf(execution, "RestoreKeys")
+                .path("restoredKeys")
+                .forEach(key -> out.printf(
+                        "        %s is %s again; last used %s (%s, %s)%n",
+                        key.get("accessKeyId").asText(),
+                        key.get("status").asText(),
+                        key.path("lastUsedDate").asText("never"),
+                        key.path("serviceName").asText("-"),
+                        key.path("region").asText("-")));
         return texts(execution.outputs().get("ParseResult.RestoredKeyIds"));
     }
 
@@ -212,8 +258,8 @@ final class LocalDemo {
             AutomationRehearsal.Execution execution =
                     new AutomationRehearsal(artifacts.runbooks().resolve(runbook), function).start(parameters);
             if (!execution.succeeded()) {
-                throw new IllegalStateException(runbook + " failed at step " + execution.failedStep() + ": "
-                        + execution.failure());
+                throw new IllegalStateException(
+                        runbook + " failed at step " + execution.failedStep() + ": " + execution.failure());
             }
             return execution;
         } catch (IOException e) {
@@ -225,7 +271,9 @@ final class LocalDemo {
         Map<String, List<String>> trail = new LinkedHashMap<>();
         for (String userName : account.users().keySet()) {
             List<String> records = new ArrayList<>();
-            for (Tag tag : emulator.iamClient().listUserTags(request -> request.userName(userName)).tags()) {
+            for (Tag tag : emulator.iamClient()
+                    .listUserTags(request -> request.userName(userName))
+                    .tags()) {
                 if (tag.key().startsWith("StaleKeyRemediation:")) {
                     records.add(tag.key() + " = " + tag.value());
                 }
@@ -241,7 +289,8 @@ final class LocalDemo {
 
     private static JsonNode payloadOf(AutomationRehearsal.Execution execution, String invokeStep) {
         try {
-            return JSON.readTree(execution.stepOutputs().get(invokeStep + ".Payload").asText());
+            return JSON.readTree(
+                    execution.stepOutputs().get(invokeStep + ".Payload").asText());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -40,8 +40,7 @@ public final class LocalRun {
                        iam:GetCredentialReport, iam:ListAccessKeys, iam:GetAccessKeyLastUsed, iam:ListUserTags.
             """;
 
-    private LocalRun() {
-    }
+    private LocalRun() {}
 
     public static void main(String[] args) {
         System.exit(run(args, System.out, System.err));

@@ -22,9 +22,15 @@ import java.util.stream.Stream;
 final class PreviewReport {
 
     /** One key of one user (or a user without keys). */
-    record Row(String userName, String userId, String verdict, String annotation, String accessKey, String keyStatus,
-               String lastActivity, String remediation) {
-    }
+    record Row(
+            String userName,
+            String userId,
+            String verdict,
+            String annotation,
+            String accessKey,
+            String keyStatus,
+            String lastActivity,
+            String remediation) {}
 
     private final List<Row> rows;
 
@@ -57,7 +63,8 @@ final class PreviewReport {
 
     /** What the remediation would do with one key (keys from the credential report have no id to match on). */
     private static String action(RemediationPlan plan) {
-        return plan.toDisable().stream().findFirst()
+        return plan.toDisable().stream()
+                .findFirst()
                 .map(stale -> "disable: " + stale.disuse())
                 .orElseGet(() -> "keep: " + plan.skipped().get(0).reason());
     }
@@ -65,14 +72,23 @@ final class PreviewReport {
     private static Row row(UserVerdict verdict, AccessKeyActivity key, int slot, String action) {
         String label = key.accessKeyId().isEmpty() ? "key " + (slot + 1) + " (credential report)" : key.accessKeyId();
         // Live reads skip the last use of keys that are not active: the verdict does not need it.
-        String last = key.status() != KeyStatus.ACTIVE && key.neverUsed() ? "- (not active)"
-                : key.lastActivity().atZone(ZoneOffset.UTC).toLocalDate() + (key.neverUsed() ? " (created, never used)" : "");
+        String last = key.status() != KeyStatus.ACTIVE && key.neverUsed()
+                ? "- (not active)"
+                : key.lastActivity().atZone(ZoneOffset.UTC).toLocalDate()
+                        + (key.neverUsed() ? " (created, never used)" : "");
         return row(verdict, label, key.status().name().toLowerCase(Locale.ROOT), last, action);
     }
 
     private static Row row(UserVerdict verdict, String key, String status, String lastActivity, String action) {
-        return new Row(verdict.user().userName(), verdict.user().userId(), verdict.compliance().name(),
-                verdict.annotation(), key, status, lastActivity, action);
+        return new Row(
+                verdict.user().userName(),
+                verdict.user().userId(),
+                verdict.compliance().name(),
+                verdict.annotation(),
+                key,
+                status,
+                lastActivity,
+                action);
     }
 
     List<Row> rows() {
@@ -80,20 +96,39 @@ final class PreviewReport {
     }
 
     void printTable(PrintStream out) {
-        TextTable table = new TextTable("USER", "VERDICT", "ACCESS KEY", "STATUS", "LAST ACTIVITY", "REMEDIATION WOULD");
-        rows.forEach(row -> table.row(row.userName(), row.verdict(), row.accessKey(), row.keyStatus(),
-                row.lastActivity(), row.remediation()));
+        TextTable table =
+                new TextTable("USER", "VERDICT", "ACCESS KEY", "STATUS", "LAST ACTIVITY", "REMEDIATION WOULD");
+        rows.forEach(row -> table.row(
+                row.userName(),
+                row.verdict(),
+                row.accessKey(),
+                row.keyStatus(),
+                row.lastActivity(),
+                row.remediation()));
         table.print(out, "");
-        long toDisable = rows.stream().filter(row -> row.remediation().startsWith("disable")).count();
+        long toDisable = rows.stream()
+                .filter(row -> row.remediation().startsWith("disable"))
+                .count();
         long users = rows.stream().map(Row::userId).distinct().count();
         out.printf("%n%d users, %d keys the remediation would disable.%n", users, toDisable);
     }
 
     String csv() {
-        return Stream.concat(Stream.of("user_name,user_id,verdict,annotation,access_key,key_status,last_activity,remediation"),
-                rows.stream().map(row -> Stream.of(row.userName(), row.userId(), row.verdict(), row.annotation(),
-                        row.accessKey(), row.keyStatus(), row.lastActivity(), row.remediation())
-                        .map(PreviewReport::csvCell).collect(Collectors.joining(","))))
+        return Stream.concat(
+                        Stream.of(
+                                "user_name,user_id,verdict,annotation,access_key,key_status,last_activity,remediation"),
+                        rows.stream()
+                                .map(row -> Stream.of(
+                                                row.userName(),
+                                                row.userId(),
+                                                row.verdict(),
+                                                row.annotation(),
+                                                row.accessKey(),
+                                                row.keyStatus(),
+                                                row.lastActivity(),
+                                                row.remediation())
+                                        .map(PreviewReport::csvCell)
+                                        .collect(Collectors.joining(","))))
                 .collect(Collectors.joining("\n", "", "\n"));
     }
 
@@ -109,6 +144,7 @@ final class PreviewReport {
         // IAM names may start with = + - @: a spreadsheet would run them as formulas.
         String safe = !value.isEmpty() && "=+-@".indexOf(value.charAt(0)) >= 0 ? "'" + value : value;
         return safe.contains(",") || safe.contains("\"") || safe.contains("\n")
-                ? "\"" + safe.replace("\"", "\"\"") + "\"" : safe;
+                ? "\"" + safe.replace("\"", "\"\"") + "\""
+                : safe;
     }
 }

@@ -18,33 +18,42 @@ class LocalDemoTest {
     void theWholeFlowFindsRemediatesAndBacksOut() {
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
 
-        LocalDemo.Outcome outcome = new LocalDemo(LocalDemo.Artifacts.inProject(Path.of("").toAbsolutePath()),
-                new PrintStream(printed, true, StandardCharsets.UTF_8)).run();
+        LocalDemo.Outcome outcome = new LocalDemo(
+                        LocalDemo.Artifacts.inProject(Path.of("").toAbsolutePath()),
+                        new PrintStream(printed, true, StandardCharsets.UTF_8))
+                .run();
 
         String text = printed.toString(StandardCharsets.UTF_8);
         for (String step : List.of("==> 1/5", "==> 2/5", "==> 3/5", "==> 4/5", "==> 5/5", "The emulator is stopped")) {
             assertTrue(text.contains(step), "shows " + step + ":\n" + text);
         }
         assertTrue(text.contains("kept     "), "says which key it kept and why:\n" + text);
-        assertEquals(Map.of(
-                "build-pipeline", "COMPLIANT",
-                "former-contractor", "NON_COMPLIANT",
-                "forgotten-key", "NON_COMPLIANT",
-                "new-hire", "COMPLIANT",
-                "retired-service", "COMPLIANT",
-                "data-exporter", "NON_COMPLIANT",
-                "break-glass-admin", "NOT_APPLICABLE",
-                "console-only", "COMPLIANT"), outcome.firstVerdicts());
-        assertEquals(List.of("former-contractor", "forgotten-key", "data-exporter"),
+        assertEquals(
+                Map.of(
+                        "build-pipeline", "COMPLIANT",
+                        "former-contractor", "NON_COMPLIANT",
+                        "forgotten-key", "NON_COMPLIANT",
+                        "new-hire", "COMPLIANT",
+                        "retired-service", "COMPLIANT",
+                        "data-exporter", "NON_COMPLIANT",
+                        "break-glass-admin", "NOT_APPLICABLE",
+                        "console-only", "COMPLIANT"),
+                outcome.firstVerdicts());
+        assertEquals(
+                List.of("former-contractor", "forgotten-key", "data-exporter"),
                 List.copyOf(outcome.disabledKeys().keySet()));
         outcome.disabledKeys().values().forEach(keys -> assertEquals(1, keys.size(), "one key each"));
-        assertTrue(outcome.secondVerdicts().values().stream().allMatch(v -> v.equals("COMPLIANT") || v.equals("NOT_APPLICABLE")),
+        assertTrue(
+                outcome.secondVerdicts().values().stream()
+                        .allMatch(v -> v.equals("COMPLIANT") || v.equals("NOT_APPLICABLE")),
                 outcome.secondVerdicts().toString());
         assertEquals(outcome.disabledKeys().get("former-contractor"), outcome.restoredKeys());
         assertEquals("Active", outcome.restoredStatus());
-        assertEquals(List.of("former-contractor", "forgotten-key", "data-exporter"),
+        assertEquals(
+                List.of("former-contractor", "forgotten-key", "data-exporter"),
                 List.copyOf(outcome.auditTrail().keySet()));
-        assertTrue(outcome.auditTrail().get("former-contractor").get(0).contains(" restored="),
+        assertTrue(
+                outcome.auditTrail().get("former-contractor").get(0).contains(" restored="),
                 outcome.auditTrail().toString());
     }
 }

@@ -13,7 +13,6 @@ import io.github.stalekeys.emulator.IamSeeder.SeededUser;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
@@ -60,8 +59,20 @@ class PreviewCommandTest {
         emulator.resetCallCounts();
         Path json = dir.resolve("preview.json");
 
-        int status = LocalRun.run(new String[] {"preview", "--endpoint-url", emulator.endpoint().toString(),
-                "--region", emulator.region(), "--format", "json", "--output", json.toString()}, out, out);
+        int status = LocalRun.run(
+                new String[] {
+                    "preview",
+                    "--endpoint-url",
+                    emulator.endpoint().toString(),
+                    "--region",
+                    emulator.region(),
+                    "--format",
+                    "json",
+                    "--output",
+                    json.toString()
+                },
+                out,
+                out);
 
         assertEquals(0, status, printed.toString(StandardCharsets.UTF_8));
         JsonNode rows = new ObjectMapper().readTree(json.toFile());
@@ -69,17 +80,30 @@ class PreviewCommandTest {
         JsonNode staleRow = find(rows, stale.accessKeyId());
         assertEquals("NON_COMPLIANT", staleRow.get("verdict").asText());
         assertEquals("disable: unused 143 days", staleRow.get("remediation").asText());
-        assertEquals("keep: used 3 days ago, within the 90-day limit", find(rows, fresh.accessKeyId()).get("remediation").asText());
-        assertEquals("keep: used 10 days ago, within the 90-day limit", rows.get(2).get("remediation").asText());
+        assertEquals(
+                "keep: used 3 days ago, within the 90-day limit",
+                find(rows, fresh.accessKeyId()).get("remediation").asText());
+        assertEquals(
+                "keep: used 10 days ago, within the 90-day limit",
+                rows.get(2).get("remediation").asText());
         assertEquals("key 1 (credential report)", rows.get(2).get("accessKey").asText());
-        assertEquals("nothing to do: no access keys", rows.get(3).get("remediation").asText());
-        assertEquals("keep: used 3 days ago, within the 90-day limit", rows.get(4).get("remediation").asText(),
+        assertEquals(
+                "nothing to do: no access keys", rows.get(3).get("remediation").asText());
+        assertEquals(
+                "keep: used 3 days ago, within the 90-day limit",
+                rows.get(4).get("remediation").asText(),
                 "each of dave's keys (no ids in the report) gets its own reason");
-        assertEquals("keep: not active (status inactive): nothing to disable", rows.get(5).get("remediation").asText());
+        assertEquals(
+                "keep: not active (status inactive): nothing to disable",
+                rows.get(5).get("remediation").asText());
         assertTrue(printed.toString(StandardCharsets.UTF_8).contains("4 users, 1 keys the remediation would disable."));
-        assertEquals(List.of(), emulator.callCounts().keySet().stream()
-                .filter(call -> call.startsWith("config:") || call.matches("iam:(Update|Tag|Untag|Delete|Create).*"))
-                .toList(), "read-only: " + emulator.callCounts());
+        assertEquals(
+                List.of(),
+                emulator.callCounts().keySet().stream()
+                        .filter(call ->
+                                call.startsWith("config:") || call.matches("iam:(Update|Tag|Untag|Delete|Create).*"))
+                        .toList(),
+                "read-only: " + emulator.callCounts());
         assertEquals("Active", iam.status(alice, stale));
     }
 
@@ -89,12 +113,25 @@ class PreviewCommandTest {
         iam.keyNeverUsed(iam.user("svc,billing"), 200);
         iam.user("=cmd");
 
-        int status = LocalRun.run(new String[] {"preview", "--endpoint-url", emulator.endpoint().toString(),
-                "--format", "csv", "--max-age-days", "30"}, out, out);
+        int status = LocalRun.run(
+                new String[] {
+                    "preview",
+                    "--endpoint-url",
+                    emulator.endpoint().toString(),
+                    "--format",
+                    "csv",
+                    "--max-age-days",
+                    "30"
+                },
+                out,
+                out);
 
         String csv = printed.toString(StandardCharsets.UTF_8);
         assertEquals(0, status, csv);
-        assertTrue(csv.startsWith("user_name,user_id,verdict,annotation,access_key,key_status,last_activity,remediation\n"), csv);
+        assertTrue(
+                csv.startsWith(
+                        "user_name,user_id,verdict,annotation,access_key,key_status,last_activity,remediation\n"),
+                csv);
         assertTrue(csv.contains("\"svc,billing\",AIDA"), csv);
         assertTrue(csv.contains("\n'=cmd,AIDA"), "a name that looks like a formula is defused: " + csv);
         assertTrue(csv.contains("disable: never used, created 200 days ago"), csv);
@@ -104,8 +141,18 @@ class PreviewCommandTest {
     void badOptionsAreNamed(AwsEmulator emulator) {
         assertEquals(2, LocalRun.run(new String[] {"preview", "--format", "xml"}, out, out));
         assertTrue(printed.toString(StandardCharsets.UTF_8).contains("--format must be table, csv or json, got xml"));
-        assertEquals(2, LocalRun.run(new String[] {"preview", "--max-age-days", "0",
-                "--endpoint-url", emulator.endpoint().toString()}, out, out));
+        assertEquals(
+                2,
+                LocalRun.run(
+                        new String[] {
+                            "preview",
+                            "--max-age-days",
+                            "0",
+                            "--endpoint-url",
+                            emulator.endpoint().toString()
+                        },
+                        out,
+                        out));
         assertTrue(printed.toString(StandardCharsets.UTF_8).contains("maxAccessKeyAgeDays must be in 1..3650, got 0"));
         assertEquals(2, LocalRun.run(new String[] {"launch"}, out, out));
         assertEquals(2, LocalRun.run(new String[] {"preview", "--output", "x.txt"}, out, out));
