@@ -13,6 +13,7 @@ import io.github.stalekeys.policy.InvalidSettingException;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -20,6 +21,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** Every malformed payload fails naming the field, before any AWS call: nothing is changed on a guess. */
+@Tag("emulator")
 @ExtendWith(AwsEmulatorExtension.class)
 class BadPayloadTest {
 

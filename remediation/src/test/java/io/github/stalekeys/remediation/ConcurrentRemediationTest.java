@@ -23,6 +23,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -33,6 +34,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * disabled, every audit record names only keys that are stale, together they name each stale key, and one
  * backout restores each key exactly once.
  */
+@Tag("emulator")
 @ExtendWith(AwsEmulatorExtension.class)
 class ConcurrentRemediationTest {
 

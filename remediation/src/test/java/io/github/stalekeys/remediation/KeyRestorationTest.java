@@ -14,9 +14,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+@Tag("emulator")
 @ExtendWith(AwsEmulatorExtension.class)
 class KeyRestorationTest {
 

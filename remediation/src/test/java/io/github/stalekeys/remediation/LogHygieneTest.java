@@ -11,6 +11,7 @@ import io.github.stalekeys.emulator.IamSeeder.SeededKey;
 import io.github.stalekeys.emulator.IamSeeder.SeededUser;
 import io.github.stalekeys.emulator.LogScan;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.opentest4j.AssertionFailedError;
@@ -20,6 +21,7 @@ import org.opentest4j.AssertionFailedError;
  * scans the logs (and the error, which Lambda logs) of every scenario run through it; this runs every action
  * and outcome once more in one log, under faults, and checks that the scan would catch a leak.
  */
+@Tag("emulator")
 @ExtendWith(AwsEmulatorExtension.class)
 class LogHygieneTest {
 

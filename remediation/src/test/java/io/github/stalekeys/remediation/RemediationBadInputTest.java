@@ -12,6 +12,7 @@ import io.github.stalekeys.emulator.IamSeeder.SeededKey;
 import io.github.stalekeys.emulator.IamSeeder.SeededUser;
 import io.github.stalekeys.policy.InvalidSettingException;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.services.iam.model.NoSuchEntityException;
@@ -21,6 +22,7 @@ import software.amazon.awssdk.services.iam.model.NoSuchEntityException;
  * trailing newline, and an account that changes mid-run or holds keys in statuses no API model knows. Each ends in a clear error or the documented safe outcome, and changes
  * nothing where it errs.
  */
+@Tag("emulator")
 @ExtendWith(AwsEmulatorExtension.class)
 class RemediationBadInputTest {
 

@@ -13,6 +13,7 @@ import io.github.stalekeys.emulator.IamSeeder.SeededKey;
 import io.github.stalekeys.emulator.IamSeeder.SeededUser;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.services.iam.model.StatusType;
@@ -21,6 +22,7 @@ import software.amazon.awssdk.services.iam.model.StatusType;
  * Two identical sets of users: one remediated without faults, the other with 20% of AWS calls faulted. The
  * faulted remediation disables exactly the same keys, and the faulted backout restores every one of them.
  */
+@Tag("emulator")
 @ExtendWith(AwsEmulatorExtension.class)
 class RemediationFaultToleranceTest {
 

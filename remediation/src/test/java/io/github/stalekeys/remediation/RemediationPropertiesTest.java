@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.regions.Region;
@@ -39,6 +40,7 @@ import software.amazon.awssdk.regions.Region;
  * disabled and every active key beyond it is; exempt users are not changed at all; a second run changes
  * nothing (twice equals once); the backout puts every key back to its status before the remediation.
  */
+@Tag("emulator")
 @ExtendWith(AwsEmulatorExtension.class)
 class RemediationPropertiesTest {
 

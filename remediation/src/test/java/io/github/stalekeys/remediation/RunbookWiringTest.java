@@ -15,10 +15,12 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The runbook files themselves, rehearsed against the real handler and the emulator. */
+@Tag("emulator")
 @ExtendWith(AwsEmulatorExtension.class)
 class RunbookWiringTest {
 

@@ -13,9 +13,11 @@ import io.github.stalekeys.emulator.IamSeeder.SeededUser;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+@Tag("emulator")
 @ExtendWith(AwsEmulatorExtension.class)
 class StaleKeyRemediationTest {
 

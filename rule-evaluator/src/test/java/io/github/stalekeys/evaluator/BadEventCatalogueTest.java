@@ -13,6 +13,7 @@ import io.github.stalekeys.policy.InvalidSettingException;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -23,6 +24,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * so nothing is posted. (The parser and parameter unit tests cover more shapes; these are the ones a handler
  * could get wrong by acting before it validates.)
  */
+@Tag("emulator")
 @ExtendWith(AwsEmulatorExtension.class)
 class BadEventCatalogueTest {
 

@@ -14,10 +14,12 @@ import io.github.stalekeys.policy.InvalidSettingException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 
 /** The sample events in {@code events/}, deserialised as the Lambda runtime does, through the real handler. */
+@Tag("emulator")
 @ExtendWith(AwsEmulatorExtension.class)
 class ChangeEventTest {
 

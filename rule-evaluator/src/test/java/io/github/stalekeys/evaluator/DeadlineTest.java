@@ -15,11 +15,13 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.regions.Region;
 
 /** The evaluator watches Lambda's remaining time and stops with a clear error, having posted nothing. */
+@Tag("emulator")
 @ExtendWith(AwsEmulatorExtension.class)
 class DeadlineTest {
 

@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.services.config.model.ComplianceType;
@@ -25,6 +26,7 @@ import software.amazon.awssdk.services.config.model.Evaluation;
  * Under throttling, server errors, dropped connections and delays on a share of every AWS call, a periodic
  * run posts exactly what it posts without faults: the SDK's adaptive retries (8 attempts) absorb them.
  */
+@Tag("emulator")
 @ExtendWith(AwsEmulatorExtension.class)
 class FaultToleranceTest {
 

@@ -11,6 +11,7 @@ import io.github.stalekeys.emulator.FaultPlan;
 import io.github.stalekeys.emulator.IamSeeder.SeededUser;
 import io.github.stalekeys.emulator.LogScan;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.opentest4j.AssertionFailedError;
@@ -20,6 +21,7 @@ import org.opentest4j.AssertionFailedError;
  * the logs (and the error, which Lambda logs) of every scenario run through it; these add the scenarios most
  * likely to leak: faults (SDK errors in messages), the cross-account mode (assumed-role sessions) and errors.
  */
+@Tag("emulator")
 @ExtendWith(AwsEmulatorExtension.class)
 class LogHygieneTest {
 

@@ -10,6 +10,7 @@ import io.github.stalekeys.emulator.IamSeeder.SeededKey;
 import io.github.stalekeys.emulator.IamSeeder.SeededUser;
 import io.github.stalekeys.emulator.StoredEvaluation;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * documented safe outcome is a verdict on what exists now, never a non-compliant verdict for a key or user
  * that is gone, and never an unrecognised status treated as active.
  */
+@Tag("emulator")
 @ExtendWith(AwsEmulatorExtension.class)
 class MidRunChangesTest {
 

@@ -14,12 +14,14 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.services.config.model.ComplianceType;
 import software.amazon.awssdk.services.config.model.Evaluation;
 import software.amazon.awssdk.services.iam.model.StatusType;
 
+@Tag("emulator")
 @ExtendWith(AwsEmulatorExtension.class)
 class PeriodicEvaluationTest {
 

@@ -1,6 +1,7 @@
 package io.github.stalekeys.emulator;
 
 import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
@@ -10,6 +11,7 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * it before each test so tests cannot see each other's state.
  *
  * <pre>{@code
+ * @Tag("emulator") // required: the build runs these in mvn verify, apart from the pure-Java tests
  * @ExtendWith(AwsEmulatorExtension.class)
  * class MyTest {
  *   @Test void works(AwsEmulator emulator) { ... }
@@ -37,6 +39,13 @@ public final class AwsEmulatorExtension implements BeforeEachCallback, Parameter
     }
 
     private static AwsEmulator emulator(ExtensionContext context) {
+        if (!context.getTags().contains(AwsEmulator.TAG)) {
+            // Without the tag the class runs in `mvn test`, which must pass on a machine without Python.
+            throw new ExtensionConfigurationException(
+                    context.getRequiredTestClass().getName()
+                            + " uses the AWS emulator: put @Tag(\"" + AwsEmulator.TAG + "\") on the class so it runs in"
+                            + " mvn verify, not in the pure-Java mvn test");
+        }
         // The root store closes its AutoCloseable values when the test run ends.
         return context.getRoot()
                 .getStore(NAMESPACE)

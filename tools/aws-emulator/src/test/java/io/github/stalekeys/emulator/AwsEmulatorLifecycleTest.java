@@ -13,11 +13,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.sts.StsClient;
 
 /** Starts its own emulator (not the shared one) to check start-up and shutdown. */
+@Tag("emulator")
 class AwsEmulatorLifecycleTest {
 
     private static int health(URI endpoint) throws IOException, InterruptedException {

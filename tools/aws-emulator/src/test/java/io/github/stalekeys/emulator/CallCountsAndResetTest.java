@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.services.config.ConfigClient;
@@ -17,6 +18,7 @@ import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.iam.model.CredentialReportNotPresentException;
 import software.amazon.awssdk.services.sts.StsClient;
 
+@Tag("emulator")
 @ExtendWith(AwsEmulatorExtension.class)
 class CallCountsAndResetTest {
 

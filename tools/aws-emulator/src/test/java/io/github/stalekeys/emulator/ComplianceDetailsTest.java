@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.services.config.ConfigClient;
@@ -23,6 +24,7 @@ import software.amazon.awssdk.services.config.model.InvalidLimitException;
 import software.amazon.awssdk.services.config.model.InvalidNextTokenException;
 import software.amazon.awssdk.services.config.model.NoSuchConfigRuleException;
 
+@Tag("emulator")
 @ExtendWith(AwsEmulatorExtension.class)
 class ComplianceDetailsTest {
 

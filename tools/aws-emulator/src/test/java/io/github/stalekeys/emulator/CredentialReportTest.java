@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.services.iam.IamClient;
@@ -11,6 +12,7 @@ import software.amazon.awssdk.services.iam.model.CredentialReportExpiredExceptio
 import software.amazon.awssdk.services.iam.model.CredentialReportNotReadyException;
 import software.amazon.awssdk.services.iam.model.ReportStateType;
 
+@Tag("emulator")
 @ExtendWith(AwsEmulatorExtension.class)
 class CredentialReportTest {
 

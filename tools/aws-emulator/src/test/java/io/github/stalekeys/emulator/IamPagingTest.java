@@ -25,6 +25,7 @@ import software.amazon.awssdk.services.iam.model.Tag;
 import software.amazon.awssdk.services.iam.model.User;
 
 /** moto answers ListUsers, ListAccessKeys and ListUserTags in one page; the emulator pages them like IAM. */
+@org.junit.jupiter.api.Tag("emulator")
 @ExtendWith(AwsEmulatorExtension.class)
 class IamPagingTest {
 

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.services.config.ConfigClient;
@@ -16,6 +17,7 @@ import software.amazon.awssdk.services.config.model.ResourceIdentifier;
 import software.amazon.awssdk.services.config.model.ResourceType;
 import software.amazon.awssdk.services.iam.IamClient;
 
+@Tag("emulator")
 @ExtendWith(AwsEmulatorExtension.class)
 class ListDiscoveredResourcesTest {
 

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.services.config.ConfigClient;
@@ -21,6 +22,7 @@ import software.amazon.awssdk.services.config.model.InvalidResultTokenException;
 import software.amazon.awssdk.services.config.model.PutEvaluationsResponse;
 import software.amazon.awssdk.services.config.model.ValidationException;
 
+@Tag("emulator")
 @ExtendWith(AwsEmulatorExtension.class)
 class PutEvaluationsTest {
 

@@ -9,9 +9,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** `scripts/run` end to end: the packaged functions in fresh JVMs, the runbook files, the emulator. */
+@Tag("emulator")
 class LocalDemoTest {
 
     @Test

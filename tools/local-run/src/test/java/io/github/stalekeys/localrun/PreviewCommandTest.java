@@ -18,12 +18,14 @@ import java.time.Clock;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.auth.credentials.AwsCredentials;
 
 /** `scripts/run preview` against the emulator, standing in for a real account through the default chain. */
+@Tag("emulator")
 @ExtendWith(AwsEmulatorExtension.class)
 class PreviewCommandTest {
 
