@@ -5,14 +5,20 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -43,6 +49,14 @@ public final class AutomationRehearsal {
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String TEST_RUN_PROPERTY = "stalekeys.testRun";
+    private static final Duration DEFAULT_SCRIPT_TIMEOUT = Duration.ofSeconds(60);
+    // Daemon threads: a script killed on timeout may leave a grandchild holding a pipe open.
+    private static final ExecutorService STREAMS = Executors.newCachedThreadPool(task -> {
+        Thread thread = new Thread(task, "runbook-script-stream");
+        thread.setDaemon(true);
+        return thread;
+    });
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{\\s*([\\w:.]+)\\s*}}");
 
     private final JsonNode document;
@@ -90,7 +104,7 @@ public final class AutomationRehearsal {
             ObjectNode result;
             try {
                 result = switch (step.get("action").asText()) {
-                    case "aws:executeScript" -> runScript(inputs);
+                    case "aws:executeScript" -> runScript(inputs, timeoutOf(step));
                     case "aws:invokeLambdaFunction" -> invoke(inputs);
                     default ->
                         throw defect("step " + name + " uses an action this rehearsal cannot run: "
@@ -168,9 +182,18 @@ public final class AutomationRehearsal {
     }
 
     /** Runs the step's Python handler with its rendered input payload, in a real interpreter. */
-    private static ObjectNode runScript(JsonNode inputs) {
+    /**
+     * Runs the script in a real Python. Both output streams are read while it runs (a script filling one pipe
+     * while the other is read would block forever), and the step's {@code timeoutSeconds} stops it.
+     */
+    private static ObjectNode runScript(JsonNode inputs, Duration timeout) {
+        if ("unit".equals(System.getProperty(TEST_RUN_PROPERTY))) {
+            throw new IllegalStateException("script steps run Python, which the pure-Java test run (mvn test) does"
+                    + " not need: put @Tag(\"emulator\") on the test class so it runs in mvn verify");
+        }
+        Path script = null;
         try {
-            Path script = Files.createTempFile("runbook-step", ".py");
+            script = Files.createTempFile("runbook-step", ".py");
             Files.writeString(
                     script,
                     inputs.get("Script").asText() + "\n\n"
@@ -181,28 +204,63 @@ public final class AutomationRehearsal {
             Process python = new ProcessBuilder(
                             System.getenv().getOrDefault("STALEKEYS_PYTHON", "python3"), script.toString())
                     .start();
-            python.getOutputStream().write(JSON.writeValueAsBytes(inputs.get("InputPayload")));
-            python.getOutputStream().close();
-            String out = new String(python.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            String err = new String(python.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!python.waitFor(60, TimeUnit.SECONDS)) {
+            byte[] payload = JSON.writeValueAsBytes(inputs.get("InputPayload"));
+            CompletableFuture<byte[]> out = drain(python.getInputStream());
+            CompletableFuture<byte[]> err = drain(python.getErrorStream());
+            CompletableFuture.runAsync(
+                    () -> {
+                        try (OutputStream stdin = python.getOutputStream()) {
+                            stdin.write(payload);
+                        } catch (IOException e) {
+                            // The script exited without reading its input; its exit status and stderr tell why.
+                        }
+                    },
+                    STREAMS);
+            if (!python.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 python.destroyForcibly();
-                throw new StepFailedException("the script did not finish in 60 s");
+                throw new StepFailedException("the script did not finish in " + timeout.toSeconds() + " s");
             }
-            Files.delete(script);
+            String stdout = new String(out.join(), StandardCharsets.UTF_8);
+            String stderr = new String(err.join(), StandardCharsets.UTF_8);
             if (python.exitValue() != 0) {
                 throw new StepFailedException(
-                        err.lines().reduce((first, last) -> last).orElse(err));
+                        stderr.lines().reduce((first, last) -> last).orElse(stderr));
             }
             ObjectNode result = JSON.createObjectNode();
-            result.set("Payload", JSON.readTree(out));
+            result.set("Payload", JSON.readTree(stdout));
             return result;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new StepFailedException("interrupted");
+        } finally {
+            if (script != null) {
+                try {
+                    Files.deleteIfExists(script);
+                } catch (IOException e) {
+                    // A temporary file left behind; nothing depends on it.
+                }
+            }
         }
+    }
+
+    private static CompletableFuture<byte[]> drain(InputStream stream) {
+        return CompletableFuture.supplyAsync(
+                () -> {
+                    try (stream) {
+                        return stream.readAllBytes();
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                },
+                STREAMS);
+    }
+
+    /** A step's {@code timeoutSeconds}, or the rehearsal's own limit when the step sets none. */
+    private static Duration timeoutOf(JsonNode step) {
+        JsonNode seconds = step.get("timeoutSeconds");
+        return seconds == null ? DEFAULT_SCRIPT_TIMEOUT : Duration.ofSeconds(seconds.asLong());
     }
 
     /** Evaluates the simple JSONPath selectors runbooks use, such as {@code $.Payload.DisabledKeyIds}. */
