@@ -1,12 +1,18 @@
 package io.github.stalekeys.localruntime.crac;
 
+import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * The global context and {@link #checkpointRestore()}: runs every registered hook's {@code beforeCheckpoint}
  * (last registered first, as CRaC does) and then every {@code afterRestore} (first registered first).
  * No snapshot is taken; the process simply goes on, which is what the function sees after a restore.
+ *
+ * <p>Like the CRaC runtime, the context holds hooks weakly (https://github.com/CRaC/org.crac/issues/2), and a
+ * garbage collection runs before the hooks: on Lambda the snapshot may be taken long after the function's
+ * initialisation, so a hook only the context references is lost there, and here too.
  */
 public final class Core {
 
@@ -19,6 +25,7 @@ public final class Core {
     }
 
     public static void checkpointRestore() throws CheckpointException, RestoreException {
+        System.gc();
         try {
             GLOBAL.beforeCheckpoint(null);
         } catch (Exception e) {
@@ -32,25 +39,34 @@ public final class Core {
     }
 
     private static final class GlobalContext extends Context<Resource> {
-        private final List<Resource> resources = new ArrayList<>();
+        private final List<WeakReference<Resource>> resources = new ArrayList<>();
 
         @Override
         public synchronized void register(Resource resource) {
-            resources.add(resource);
+            resources.add(new WeakReference<>(Objects.requireNonNull(resource, "resource")));
         }
 
         @Override
         public synchronized void beforeCheckpoint(Context<? extends Resource> context) throws Exception {
-            for (int i = resources.size() - 1; i >= 0; i--) {
-                resources.get(i).beforeCheckpoint(this);
+            for (Resource resource : live().reversed()) {
+                resource.beforeCheckpoint(this);
             }
         }
 
         @Override
         public synchronized void afterRestore(Context<? extends Resource> context) throws Exception {
-            for (Resource resource : resources) {
+            for (Resource resource : live()) {
                 resource.afterRestore(this);
             }
+        }
+
+        /** The hooks still reachable from the function, in registration order; the others are forgotten. */
+        private List<Resource> live() {
+            resources.removeIf(reference -> reference.get() == null);
+            return resources.stream()
+                    .map(WeakReference::get)
+                    .filter(Objects::nonNull)
+                    .toList();
         }
     }
 }
