@@ -522,10 +522,12 @@ class DeployTimeParameterErrorsTest(unittest.TestCase):
         cls.source = t.parse(t.SAM_TEMPLATE)
 
     def test_every_free_text_parameter_explains_its_constraint(self):
-        for name, spec in self.source["Parameters"].items():
-            if "AllowedPattern" in spec or "MaxLength" in spec:
-                with self.subTest(parameter=name):
-                    self.assertTrue(spec.get("ConstraintDescription"))
+        written, _ = written_pack("--account-id", ACCOUNT)
+        for where, template in (("template.yaml", self.source), ("written pack", written)):
+            for name, spec in template["Parameters"].items():
+                if "AllowedPattern" in spec or "MaxLength" in spec:
+                    with self.subTest(where=where, parameter=name):
+                        self.assertTrue(spec.get("ConstraintDescription"))
 
     def test_values_the_apis_refuse_are_refused_by_the_parameter(self):
         rule_name = cfn.api_limits("config", "ConfigRuleName")
