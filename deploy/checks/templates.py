@@ -24,6 +24,13 @@ def parse(path):
         return yaml_parse(handle.read())
 
 
+def parse_text(text):
+    """parse() for a template given as text."""
+    from samtranslator.yaml_helper import yaml_parse
+
+    return yaml_parse(text)
+
+
 def runbook(path):
     with open(path, encoding="utf-8") as handle:
         return yaml.safe_load(handle)

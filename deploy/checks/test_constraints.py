@@ -1,0 +1,683 @@
+"""The constraint catalogue of deploy/README.md (section "Constraint catalogue"), one test per row.
+
+Each test encodes an AWS limit or rule the templates, the conformance pack, the runbooks or the
+parameters must respect, from the copies of AWS's own definitions installed here: botocore's API
+models (the API references' limits), cfn-lint's CloudFormation resource schemas, and the SAM
+translator itself. Sources are cited next to each test and in the catalogue.
+"""
+
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import unittest
+
+import regex
+import yaml
+
+import cfn_eval as cfn
+import templates as t
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+README = os.path.join(t.ROOT, "deploy", "README.md")
+SAMCONFIG = os.path.join(t.ROOT, "samconfig.toml")
+PACK_WRITER = os.path.join(t.ROOT, "deploy", "write-conformance-pack")
+RUNBOOKS = {
+    "RemediationRunbook": os.path.join(t.ROOT, "ssm-documents", "disable-unused-access-keys.yaml"),
+    "BackoutRunbook": os.path.join(t.ROOT, "ssm-documents", "restore-access-keys.yaml"),
+}
+# Document name prefixes SSM reserves (CreateDocument, Name: "You can't use the following strings as
+# document name prefixes"): https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_CreateDocument.html
+RESERVED_DOCUMENT_PREFIXES = ("aws", "amazon", "amzn", "AWSEC2", "AWSConfigRemediation", "AWSSupport")
+# The fixed names of the team's convention (the organization rollout relies on exactly these).
+FIXED_NAMES = {
+    "RemediationRunbook": ("AWS::SSM::Document", "Name", "{p}-DisableUnusedAccessKeys"),
+    "BackoutRunbook": ("AWS::SSM::Document", "Name", "{p}-RestoreAccessKeys"),
+    "EvaluatorFunction": ("AWS::Lambda::Function", "FunctionName", "{p}-evaluator"),
+    "RemediationFunction": ("AWS::Lambda::Function", "FunctionName", "{p}-remediation"),
+    "AutomationRole": ("AWS::IAM::Role", "RoleName", "{p}-automation"),
+    "EvaluatorRole": ("AWS::IAM::Role", "RoleName", "{p}-evaluator"),
+    "RemediationRole": ("AWS::IAM::Role", "RoleName", "{p}-remediation"),
+    "EvaluatorLogGroup": ("AWS::Logs::LogGroup", "LogGroupName", "/aws/lambda/{p}-evaluator"),
+    "RemediationLogGroup": ("AWS::Logs::LogGroup", "LogGroupName", "/aws/lambda/{p}-remediation"),
+}
+# A value CloudFormation accepts for each template parameter, other than its default: the settings
+# check deploys the template once with each. A new parameter needs an entry here.
+OTHER_VALUES = {
+    "ConfigRuleName": "other-rule-name",
+    "ExemptUsers": "break-glass,ci-deployer",
+    "ExemptionTagKey": "stale-keys-exempt",
+    "ExecutionRoleName": "UnusedAccessKeysRuleEvaluation",
+    "OrganizationId": "o-abcdefghij",
+    "ResourcePrefix": "OtherKeys",
+}
+ACCOUNT = "123456789012"
+EVALUATOR_ALIAS_ARN = "arn:aws:lambda:us-east-1:%s:function:StaleKeys-evaluator:live" % ACCOUNT
+
+
+def samples_of_length(name, n):
+    """A value of n characters in the syntax of a parameter that carries a name or list of names."""
+    if name == "ExemptUsers":
+        # Names of 20 characters, comma-separated: the realistic worst case of the issue.
+        unit = "u" * 19 + ","
+        return (unit * (n // len(unit) + 1))[:n].rstrip(",").ljust(n, "x")
+    return "k" * n
+
+
+def longest_accepted(spec, name, limit=5000):
+    """The longest value of this parameter's syntax that CloudFormation accepts (limit if unbounded)."""
+    longest = 0
+    for n in range(1, limit + 1):
+        if cfn.parameter_problem(name, spec, samples_of_length(name, n)) is None:
+            longest = n
+    return longest
+
+
+def write_pack(*args):
+    return subprocess.run([sys.executable, PACK_WRITER, *args], capture_output=True, text=True, timeout=120)
+
+
+def written_pack(*args):
+    result = write_pack(*args)
+    if result.returncode != 0:
+        raise AssertionError("write-conformance-pack %s failed: %s" % (" ".join(args), result.stderr))
+    return t.parse_text(result.stdout), result.stdout
+
+
+def readme():
+    with open(README, encoding="utf-8") as handle:
+        return handle.read()
+
+
+class SettingsReachTheAliasTest(unittest.TestCase):
+    """SAM names the published version by hashing the code location and some function properties as
+    written: a property given as !Ref hashes the same whatever the parameter's value
+    (aws/serverless-application-model#1640, #3820), so a settings change updates $LATEST and the alias
+    keeps the old version. A changed create-only property of AWS::Lambda::Version (its Description,
+    resource provider schema) makes CloudFormation publish a new version, which the alias then gets."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.source = t.parse(t.SAM_TEMPLATE)
+        cls.functions = sorted(t.resources_of(cls.source, "AWS::Serverless::Function"))
+        cls.base_values = cfn.defaults(cls.source)
+        cls.base = cfn.translate(cls.base_values)
+
+    def other_value(self, name, spec):
+        if name in OTHER_VALUES:
+            return OTHER_VALUES[name]
+        if "AllowedValues" in spec:
+            return next(v for v in spec["AllowedValues"] if str(v) != str(spec.get("Default")))
+        if "MinValue" in spec:
+            return spec["MinValue"] if str(spec["MinValue"]) != str(spec.get("Default")) else spec["MaxValue"]
+        self.fail("parameter %s: add a value other than its default to OTHER_VALUES" % name)
+
+    def test_every_setting_that_changes_a_function_publishes_a_new_version(self):
+        changed_a_function = set()
+        for name, spec in self.source["Parameters"].items():
+            values = dict(self.base_values, **{name: self.other_value(name, spec)})
+            if name == "ExecutionRoleName":
+                values["OrganizationId"] = OTHER_VALUES["OrganizationId"]  # the template's Rule needs both
+            for other in values:
+                self.assertTrue(cfn.accepts(self.source, other, values[other]), (other, values[other]))
+            after = cfn.translate(values)
+            for function in self.functions:
+                before_props = cfn.resolved_properties(self.base, function, self.base_values)
+                after_props = cfn.resolved_properties(after, function, values)
+                if before_props == after_props:
+                    continue
+                changed_a_function.add(name)
+                with self.subTest(parameter=name, function=function):
+                    self.assertTrue(cfn.publishes_new_version(self.base, self.base_values, after, values, function),
+                                    "%s=%s changes %s but publishes no new version: the alias keeps the old "
+                                    "settings" % (name, values[name], function))
+        # The check means something only if the sizes do change the functions.
+        self.assertLessEqual({"EvaluatorMemorySize", "EvaluatorTimeout", "RemediationMemorySize",
+                              "RemediationTimeout"}, changed_a_function)
+
+    def test_a_code_change_alone_publishes_a_new_version(self):
+        for function in self.functions:
+            with self.subTest(function=function):
+                key = self.source["Resources"][function]["Properties"]["CodeUri"] + ".new-content"
+                after = cfn.translate(self.base_values, code_keys={function: key})
+                self.assertTrue(cfn.publishes_new_version(self.base, self.base_values, after, self.base_values, function))
+
+    def test_an_unchanged_deployment_publishes_nothing(self):
+        again = cfn.translate(self.base_values)
+        for function in self.functions:
+            with self.subTest(function=function):
+                self.assertFalse(cfn.publishes_new_version(self.base, self.base_values, again, self.base_values, function))
+
+    def test_old_versions_are_retained_so_a_replaced_version_never_deletes_what_the_alias_used(self):
+        for function in self.functions:
+            _, version = cfn.version_of(self.base, function)
+            self.assertEqual(version.get("DeletionPolicy"), "Retain", function)
+
+    def test_version_description_fits_the_lambda_limit(self):
+        # PublishVersion Description: 0..256 characters (Lambda API reference, botocore model).
+        limit = cfn.api_limits("lambda", "Description")["max"]
+        values = dict(self.base_values)
+        for name, spec in self.source["Parameters"].items():
+            if spec.get("Type") == "Number" and "MaxValue" in spec:
+                values[name] = spec["MaxValue"]
+        translated = cfn.translate(values)
+        for function in self.functions:
+            _, version = cfn.version_of(translated, function)
+            description = cfn.resolve(version["Properties"].get("Description", ""), translated, values)
+            self.assertLessEqual(len(description), limit, function)
+
+
+class ExemptionListLimitsTest(unittest.TestCase):
+    """PutRemediationConfigurations: each StaticValue value 1..256 characters; PutConfigRule:
+    InputParameters 1..1024 characters; SSM Automation: a parameter value at most 512 characters
+    (botocore models of config and ssm, as in the API references)."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.source = t.parse(t.SAM_TEMPLATE)
+        cls.static_limit = cfn.api_limits("config", "StringWithCharLimit256")["max"]
+        cls.input_limit = cfn.member_limits("config", "ConfigRule", "InputParameters")["max"]
+        cls.automation_limit = cfn.api_limits("ssm", "AutomationParameterValue")["max"]
+
+    def longest_values(self, template):
+        values = dict(cfn.defaults(template), EvaluatorFunctionArn=EVALUATOR_ALIAS_ARN)
+        for name, spec in template["Parameters"].items():
+            if spec.get("Type") == "Number" or "AllowedValues" in spec:
+                if "MaxValue" in spec:
+                    values[name] = spec["MaxValue"]
+                continue
+            if name in ("ExemptUsers", "ExemptionTagKey", "ExecutionRoleName", "ConfigRuleName"):
+                values[name] = samples_of_length(name, longest_accepted(spec, name))
+        return values
+
+    def check_static_values_and_input_parameters(self, template, translated):
+        values = self.longest_values(template)
+        for name, res in t.resources_of(translated, "AWS::Config::RemediationConfiguration").items():
+            for parameter, value in cfn.resolved_properties(translated, name, values)["Parameters"].items():
+                for item in value.get("StaticValue", {}).get("Values", []):
+                    with self.subTest(remediation_parameter=parameter):
+                        self.assertLessEqual(len(str(item)), self.static_limit,
+                                             "the longest %s the parameters accept breaks the remediation" % parameter)
+        for name in t.resources_of(translated, "AWS::Config::ConfigRule"):
+            params = cfn.resolved_properties(translated, name, values)["InputParameters"]
+            self.assertLessEqual(len(json.dumps(params)), self.input_limit, "InputParameters JSON")
+
+    def test_template(self):
+        self.check_static_values_and_input_parameters(self.source, cfn.translate())
+
+    def test_written_conformance_pack(self):
+        pack, _ = written_pack("--account-id", ACCOUNT)
+        self.check_static_values_and_input_parameters(pack, pack)
+
+    def test_runbook_exemption_parameters_refuse_what_ssm_refuses(self):
+        parameters = t.runbook(RUNBOOKS["RemediationRunbook"])["parameters"]
+        for parameter in ("ExemptUsers", "ExemptionTagKey"):
+            spec = parameters[parameter]
+            with self.subTest(parameter=parameter):
+                longest = max(n for n in range(0, 2000) if regex.fullmatch(spec["allowedPattern"],
+                                                                            samples_of_length(parameter, n))
+                              and n <= spec.get("maxChars", 10 ** 9))
+                self.assertLessEqual(longest, self.automation_limit)
+
+    def test_descriptions_point_large_lists_to_the_exemption_tag(self):
+        pack = t.parse(t.CONFORMANCE_PACK)
+        for where, spec in (("template.yaml", self.source["Parameters"]["ExemptUsers"]),
+                            ("conformance-pack.yaml", pack["Parameters"]["ExemptUsers"])):
+            with self.subTest(where=where):
+                self.assertEqual(spec.get("MaxLength"), self.static_limit)
+                self.assertIn("ExemptionTagKey", spec["Description"])
+                self.assertIn(str(self.static_limit), spec["Description"])
+        runbook = t.runbook(RUNBOOKS["RemediationRunbook"])["parameters"]["ExemptUsers"]
+        self.assertIn("ExemptionTagKey", runbook["description"])
+
+
+class ConformancePackWriterTest(unittest.TestCase):
+    """Conformance pack prerequisites (AWS Config developer guide): no intrinsic function for the
+    automation execution role nor for ConfigRuleName; the exact role ARN as a string; for an
+    organization pack, the management account's id, which Config replaces with each member account's.
+    https://docs.aws.amazon.com/config/latest/developerguide/cpack-prerequisites.html"""
+
+    def remediation(self, pack):
+        (remediation,) = t.resources_of(pack, "AWS::Config::RemediationConfiguration").values()
+        return remediation
+
+    def test_source_pack_has_no_intrinsic_function_where_config_refuses_one(self):
+        pack = t.parse(t.CONFORMANCE_PACK)
+        for remediation in t.resources_of(pack, "AWS::Config::RemediationConfiguration").values():
+            role = remediation["Properties"]["Parameters"]["AutomationAssumeRole"]["StaticValue"]["Values"]
+            self.assertTrue(all(isinstance(v, str) for v in role), "AutomationAssumeRole must be a literal ARN")
+            self.assertIsInstance(remediation["Properties"]["ConfigRuleName"], str)
+
+    def test_writes_literal_role_arn_rule_name_runbook_and_function_for_an_account(self):
+        pack, text = written_pack("--account-id", ACCOUNT, "--resource-prefix", "Keys1",
+                                  "--config-rule-name", "my-rule")
+        props = self.remediation(pack)["Properties"]
+        self.assertEqual(props["Parameters"]["AutomationAssumeRole"],
+                         {"StaticValue": {"Values": ["arn:aws:iam::%s:role/Keys1-automation" % ACCOUNT]}})
+        self.assertEqual(props["ConfigRuleName"], "my-rule")
+        self.assertEqual(props["TargetId"], "Keys1-DisableUnusedAccessKeys")
+        self.assertEqual(props["Parameters"]["RemediationFunction"], {"StaticValue": {"Values": ["Keys1-remediation:live"]}})
+        (rule,) = t.resources_of(pack, "AWS::Config::ConfigRule").values()
+        self.assertEqual(rule["Properties"]["ConfigRuleName"], "my-rule")
+        self.assertNotIn("Fn::Sub", text)
+        self.assertLessEqual(len(text.encode()), cfn.api_limits("config", "TemplateBody")["max"])
+        self.assertLessEqual(len(pack["Parameters"]), cfn.api_limits("config", "ConformancePackInputParameters")["max"])
+        check_remediation_passes_the_runbook_parameters(self, pack)
+
+    def test_organization_pack_names_the_management_account(self):
+        pack, _ = written_pack("--management-account-id", "210987654321", "--partition", "aws-us-gov")
+        role = self.remediation(pack)["Properties"]["Parameters"]["AutomationAssumeRole"]["StaticValue"]["Values"]
+        self.assertEqual(role, ["arn:aws-us-gov:iam::210987654321:role/StaleKeys-automation"])
+
+    def test_written_names_are_the_stacks_names(self):
+        source = t.parse(t.SAM_TEMPLATE)
+        translated = cfn.translate({"ResourcePrefix": "Team-7"})
+        values = dict(cfn.defaults(source), ResourcePrefix="Team-7")
+        pack, _ = written_pack("--account-id", cfn.PSEUDO_PARAMETERS["AWS::AccountId"], "--resource-prefix", "Team-7")
+        props = self.remediation(pack)["Properties"]
+        runbook = cfn.resolved_properties(translated, "RemediationRunbook", values)["Name"]
+        role = cfn.resolved_properties(translated, "AutomationRole", values)["RoleName"]
+        function = cfn.resolved_properties(translated, "RemediationFunction", values)["FunctionName"]
+        self.assertEqual(props["TargetId"], runbook)
+        self.assertEqual(props["Parameters"]["AutomationAssumeRole"]["StaticValue"]["Values"],
+                         ["arn:aws:iam::%s:role/%s" % (cfn.PSEUDO_PARAMETERS["AWS::AccountId"], role)])
+        self.assertEqual(props["Parameters"]["RemediationFunction"]["StaticValue"]["Values"], [function + ":live"])
+
+    def test_refuses_bad_options_naming_them(self):
+        cases = {
+            ("--account-id", "12345"): "--account-id",
+            ("--management-account-id", "abc"): "--management-account-id",
+            ("--account-id", ACCOUNT, "--resource-prefix", "AWSKeys"): "--resource-prefix",
+            ("--account-id", ACCOUNT, "--resource-prefix", "x" * 33): "--resource-prefix",
+            ("--account-id", ACCOUNT, "--config-rule-name", "bad name"): "--config-rule-name",
+            ("--account-id", ACCOUNT, "--partition", "azure"): "--partition",
+            ("--account-id", ACCOUNT, "--management-account-id", ACCOUNT): "--management-account-id",
+            (): "--account-id",
+        }
+        for args, named in cases.items():
+            with self.subTest(args=args):
+                result = write_pack(*args)
+                self.assertNotEqual(result.returncode, 0)
+                self.assertIn(named, result.stderr)
+                self.assertEqual(result.stdout, "", "nothing half-written")
+
+    def test_written_pack_passes_cfn_lint(self):
+        from cfnlint.api import ManualArgs, lint
+
+        _, text = written_pack("--account-id", ACCOUNT)
+        self.assertEqual([str(m) for m in lint(text, config=ManualArgs(regions=["us-east-1"]))], [])
+
+
+class PackParameterRangesTest(unittest.TestCase):
+    """A pack parameter accepts exactly what the API and the product accept: MaxAccessKeyAgeDays
+    1..3650 (the evaluator and the runbook refuse more), PutRemediationConfigurations
+    MaximumAutomaticAttempts 1..25, RetryAttemptSeconds 1..2,678,000, SsmControls percentages 1..100
+    (botocore model of config). The template's ranges are checked against the same API limits."""
+
+    API_RANGES = {
+        "MaximumAutomaticAttempts": ("config", "AutoRemediationAttempts"),
+        "RetryAttemptSeconds": ("config", "AutoRemediationAttemptSeconds"),
+        "RemediationConcurrencyPercentage": ("config", "Percentage"),
+        "RemediationErrorPercentage": ("config", "Percentage"),
+    }
+
+    @classmethod
+    def setUpClass(cls):
+        cls.source = t.parse(t.SAM_TEMPLATE)
+        cls.pack, _ = written_pack("--account-id", ACCOUNT)
+
+    def probes(self, low, high):
+        if high <= 20000:
+            return range(low - 2, high * 3)
+        points = {low - 1, low, low + 1, high - 1, high, high + 1, high * 10, 9999, 99999, 9999999}
+        for power in range(1, 9):
+            points.update({10 ** power - 1, 10 ** power, 10 ** power + 1})
+        points.update(range(high - 1000, high + 1000))
+        return sorted(points)
+
+    def test_template_ranges_are_within_the_api_limits(self):
+        for name, (service, shape) in self.API_RANGES.items():
+            limits = cfn.api_limits(service, shape)
+            spec = self.source["Parameters"][name]
+            with self.subTest(parameter=name):
+                self.assertGreaterEqual(int(spec["MinValue"]), limits["min"])
+                self.assertLessEqual(int(spec["MaxValue"]), limits["max"])
+
+    def test_pack_parameters_accept_exactly_the_template_ranges(self):
+        for name in ("MaxAccessKeyAgeDays", *self.API_RANGES):
+            spec = self.source["Parameters"][name]
+            low, high = int(spec["MinValue"]), int(spec["MaxValue"])
+            for number in self.probes(low, high):
+                accepted = cfn.accepts(self.pack, name, str(number))
+                if accepted != (low <= number <= high):
+                    self.fail("pack parameter %s %s %d (allowed %d..%d)"
+                              % (name, "accepts" if accepted else "refuses", number, low, high))
+
+    def test_source_pack_days_range_is_the_evaluators(self):
+        pack = t.parse(t.CONFORMANCE_PACK)
+        for number in range(-1, 12000):
+            self.assertEqual(cfn.accepts(pack, "MaxAccessKeyAgeDays", str(number)), 1 <= number <= 3650, number)
+
+    def test_evaluator_limit_is_the_runbooks(self):
+        with open(RUNBOOKS["RemediationRunbook"], encoding="utf-8") as handle:
+            self.assertIn("MAX_DAYS = %s" % self.source["Parameters"]["MaxAccessKeyAgeDays"]["MaxValue"], handle.read())
+
+
+class FixedNamesTest(unittest.TestCase):
+    """Runbooks, functions, roles and log groups have fixed names derived from ResourcePrefix, so one
+    set of conformance pack values matches every account. Named IAM resources need
+    CAPABILITY_NAMED_IAM (CloudFormation CreateStack, Capabilities)."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.source = t.parse(t.SAM_TEMPLATE)
+        cls.translated = cfn.translate()
+
+    def test_names_follow_the_convention(self):
+        for prefix in ("StaleKeys", "Team-7"):
+            values = dict(cfn.defaults(self.source), ResourcePrefix=prefix)
+            translated = cfn.translate(values)
+            for logical_id, (resource_type, prop, pattern) in FIXED_NAMES.items():
+                with self.subTest(prefix=prefix, resource=logical_id):
+                    res = translated["Resources"][logical_id]
+                    self.assertEqual(res["Type"], resource_type)
+                    self.assertEqual(cfn.resolved_properties(translated, logical_id, values).get(prop),
+                                     pattern.format(p=prefix))
+
+    def test_aliases_are_named_live(self):
+        for alias in t.resources_of(self.translated, "AWS::Lambda::Alias").values():
+            self.assertEqual(alias["Properties"]["Name"], "live")
+
+    def test_resource_prefix_parameter(self):
+        spec = self.source["Parameters"]["ResourcePrefix"]
+        self.assertEqual(spec["Default"], "StaleKeys")
+        self.assertEqual((spec["MinLength"], spec["MaxLength"]), (1, 32))
+        self.assertIn("ConstraintDescription", spec)
+
+    def test_derived_names_meet_each_services_limits_for_every_accepted_prefix(self):
+        # CreateDocument Name pattern (ssm), CreateFunction FunctionName 64 (lambda), CreateRole RoleName 64
+        # (iam), CreateLogGroup logGroupName 512 (logs): botocore models.
+        document = cfn.api_limits("ssm", "DocumentName")["pattern"]
+        role = cfn.api_limits("iam", "roleNameType")
+        log_group = cfn.api_limits("logs", "LogGroupName")
+        for prefix in ("A", "Z" * 32, "a-b", "k" * 31 + "-"):
+            self.assertTrue(cfn.accepts(self.source, "ResourcePrefix", prefix), prefix)
+            values = dict(cfn.defaults(self.source), ResourcePrefix=prefix)
+            translated = cfn.translate(values)
+            for logical_id, (resource_type, prop, _) in FIXED_NAMES.items():
+                name = cfn.resolved_properties(translated, logical_id, values)[prop]
+                with self.subTest(prefix=prefix, name=name):
+                    if resource_type == "AWS::SSM::Document":
+                        self.assertIsNotNone(regex.fullmatch(document, name))
+                    elif resource_type == "AWS::Lambda::Function":
+                        self.assertLessEqual(len(name), 64)
+                        self.assertIsNotNone(regex.fullmatch(r"[a-zA-Z0-9-_]+", name))
+                    elif resource_type == "AWS::IAM::Role":
+                        self.assertLessEqual(len(name), role["max"])
+                        self.assertIsNotNone(regex.fullmatch(role["pattern"], name))
+                    else:
+                        self.assertLessEqual(len(name), log_group["max"])
+                        self.assertIsNotNone(regex.fullmatch(log_group["pattern"], name))
+
+    def test_single_account_deploy_acknowledges_named_iam(self):
+        with open(SAMCONFIG, encoding="utf-8") as handle:
+            capabilities = re.search(r'^capabilities\s*=\s*"([^"]*)"', handle.read(), re.M).group(1).split()
+        self.assertIn("CAPABILITY_NAMED_IAM", capabilities)
+        self.assertIn("CAPABILITY_AUTO_EXPAND", capabilities)  # AWS::Include
+        for command in re.findall(r"aws cloudformation deploy[^`]*?--capabilities ([A-Z_ ]+)", readme()):
+            self.assertIn("CAPABILITY_NAMED_IAM", command.split())
+
+    def test_outputs_give_the_names_a_pack_needs(self):
+        outputs = self.translated["Outputs"]
+        self.assertEqual(outputs["ResourcePrefix"]["Value"], {"Ref": "ResourcePrefix"})
+        for output in ("RemediationRunbookName", "BackoutRunbookName", "AutomationRoleName", "AutomationRoleArn",
+                       "EvaluatorAliasArn", "RemediationAliasArn"):
+            self.assertIn(output, outputs)
+
+
+class ReservedDocumentPrefixTest(unittest.TestCase):
+    """SSM refuses document names starting with aws, amazon, amzn, AWSEC2, AWSConfigRemediation,
+    AWSSupport (CreateDocument, Name). Names derived from ResourcePrefix: the prefix is refused at deploy
+    time, naming the parameter, whatever the case."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.source = t.parse(t.SAM_TEMPLATE)
+        cls.translated = cfn.translate()
+
+    @staticmethod
+    def reserved(name):
+        return any(name.lower().startswith(p.lower()) for p in RESERVED_DOCUMENT_PREFIXES)
+
+    def test_every_document_is_named_from_the_prefix(self):
+        documents = t.resources_of(self.translated, "AWS::SSM::Document")
+        self.assertEqual(set(documents), set(RUNBOOKS))
+        for name, res in documents.items():
+            with self.subTest(document=name):
+                self.assertIn("Name", res["Properties"], "a generated name starts with the stack name, unchecked")
+                self.assertIn("ResourcePrefix", t.referenced_names(res["Properties"]["Name"]))
+
+    def test_reserved_prefixes_are_refused_in_any_case(self):
+        spec = self.source["Parameters"]["ResourcePrefix"]
+        for reserved in RESERVED_DOCUMENT_PREFIXES:
+            for variant in {reserved, reserved.lower(), reserved.upper(), reserved.swapcase(), reserved.capitalize()}:
+                for suffix in ("", "Keys", "-x"):
+                    with self.subTest(prefix=variant + suffix):
+                        self.assertIsNotNone(cfn.parameter_problem("ResourcePrefix", spec, variant + suffix))
+
+    def test_the_pattern_refuses_exactly_the_reserved_prefixes(self):
+        # Every string of up to 4 characters over an alphabet that spells the reserved prefixes, and
+        # every case variant of the longer stems (amazo, amazon, amzn, aws) followed by each character.
+        alphabet = "aAwWsSmMzZoOnNbx-7"
+        values, frontier = [], [""]
+        for _ in range(4):
+            frontier = [s + c for s in frontier for c in alphabet]
+            values += frontier
+        for stem in ("amazo", "amazon", "amzn", "aws"):
+            variants = [""]
+            for letter in stem:
+                variants = [v + c for v in variants for c in (letter.lower(), letter.upper())]
+            values += [v + c for v in variants for c in alphabet + "K"]
+        for value in values:
+            wellformed = regex.fullmatch(r"[A-Za-z][A-Za-z0-9-]*", value) is not None
+            expected = wellformed and not self.reserved(value)
+            if cfn.accepts(self.source, "ResourcePrefix", value) != expected:
+                self.fail("ResourcePrefix %r: expected %s" % (value, "accepted" if expected else "refused"))
+
+    def test_derived_document_names_never_start_reserved(self):
+        for prefix in ("Amaz", "Aws1", "Am", "Amzx", "AmazoX", "StaleKeys"):
+            accepted = cfn.accepts(self.source, "ResourcePrefix", prefix)
+            values = dict(cfn.defaults(self.source), ResourcePrefix=prefix)
+            for name in RUNBOOKS:
+                document = cfn.resolved_properties(cfn.translate(values), name, values)["Name"]
+                with self.subTest(prefix=prefix, document=document):
+                    self.assertFalse(accepted and self.reserved(document))
+
+
+class AuditLogRetainedTest(unittest.TestCase):
+    """The remediation's log group is an audit trail: DeletionPolicy and UpdateReplacePolicy Retain keep
+    it when the stack is deleted or the group replaced (CloudFormation resource attributes)."""
+
+    def test_remediation_log_group_is_retained(self):
+        translated = cfn.translate()
+        (function,) = [n for n, r in t.resources_of(translated, "AWS::Lambda::Function").items()
+                       if n == "RemediationFunction"]
+        group = translated["Resources"][translated["Resources"][function]["Properties"]["LoggingConfig"]["LogGroup"]["Ref"]]
+        self.assertEqual(group.get("DeletionPolicy"), "Retain")
+        self.assertEqual(group.get("UpdateReplacePolicy"), "Retain")
+
+    def test_readme_says_so(self):
+        self.assertTrue(re.search(r"(?s)remediation's log group.{0,200}(kept|retained)", readme()),
+                        "deploy/README.md must say the remediation's log group is kept")
+
+
+class DeployTimeParameterErrorsTest(unittest.TestCase):
+    """A bad value fails when CloudFormation validates the parameters (its error names the parameter and
+    shows the ConstraintDescription), not deep inside a resource creation."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.source = t.parse(t.SAM_TEMPLATE)
+
+    def test_every_free_text_parameter_explains_its_constraint(self):
+        written, _ = written_pack("--account-id", ACCOUNT)
+        for where, template in (("template.yaml", self.source), ("written pack", written)):
+            for name, spec in template["Parameters"].items():
+                if "AllowedPattern" in spec or "MaxLength" in spec:
+                    with self.subTest(where=where, parameter=name):
+                        self.assertTrue(spec.get("ConstraintDescription"))
+
+    def test_values_the_apis_refuse_are_refused_by_the_parameter(self):
+        rule_name = cfn.api_limits("config", "ConfigRuleName")
+        bad = {
+            "ConfigRuleName": ["x" * (rule_name["max"] + 1), "", "has space"],
+            "ExemptUsers": [samples_of_length("ExemptUsers", cfn.api_limits("config", "StringWithCharLimit256")["max"] + 1)],
+            "ResourcePrefix": ["", "x" * 33, "awsKeys", "AmazonKeys", "AMZNx", "1abc", "a_b"],
+            "RetryAttemptSeconds": [cfn.api_limits("config", "AutoRemediationAttemptSeconds")["max"] + 1, 0],
+            "MaximumAutomaticAttempts": [cfn.api_limits("config", "AutoRemediationAttempts")["max"] + 1, 0],
+            "MaxAccessKeyAgeDays": [3651, 0],
+            "EvaluatorTimeout": [901],
+            "RemediationTimeout": [301],
+        }
+        for name, values in bad.items():
+            for value in values:
+                with self.subTest(parameter=name, value=str(value)[:40]):
+                    problem = cfn.parameter_problem(name, self.source["Parameters"][name], value)
+                    self.assertIsNotNone(problem)
+                    self.assertIn(name, problem)
+
+
+class OrganizationPermissionLimitTest(unittest.TestCase):
+    """Lambda: a function's resource-based policy holds at most 20 KB (Lambda quotas,
+    https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html). One add-permission
+    statement per member account: the README gives the number of accounts that fit."""
+
+    POLICY_LIMIT = 20 * 1024
+
+    def statement(self, account):
+        # As Lambda stores an add-permission statement with --source-account, worst case: the longest
+        # prefix and region name.
+        return {"Sid": "config-%s" % account, "Effect": "Allow", "Principal": {"Service": "config.amazonaws.com"},
+                "Action": "lambda:InvokeFunction",
+                "Resource": "arn:aws-us-gov:lambda:ap-southeast-7:%s:function:%s-evaluator:live" % (account, "K" * 32),
+                "Condition": {"StringEquals": {"AWS:SourceAccount": account}}}
+
+    def accounts_that_fit(self):
+        n = 0
+        while True:
+            policy = {"Version": "2012-10-17", "Id": "default",
+                      "Statement": [self.statement("%012d" % i) for i in range(n + 2)]}  # + the stack's own
+            if len(json.dumps(policy, separators=(",", ":"))) > self.POLICY_LIMIT:
+                return n
+            n += 1
+
+    def test_readme_states_the_limit_and_a_number_that_fits(self):
+        text = readme()
+        self.assertTrue("20 KB" in text, "the README must state the 20 KB function policy limit")
+        stated = re.search(r"at most (\d+) member accounts", text)
+        self.assertIsNotNone(stated, "the README must state how many accounts the function policy holds")
+        self.assertLessEqual(int(stated.group(1)), self.accounts_that_fit())
+
+    def test_statement_ids_of_the_loop_are_valid(self):
+        # AddPermission StatementId: 1..100 characters, ([a-zA-Z0-9-_]+) (lambda botocore model).
+        limits = cfn.api_limits("lambda", "StatementId")
+        self.assertTrue('--statement-id "config-$account"' in readme(), "the README's add-permission loop")
+        sid = "config-%s" % ACCOUNT
+        self.assertLessEqual(len(sid), limits["max"])
+        self.assertIsNotNone(regex.fullmatch(limits["pattern"], sid))
+
+    def test_readme_says_config_checks_the_permission_when_it_creates_the_rule(self):
+        self.assertTrue(re.search(r"(?s)before .{0,120}rule.{0,80}created", readme()),
+                        "deploy/README.md must say the permission comes before the rule is created")
+
+
+class ReadmeStatementsTest(unittest.TestCase):
+    """Two statements the review found wrong: Config can record IAM users in several regions (one is the
+    recommendation against duplicates; regions launched after February 2022 cannot record IAM types;
+    https://docs.aws.amazon.com/config/latest/developerguide/select-resources.html), and
+    aws/aws-sam-cli#9027 concerns only includes nested in AWS::LanguageExtensions functions."""
+
+    def test_recording_region_statement(self):
+        text = readme()
+        self.assertFalse("Config records IAM users in **one** region" in text, "wrong: Config can record them in several")
+        self.assertTrue("February 2022" in text, "regions launched after February 2022 cannot record IAM types")
+        self.assertTrue(re.search(r"(?s)IAM.{0,200}one region.{0,120}duplicate", text),
+                        "recording IAM in one region is the recommendation against duplicate evaluations")
+
+    def test_include_regression_statement_is_qualified(self):
+        text = readme()
+        for mention in re.finditer(r"aws/aws-sam-cli#9027", text):
+            context = text[max(0, mention.start() - 400):mention.end() + 200]
+            self.assertTrue("AWS::LanguageExtensions" in context, "aws/aws-sam-cli#9027 must be qualified")
+
+
+class ServiceLimitsTest(unittest.TestCase):
+    """Other limits of the APIs the stack and the pack call (botocore models)."""
+
+    def test_runbooks_fit_the_document_size_limit(self):
+        # CreateDocument Content: at most 64 KB including runtime parameters.
+        for name, path in RUNBOOKS.items():
+            with self.subTest(runbook=name):
+                self.assertLess(os.path.getsize(path), 64 * 1024 - 2048)
+
+    def test_rule_description_and_name_fit(self):
+        source = t.parse(t.SAM_TEMPLATE)
+        translated = cfn.translate()
+        description = cfn.member_limits("config", "ConfigRule", "Description")["max"]
+        for name in t.resources_of(translated, "AWS::Config::ConfigRule"):
+            props = translated["Resources"][name]["Properties"]
+            self.assertLessEqual(len(props["Description"]), description)
+        spec = source["Parameters"]["ConfigRuleName"]
+        self.assertIsNone(cfn.parameter_problem("ConfigRuleName", spec, "r" * 64))
+        self.assertLessEqual(64, cfn.api_limits("config", "ConfigRuleName")["max"])
+
+    def test_lambda_sizes_within_the_api(self):
+        source = t.parse(t.SAM_TEMPLATE)
+        memory = cfn.api_limits("lambda", "MemorySize")
+        for name in ("EvaluatorMemorySize", "RemediationMemorySize"):
+            spec = source["Parameters"][name]
+            self.assertGreaterEqual(int(spec["MinValue"]), memory["min"])
+            self.assertLessEqual(int(spec["MaxValue"]), 10240)  # Lambda quotas: 10,240 MB
+        for name in ("EvaluatorTimeout", "RemediationTimeout"):
+            self.assertLessEqual(int(source["Parameters"][name]["MaxValue"]), 900)  # Lambda quotas: 900 s
+
+
+class CatalogueTest(unittest.TestCase):
+    """Every row of the README's catalogue names a source and an existing test."""
+
+    def test_each_row_names_a_source_and_an_existing_test(self):
+        text = readme()
+        section = text[text.index("## 7. Constraint catalogue"):]
+        rows = [line for line in section.splitlines() if line.startswith("| ") and not line.startswith("| #")
+                and not line.startswith("| ---")]
+        self.assertGreaterEqual(len(rows), 20)
+        modules = {}
+        for path in os.listdir(HERE):
+            if path.startswith("test_") and path.endswith(".py"):
+                with open(os.path.join(HERE, path), encoding="utf-8") as handle:
+                    modules[path[:-3]] = handle.read()
+        for row in rows:
+            cells = [c.strip() for c in row.strip("|").split("|")]
+            with self.subTest(row=cells[0]):
+                self.assertRegex(cells[2], r"https://|aws/|cfn-lint|botocore|samtranslator|ssm-documents/", "source")
+                tests = re.findall(r"`(test_\w+)\.(\w+)\.(test_\w+)`", cells[3])
+                self.assertTrue(tests, "no test named in %s" % cells[3])
+                for module, cls, method in tests:
+                    self.assertIn(module, modules)
+                    self.assertRegex(modules[module], r"class %s\(.*?(?s:.*)def %s\(" % (cls, method))
+
+
+def check_remediation_passes_the_runbook_parameters(test, pack):
+    runbook = t.runbook(RUNBOOKS["RemediationRunbook"])
+    required = {name for name, spec in runbook["parameters"].items() if "default" not in spec}
+    (remediation,) = t.resources_of(pack, "AWS::Config::RemediationConfiguration").values()
+    passed = remediation["Properties"]["Parameters"]
+    test.assertLessEqual(required, set(passed))
+    test.assertLessEqual(set(passed), set(runbook["parameters"]))
+    test.assertEqual(passed["IAMUserId"], {"ResourceValue": {"Value": "RESOURCE_ID"}})
+
+
+if __name__ == "__main__":
+    unittest.main()
