@@ -193,6 +193,8 @@ def remove_cross_account_mode(template):
     for name, rule in list(template.get("Rules", {}).items()):
         if referenced_names(rule) & set(removed):
             del template["Rules"][name]
+    if "Rules" in template and not template["Rules"]:
+        del template["Rules"]
     for name in removed:
         del declared[name]
     for group in template.get("Metadata", {}).get("AWS::CloudFormation::Interface", {}).get("ParameterGroups", []):
