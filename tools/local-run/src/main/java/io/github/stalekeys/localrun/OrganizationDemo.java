@@ -2,20 +2,16 @@ package io.github.stalekeys.localrun;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.stalekeys.emulator.AwsEmulator;
 import io.github.stalekeys.emulator.IamSeeder;
 import io.github.stalekeys.emulator.IamSeeder.SeededUser;
 import io.github.stalekeys.emulator.StoredEvaluation;
+import io.github.stalekeys.localrun.LocalDemo.Function;
 import io.github.stalekeys.localruntime.LambdaPackage;
 import io.github.stalekeys.rehearsal.AutomationRehearsal;
-import io.github.stalekeys.rehearsal.LambdaFunction;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -76,24 +72,8 @@ final class OrganizationDemo {
     }
 
     Outcome run() {
-        Instant started = clock.instant();
         out.println("Unused IAM access keys across an organization, on a local AWS emulator (no AWS account is used)");
-        out.println();
-        out.println("==> Starting the AWS emulator (moto) on loopback");
-        try (AwsEmulator emulator = AwsEmulator.start()) {
-            Thread stopOnInterrupt = new Thread(emulator::close, "stop-emulator");
-            Runtime.getRuntime().addShutdownHook(stopOnInterrupt);
-            try {
-                Outcome outcome = run(emulator);
-                out.println();
-                out.printf(
-                        "Done in %.1f s. The emulator is stopped; nothing outside this machine was touched.%n",
-                        Duration.between(started, clock.instant()).toMillis() / 1000.0);
-                return outcome;
-            } finally {
-                Runtime.getRuntime().removeShutdownHook(stopOnInterrupt);
-            }
-        }
+        return LocalDemo.onEmulator(out, clock, this::run);
     }
 
     private Outcome run(AwsEmulator emulator) {
@@ -138,7 +118,7 @@ final class OrganizationDemo {
                 remediation,
                 remediationParameters(
                         workloads, workloads.users().get(SHARED_NAME).userId()));
-        List<String> disabled = texts(remediated.outputs().get("ParseResult.DisabledKeyIds"));
+        List<String> disabled = LocalDemo.texts(remediated.outputs().get("ParseResult.DisabledKeyIds"));
         Map<String, String> afterRemediation = keyStatuses(emulator, accounts);
         out.println(
                 "    disabled " + disabled + "; key status of " + SHARED_NAME + " per account: " + afterRemediation);
@@ -157,7 +137,7 @@ final class OrganizationDemo {
                         remediated.executionId(),
                         "RemediationFunction",
                         PREFIX + "-remediation:live"));
-        List<String> restoredKeys = texts(restored.outputs().get("ParseResult.RestoredKeyIds"));
+        List<String> restoredKeys = LocalDemo.texts(restored.outputs().get("ParseResult.RestoredKeyIds"));
         Map<String, String> afterBackout = keyStatuses(emulator, accounts);
         out.println("    restored " + restoredKeys + "; key status per account: " + afterBackout);
 
@@ -238,24 +218,13 @@ final class OrganizationDemo {
 
     /** The event Config of {@code eventAccount} sends, with a result token of {@code tokenAccount}'s rule. */
     private String scheduledEvent(AwsEmulator emulator, String eventAccount, String tokenAccount, String parameters) {
-        ObjectNode event = JSON.createObjectNode()
-                .put("version", "1.0")
-                .put(
-                        "invokingEvent",
-                        JSON.createObjectNode()
-                                .put("messageType", "ScheduledNotification")
-                                .put("notificationCreationTime", clock.instant().toString())
-                                .put("awsAccountId", eventAccount)
-                                .toString())
-                .put("ruleParameters", parameters)
-                .put("resultToken", emulator.registerResultToken(RULE_NAME, tokenAccount))
-                .put("eventLeftScope", false)
-                .put("configRuleName", RULE_NAME)
-                .put(
-                        "configRuleArn",
-                        "arn:aws:config:" + emulator.region() + ":" + eventAccount + ":config-rule/config-rule-org")
-                .put("accountId", eventAccount);
-        return event.toString();
+        return LocalDemo.scheduledEvent(
+                eventAccount,
+                RULE_NAME,
+                parameters,
+                emulator.registerResultToken(RULE_NAME, tokenAccount),
+                emulator,
+                clock);
     }
 
     private static Map<String, String> verdicts(AwsEmulator emulator, Account account) {
@@ -315,36 +284,6 @@ final class OrganizationDemo {
     }
 
     private AutomationRehearsal.Execution rehearse(String runbook, Function function, Map<String, String> parameters) {
-        try {
-            AutomationRehearsal.Execution execution =
-                    new AutomationRehearsal(artifacts.runbooks().resolve(runbook), function).start(parameters);
-            if (!execution.succeeded()) {
-                throw new IllegalStateException(
-                        runbook + " failed at step " + execution.failedStep() + ": " + execution.failure());
-            }
-            return execution;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the runbook " + runbook, e);
-        }
-    }
-
-    private static List<String> texts(JsonNode array) {
-        List<String> texts = new java.util.ArrayList<>();
-        array.forEach(item -> texts.add(item.asText()));
-        return texts;
-    }
-
-    /** A deployment package run with one account's role credentials, as Lambda runs it there. */
-    private record Function(LambdaPackage deployed, Map<String, String> environment) implements LambdaFunction {
-
-        LambdaPackage.Run run(String event) {
-            return deployed.invoke(event, environment, "");
-        }
-
-        @Override
-        public Response invoke(String payload) {
-            LambdaPackage.Run run = run(payload);
-            return new Response(run.response(), run.failed() ? "Unhandled" : null);
-        }
+        return LocalDemo.rehearse(artifacts.runbooks(), runbook, function, parameters);
     }
 }
