@@ -33,6 +33,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
@@ -221,12 +222,22 @@ public final class AwsEmulator implements AutoCloseable {
 
     /** IAM client pointed at the emulator with the test credentials. */
     public IamClient iamClient() {
-        return configure(IamClient.builder(), credentials()).build();
+        return iamClient(credentials());
+    }
+
+    /** IAM client pointed at the emulator, acting as {@code credentials} (in their account). */
+    public IamClient iamClient(AwsCredentialsProvider credentials) {
+        return configure(IamClient.builder(), credentials).build();
     }
 
     /** AWS Config client pointed at the emulator with the test credentials. */
     public ConfigClient configClient() {
-        return configure(ConfigClient.builder(), credentials()).build();
+        return configClient(credentials());
+    }
+
+    /** AWS Config client pointed at the emulator, acting as {@code credentials} (in their account). */
+    public ConfigClient configClient(AwsCredentialsProvider credentials) {
+        return configure(ConfigClient.builder(), credentials).build();
     }
 
     /** STS client pointed at the emulator with the test credentials. */
@@ -234,8 +245,35 @@ public final class AwsEmulator implements AutoCloseable {
         return stsClient(credentials());
     }
 
-    private StsClient stsClient(AwsCredentialsProvider credentials) {
+    /** STS client pointed at the emulator, acting as {@code credentials}. */
+    public StsClient stsClient(AwsCredentialsProvider credentials) {
         return configure(StsClient.builder(), credentials).build();
+    }
+
+    /**
+     * Session credentials of {@code roleArn} (its account is the one they act in), obtained by the test
+     * credentials. Moto lets any caller assume any role, even one that does not exist, until
+     * {@link #enforceRoleTrust(boolean)} is switched on: take the sessions a test needs before that.
+     */
+    public AwsCredentialsProvider roleSession(String roleArn, String sessionName) {
+        requireText(roleArn, "roleArn");
+        requireText(sessionName, "sessionName");
+        try (StsClient sts = stsClient()) {
+            var issued = sts.assumeRole(request -> request.roleArn(roleArn).roleSessionName(sessionName))
+                    .credentials();
+            return StaticCredentialsProvider.create(AwsSessionCredentials.create(
+                    issued.accessKeyId(), issued.secretAccessKey(), issued.sessionToken()));
+        }
+    }
+
+    /**
+     * From now on AssumeRole is refused (AccessDenied) unless the role exists and an unconditioned Allow
+     * statement of its trust policy names the caller (role or user ARN, account id or account root); the
+     * caller's identity policies are not evaluated. {@code false} (the default, and after a reset) is moto's
+     * behaviour: any role ARN can be assumed.
+     */
+    public void enforceRoleTrust(boolean enforced) {
+        control("POST", "/_emulator/sts/enforce-trust", json.createObjectNode().put("enabled", enforced));
     }
 
     private <B extends AwsClientBuilder<B, ?> & AwsSyncClientBuilder<B, ?>> B configure(
@@ -341,6 +379,21 @@ public final class AwsEmulator implements AutoCloseable {
     }
 
     /**
+     * A result token for the rule {@code ruleName} of account {@code accountId}: only that account's
+     * credentials can post evaluations with it, and they are stored for that account only.
+     */
+    public String registerResultToken(String ruleName, String accountId) {
+        requireText(ruleName, "ruleName");
+        requireText(accountId, "accountId");
+        return control(
+                        "POST",
+                        "/_emulator/config/result-tokens",
+                        json.createObjectNode().put("configRuleName", ruleName).put("accountId", accountId))
+                .path("resultToken")
+                .asText();
+    }
+
+    /**
      * Makes the next {@code times} PutEvaluations calls that mention any of {@code resourceIds}
      * report those evaluations in FailedEvaluations instead of storing them.
      */
@@ -360,10 +413,21 @@ public final class AwsEmulator implements AutoCloseable {
     /** The evaluations Config holds for {@code ruleName}, ordered by resource type and id. */
     public List<StoredEvaluation> storedEvaluations(String ruleName) {
         requireText(ruleName, "ruleName");
-        JsonNode stored = control(
-                "GET",
-                "/_emulator/config/evaluations?configRuleName=" + URLEncoder.encode(ruleName, StandardCharsets.UTF_8),
-                null);
+        return storedEvaluationsAt(
+                "/_emulator/config/evaluations?configRuleName=" + URLEncoder.encode(ruleName, StandardCharsets.UTF_8));
+    }
+
+    /** The evaluations Config holds for the rule {@code ruleName} of account {@code accountId}. */
+    public List<StoredEvaluation> storedEvaluations(String ruleName, String accountId) {
+        requireText(ruleName, "ruleName");
+        requireText(accountId, "accountId");
+        return storedEvaluationsAt("/_emulator/config/evaluations?configRuleName="
+                + URLEncoder.encode(ruleName, StandardCharsets.UTF_8) + "&accountId="
+                + URLEncoder.encode(accountId, StandardCharsets.UTF_8));
+    }
+
+    private List<StoredEvaluation> storedEvaluationsAt(String path) {
+        JsonNode stored = control("GET", path, null);
         List<StoredEvaluation> result = new ArrayList<>();
         for (JsonNode item : stored) {
             result.add(new StoredEvaluation(

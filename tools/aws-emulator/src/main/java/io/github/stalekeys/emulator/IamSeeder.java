@@ -25,8 +25,13 @@ public final class IamSeeder {
     private final List<SeededKey> seededKeys = new CopyOnWriteArrayList<>();
 
     public IamSeeder(AwsEmulator emulator, Clock clock) {
+        this(emulator, clock, emulator.iamClient());
+    }
+
+    /** Seeds the account {@code iam} acts in (e.g. a client built with another account's credentials). */
+    public IamSeeder(AwsEmulator emulator, Clock clock, IamClient iam) {
         this.emulator = Objects.requireNonNull(emulator, "emulator");
-        this.iam = emulator.iamClient();
+        this.iam = Objects.requireNonNull(iam, "iam");
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 

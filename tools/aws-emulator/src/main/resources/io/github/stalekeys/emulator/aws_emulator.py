@@ -19,6 +19,13 @@ Run as ``python3 aws_emulator.py --port N``. It serves moto's WSGI application (
   has to cope with STARTED / INPROGRESS / ReportExpired.
 * IAM paging for ListUsers, ListAccessKeys and ListUserTags (MaxItems 1..1000, default 100,
   Marker, IsTruncated): moto returns everything in one page, and the product counts its pages.
+* One Config store per account: a result token belongs to the account it was issued for (``accountId``,
+  moto's default account when omitted), PutEvaluations from another account's credentials is refused
+  with InvalidResultTokenException, and each account reads back only its own results.
+* Role trust (``POST /_emulator/sts/enforce-trust``): moto's AssumeRole succeeds for any role ARN, even
+  one that does not exist. Switched on, AssumeRole is refused (AccessDenied) unless the role exists in
+  its account and an unconditioned Allow statement of its trust policy names the caller (its role or
+  user ARN, its account id or account root). The caller's own identity policies are not evaluated.
 * Fault injection (``POST /_emulator/faults``): a seeded share of AWS calls answered with IAM
   ``Throttling`` / Config ``ThrottlingException``, HTTP 500 or 503, a dropped connection (before or
   after the call took effect) or a delay, so tests can prove the product's retries.
@@ -166,7 +173,10 @@ def seed_access_keys(body):
     specs = body.get("keys")
     if not isinstance(specs, list) or not all(isinstance(k, dict) for k in specs):
         return error_json(400, "ValidationException", "keys must be a list of objects")
-    backend = iam_models.iam_backends[request_account({})]["aws"]
+    try:
+        backend = iam_models.iam_backends[account_of(body.get("accountId"))]["aws"]
+    except ValueError as e:
+        return error_json(400, "ValidationException", str(e))
     for spec in specs:
         if spec.get("userName") not in backend.users:
             return error_json(404, "NoSuchEntity", f"The user with name {spec.get('userName')} cannot be found.")
@@ -196,7 +206,10 @@ def seed_users(body):
         return error_json(400, "ValidationException", "userNames must be a list of IAM user names")
     if not isinstance(path, str) or not IAM_PATH.fullmatch(path):
         return error_json(400, "ValidationException", "path must start and end with '/'")
-    backend = iam_models.iam_backends[request_account({})]["aws"]
+    try:
+        backend = iam_models.iam_backends[account_of(body.get("accountId"))]["aws"]
+    except ValueError as e:
+        return error_json(400, "ValidationException", str(e))
     seen, taken = set(), set()
     for name in names:
         if name in seen or name in backend.users:
@@ -243,8 +256,8 @@ def count_call(name):
 # --------------------------------------------------------------------------------------------
 
 CONFIG = {
-    "tokens": {},  # result token -> (rule name, token issue time)
-    "rules": {},  # rule name -> {(resource type, resource id): stored result}
+    "tokens": {},  # result token -> (account id, rule name, token issue time)
+    "rules": {},  # (account id, rule name) -> {(resource type, resource id): stored result}
     "faults": [],  # [{"ids": set, "times": remaining calls}]
     "records_iam_users": True,
 }
@@ -263,14 +276,30 @@ def now_utc():
     return datetime.datetime.now(datetime.timezone.utc)
 
 
+ACCOUNT_ID = re.compile(r"[0-9]{12}")
+
+
+def account_of(value):
+    """An account id given to a control endpoint: 12 digits, moto's default account when absent."""
+    if value is None:
+        return request_account({})
+    if not isinstance(value, str) or not ACCOUNT_ID.fullmatch(value):
+        raise ValueError("accountId must be 12 digits")
+    return value
+
+
 def register_result_token(body):
     rule = body.get("configRuleName")
     if not isinstance(rule, str) or not rule:
         return error_json(400, "ValidationException", "configRuleName is required")
+    try:
+        account = account_of(body.get("accountId"))
+    except ValueError as e:
+        return error_json(400, "ValidationException", str(e))
     token = base64.urlsafe_b64encode(secrets.token_bytes(48)).decode("ascii")
     with STATE_LOCK:
-        CONFIG["tokens"][token] = (rule, now_utc())
-        CONFIG["rules"].setdefault(rule, {})
+        CONFIG["tokens"][token] = (account, rule, now_utc())
+        CONFIG["rules"].setdefault((account, rule), {})
     return ok_json({"resultToken": token})
 
 
@@ -351,7 +380,7 @@ def take_failing_ids(resource_ids):
     return failing
 
 
-def put_evaluations(request):
+def put_evaluations(request, account):
     evaluations = request.get("Evaluations") or []
     if not isinstance(evaluations, list):
         raise ConfigError("ValidationException", "Evaluations must be a list")
@@ -369,10 +398,11 @@ def put_evaluations(request):
         # Real Config validates only; the TESTMODE token convention relies on no token check.
         return {"FailedEvaluations": []}
     with STATE_LOCK:
-        if token not in CONFIG["tokens"]:
+        # A token is issued to one account's rule: another account's credentials cannot post with it.
+        if token not in CONFIG["tokens"] or CONFIG["tokens"][token][0] != account:
             raise ConfigError("InvalidResultTokenException", "The resultToken provided is invalid")
-        rule, invoked = CONFIG["tokens"][token]
-        stored = CONFIG["rules"].setdefault(rule, {})
+        _, rule, invoked = CONFIG["tokens"][token]
+        stored = CONFIG["rules"].setdefault((account, rule), {})
         failing = take_failing_ids({e["ComplianceResourceId"] for e in evaluations})
         failed = []
         recorded = now_utc()
@@ -431,16 +461,15 @@ def paginate(items, key_of, limit, token, scope):
     return page, next_token
 
 
-def rule_exists(rule):
-    if rule in CONFIG["rules"]:
+def rule_exists(account, rule):
+    if (account, rule) in CONFIG["rules"]:
         return True
     from moto.config.models import config_backends
 
-    # Rules created through moto's PutConfigRule count as known too.
-    for account in list(config_backends.values()):
-        for region_backend in list(account.values()):
-            if rule in getattr(region_backend, "config_rules", {}):
-                return True
+    # Rules created through moto's PutConfigRule in that account count as known too.
+    for region_backend in list(config_backends[account].values()):
+        if rule in getattr(region_backend, "config_rules", {}):
+            return True
     return False
 
 
@@ -448,7 +477,7 @@ def epoch(moment):
     return moment.timestamp()
 
 
-def get_compliance_details_by_config_rule(request):
+def get_compliance_details_by_config_rule(request, account):
     rule = request.get("ConfigRuleName")
     if not isinstance(rule, str) or not rule:
         raise ConfigError("ValidationException", "Value null at 'configRuleName' must not be null")
@@ -458,9 +487,10 @@ def get_compliance_details_by_config_rule(request):
             raise ConfigError("InvalidParameterValueException", f"The ComplianceType {compliance} is not valid")
     limit = page_limit(request.get("Limit"))
     with STATE_LOCK:
-        if not rule_exists(rule):
+        if not rule_exists(account, rule):
             raise ConfigError("NoSuchConfigRuleException", f"The ConfigRule '{rule}' provided in the request is invalid.")
-        results = [r for r in CONFIG["rules"].get(rule, {}).values() if not types or r["complianceType"] in types]
+        results = [r for r in CONFIG["rules"].get((account, rule), {}).values()
+                   if not types or r["complianceType"] in types]
         scope = {"rule": rule, "types": sorted(types)}
         page, next_token = paginate(
             results, lambda r: (r["resourceType"], r["resourceId"]), limit, request.get("NextToken"), scope
@@ -494,8 +524,13 @@ def stored_evaluations_json(query):
     rule = (query.get("configRuleName") or [None])[0]
     if not rule:
         return error_json(400, "ValidationException", "configRuleName query parameter is required")
+    try:
+        account = account_of((query.get("accountId") or [None])[0])
+    except ValueError as e:
+        return error_json(400, "ValidationException", str(e))
     with STATE_LOCK:
-        stored = sorted(CONFIG["rules"].get(rule, {}).values(), key=lambda r: (r["resourceType"], r["resourceId"]))
+        stored = sorted(CONFIG["rules"].get((account, rule), {}).values(),
+                        key=lambda r: (r["resourceType"], r["resourceId"]))
         body = [
             {
                 "resourceType": r["resourceType"],
@@ -557,9 +592,9 @@ def handle_config_call(operation, body, environ):
         return error_json(400, "SerializationException", "request body is not JSON")
     try:
         if operation == "PutEvaluations":
-            return ok_json(put_evaluations(request), json_protocol=True)
+            return ok_json(put_evaluations(request, request_account(environ)), json_protocol=True)
         if operation == "GetComplianceDetailsByConfigRule":
-            return ok_json(get_compliance_details_by_config_rule(request), json_protocol=True)
+            return ok_json(get_compliance_details_by_config_rule(request, request_account(environ)), json_protocol=True)
         if operation == "ListDiscoveredResources" and request.get("resourceType") == IAM_USER_TYPE:
             return ok_json(list_discovered_iam_users(request, environ), json_protocol=True)
     except ConfigError as e:
@@ -882,6 +917,84 @@ def fire_triggers(call, environ):
 
 
 # --------------------------------------------------------------------------------------------
+# Role trust: AssumeRole only where the role's trust policy lets the caller in
+# --------------------------------------------------------------------------------------------
+
+TRUST = {"enforced": False}
+
+
+def set_trust_enforcement(body):
+    enabled = body.get("enabled")
+    if not isinstance(enabled, bool):
+        return error_json(400, "ValidationException", "enabled must be a boolean")
+    with STATE_LOCK:
+        TRUST["enforced"] = enabled
+    return ok_json({"enabled": enabled})
+
+
+def caller_arn(environ):
+    """(account id, ARN) of the principal that signed the request."""
+    match = re.search(r"Credential=([^/]+)/", environ.get("HTTP_AUTHORIZATION", ""))
+    access_key_id = match.group(1) if match else ""
+    account = request_account(environ)
+    key = iam_models.iam_backends[account]["aws"].access_keys.get(access_key_id)
+    if key is not None and key.role_arn:
+        return account, key.role_arn
+    if key is not None and key.user_name:
+        return account, f"arn:aws:iam::{account}:user/{key.user_name}"
+    return account, f"arn:aws:iam::{account}:root"
+
+
+def trust_allows(document, account, arn):
+    allowed = False
+    for statement in document.get("Statement", []):
+        actions = statement.get("Action", [])
+        actions = [actions] if isinstance(actions, str) else actions
+        if not any(fnmatchcase("sts:AssumeRole", a) for a in actions):
+            continue
+        principals = statement.get("Principal", {})
+        aws = principals.get("AWS", []) if isinstance(principals, dict) else [principals]
+        aws = [aws] if isinstance(aws, str) else aws
+        named = any(p in ("*", arn, account, f"arn:aws:iam::{account}:root") for p in aws)
+        if not named:
+            continue
+        if statement.get("Effect") == "Deny":
+            return False
+        if statement.get("Effect") == "Allow" and not statement.get("Condition"):
+            allowed = True
+    return allowed
+
+
+def refused_assume_role(environ, body):
+    """An STS AccessDenied answer when trust is enforced and the role does not let the caller in, else None."""
+    if not TRUST["enforced"]:
+        return None
+    params = parse_qs(body.decode("utf-8", "replace"))
+    params.update(parse_qs(environ.get("QUERY_STRING", "")))
+    role_arn = (params.get("RoleArn") or [""])[0]
+    account, arn = caller_arn(environ)
+    target = re.fullmatch(r"arn:aws[a-z-]*:iam::([0-9]{12}):role/(?:.*/)?([\w+=,.@-]+)", role_arn)
+    role = None
+    if target:
+        backend = iam_models.iam_backends[target.group(1)]["aws"]
+        role = next((r for r in list(backend.roles.values()) if r.name == target.group(2)), None)
+    if role is not None:
+        try:
+            document = json.loads(role.assume_role_policy_document)
+        except (TypeError, ValueError):
+            document = {}
+        if trust_allows(document, account, arn):
+            return None
+    message = f"User: {arn} is not authorized to perform: sts:AssumeRole on resource: {role_arn}"
+    body = (
+        '<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type>'
+        f"<Code>AccessDenied</Code><Message>{message}</Message></Error>"
+        f"<RequestId>{secrets.token_hex(16)}</RequestId></ErrorResponse>"
+    ).encode("utf-8")
+    return 403, "text/xml", body
+
+
+# --------------------------------------------------------------------------------------------
 # Reset, HTTP plumbing, main
 # --------------------------------------------------------------------------------------------
 
@@ -895,6 +1008,7 @@ def reset_everything():
         REPORT.update(ready_after=None, never_ready=False, expired_once=False, generate_calls=0)
         clear_faults()
         TRIGGERS.clear()
+        TRUST["enforced"] = False
     return ok_json({"status": "reset"})
 
 
@@ -946,6 +1060,7 @@ def control_request(method, path, body, query):
         ("DELETE", "/_emulator/faults"): lambda: (clear_faults(), ok_json({}))[1],
         ("POST", "/_emulator/iam/triggers"): lambda: add_trigger(data),
         ("POST", "/_emulator/iam/access-keys"): lambda: seed_access_keys(data),
+        ("POST", "/_emulator/sts/enforce-trust"): lambda: set_trust_enforcement(data),
     }
     route = routes.get((method, path))
     if route is not None:
@@ -979,6 +1094,10 @@ class EmulatorMiddleware:
             drop_connection(environ)
         elif fault in ("throttle", "http500", "http503"):
             return self.send(start_response, fault_response(fault, call, "HTTP_X_AMZ_TARGET" in environ))
+        if call == "sts:AssumeRole":
+            refusal = refused_assume_role(environ, body)
+            if refusal is not None:
+                return self.send(start_response, refusal)
         if fault != "reset_after" and not TRIGGERS:
             return self.answer(environ, start_response, body)
         # Answer in full first, so the call takes effect before the trigger fires or the answer is lost.
@@ -1002,7 +1121,7 @@ class EmulatorMiddleware:
     @staticmethod
     def send(start_response, answer):
         status, content_type, payload = answer
-        reason = {200: "OK", 400: "Bad Request", 404: "Not Found", 500: "Internal Server Error",
+        reason = {200: "OK", 400: "Bad Request", 403: "Forbidden", 404: "Not Found", 500: "Internal Server Error",
                   503: "Service Unavailable"}.get(status, "Error")
         start_response(
             f"{status} {reason}",

@@ -2,7 +2,6 @@ package io.github.stalekeys.localrun;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.stalekeys.emulator.AwsEmulator;
 import io.github.stalekeys.emulator.StoredEvaluation;
 import io.github.stalekeys.localruntime.LambdaPackage;
@@ -69,8 +68,13 @@ final class LocalDemo {
     }
 
     Outcome run() {
-        Instant started = clock.instant();
         out.println("Unused IAM access keys: the whole flow on a local AWS emulator (no AWS account is used)");
+        return onEmulator(out, clock, this::run);
+    }
+
+    /** Starts the emulator, runs {@code steps} on it, stops it (on Ctrl-C too) and says how long it all took. */
+    static <T> T onEmulator(PrintStream out, Clock clock, java.util.function.Function<AwsEmulator, T> steps) {
+        Instant started = clock.instant();
         out.println();
         out.println("==> Starting the AWS emulator (moto) on loopback");
         try (AwsEmulator emulator = AwsEmulator.start()) {
@@ -78,7 +82,7 @@ final class LocalDemo {
             Runtime.getRuntime().addShutdownHook(stopOnInterrupt);
             try {
                 out.println("    listening on " + emulator.endpoint());
-                Outcome outcome = run(emulator);
+                T outcome = steps.apply(emulator);
                 out.println();
                 out.printf(
                         "Done in %.1f s. The emulator is stopped; nothing outside this machine was touched.%n",
@@ -148,8 +152,36 @@ final class LocalDemo {
         return new Outcome(first, disabled, second, restored, status, audit);
     }
 
+    /** The event AWS Config of {@code accountId} sends a rule for its periodic run. */
+    static String scheduledEvent(
+            String accountId,
+            String ruleName,
+            String parameters,
+            String resultToken,
+            AwsEmulator emulator,
+            Clock clock) {
+        return JSON.createObjectNode()
+                .put("version", "1.0")
+                .put(
+                        "invokingEvent",
+                        JSON.createObjectNode()
+                                .put("messageType", "ScheduledNotification")
+                                .put("notificationCreationTime", clock.instant().toString())
+                                .put("awsAccountId", accountId)
+                                .toString())
+                .put("ruleParameters", parameters)
+                .put("resultToken", resultToken)
+                .put("eventLeftScope", false)
+                .put("configRuleName", ruleName)
+                .put(
+                        "configRuleArn",
+                        "arn:aws:config:" + emulator.region() + ":" + accountId + ":config-rule/config-rule-demo")
+                .put("accountId", accountId)
+                .toString();
+    }
+
     /** A deployment package with its environment, as the runbooks' Lambda step sees a function. */
-    private record Function(LambdaPackage deployed, Map<String, String> environment) implements LambdaFunction {
+    record Function(LambdaPackage deployed, Map<String, String> environment) implements LambdaFunction {
 
         LambdaPackage.Run run(String event) {
             return deployed.invoke(event, environment, "");
@@ -163,24 +195,9 @@ final class LocalDemo {
     }
 
     private Map<String, String> evaluate(AwsEmulator emulator, Function evaluator, DemoAccount account) {
-        ObjectNode event = JSON.createObjectNode()
-                .put("version", "1.0")
-                .put(
-                        "invokingEvent",
-                        JSON.createObjectNode()
-                                .put("messageType", "ScheduledNotification")
-                                .put("notificationCreationTime", clock.instant().toString())
-                                .put("awsAccountId", "123456789012")
-                                .toString())
-                .put("ruleParameters", RULE_PARAMETERS)
-                .put("resultToken", emulator.registerResultToken(RULE_NAME))
-                .put("eventLeftScope", false)
-                .put("configRuleName", RULE_NAME)
-                .put(
-                        "configRuleArn",
-                        "arn:aws:config:" + emulator.region() + ":123456789012:config-rule/config-rule-demo")
-                .put("accountId", "123456789012");
-        LambdaPackage.Run run = evaluator.run(event.toString());
+        String event = scheduledEvent(
+                "123456789012", RULE_NAME, RULE_PARAMETERS, emulator.registerResultToken(RULE_NAME), emulator, clock);
+        LambdaPackage.Run run = evaluator.run(event);
         if (run.failed()) {
             throw new IllegalStateException("the rule failed: " + run.response() + "\n" + run.logs());
         }
@@ -254,9 +271,15 @@ final class LocalDemo {
     }
 
     private AutomationRehearsal.Execution rehearse(String runbook, Function function, Map<String, String> parameters) {
+        return rehearse(artifacts.runbooks(), runbook, function, parameters);
+    }
+
+    /** Runs the runbook file {@code runbook} of {@code runbooks} with {@code function} as its Lambda; it must succeed. */
+    static AutomationRehearsal.Execution rehearse(
+            Path runbooks, String runbook, LambdaFunction function, Map<String, String> parameters) {
         try {
             AutomationRehearsal.Execution execution =
-                    new AutomationRehearsal(artifacts.runbooks().resolve(runbook), function).start(parameters);
+                    new AutomationRehearsal(runbooks.resolve(runbook), function).start(parameters);
             if (!execution.succeeded()) {
                 throw new IllegalStateException(
                         runbook + " failed at step " + execution.failedStep() + ": " + execution.failure());
@@ -296,7 +319,7 @@ final class LocalDemo {
         }
     }
 
-    private static List<String> texts(JsonNode array) {
+    static List<String> texts(JsonNode array) {
         List<String> texts = new ArrayList<>();
         array.forEach(item -> texts.add(item.asText()));
         return texts;

@@ -29,12 +29,16 @@ public final class LocalRun {
 
     static final String USAGE = """
             usage: local-run demo
+                   local-run organization
                    local-run preview [--profile NAME] [--region REGION] [--max-age-days N]
                                      [--exempt-users NAME,ID,...] [--exemption-tag-key KEY]
                                      [--format table|csv|json] [--output FILE] [--endpoint-url URL]
 
               demo     seeds a local AWS emulator, runs the rule, the remediation and the backout, and prints
                        each step. Needs the build (mvn -B package -DskipTests) and Python 3 with moto.
+              organization
+                       the same across three emulated accounts of an organization, each running the functions
+                       with its own roles; shows that one account cannot reach another's users.
               preview  evaluates the account of your AWS credentials (default chain, or --profile) read-only:
                        no PutEvaluations, no key changes. Needs iam:ListUsers, iam:GenerateCredentialReport,
                        iam:GetCredentialReport, iam:ListAccessKeys, iam:GetAccessKeyLastUsed, iam:ListUserTags.
@@ -54,6 +58,13 @@ public final class LocalRun {
                 case "demo" -> {
                     requireNoMore(arguments);
                     new LocalDemo(LocalDemo.Artifacts.inProject(Path.of("").toAbsolutePath()), out).run();
+                    yield 0;
+                }
+                case "organization" -> {
+                    requireNoMore(arguments);
+                    new OrganizationDemo(
+                                    LocalDemo.Artifacts.inProject(Path.of("").toAbsolutePath()), out)
+                            .run();
                     yield 0;
                 }
                 case "preview" -> preview(arguments, out);
