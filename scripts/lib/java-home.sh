@@ -15,10 +15,12 @@ if [ -z "${JAVA_HOME:-}" ] || [ "$(java_major "$JAVA_HOME/bin/java")" -lt 21 ]; 
 fi
 export PATH="$JAVA_HOME/bin:$PATH"
 
-# The local AWS emulator: moto's server (Python), installed for this user when missing.
+# The local AWS emulator: moto's server (Python), installed for this user when missing or another version.
+# The emulator (tools/aws-emulator, aws_emulator.py) patches moto's internals as they are in exactly this version.
+MOTO_VERSION=5.2.1
 ensure_moto() {
-  if ! python3 -c 'import moto.server, flask' 2>/dev/null; then
-    echo "==> Installing moto (the local AWS emulator)"
-    python3 -m pip install --user --quiet 'moto[server]>=5.1,<6'
+  if ! python3 -c "import moto.server, flask, sys; sys.exit(moto.__version__ != '$MOTO_VERSION')" 2>/dev/null; then
+    echo "==> Installing moto $MOTO_VERSION (the local AWS emulator)" >&2
+    python3 -m pip install --user --quiet "moto[server]==$MOTO_VERSION"
   fi
 }

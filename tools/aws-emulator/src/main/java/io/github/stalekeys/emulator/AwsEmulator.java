@@ -168,8 +168,7 @@ public final class AwsEmulator implements AutoCloseable {
         } catch (TimeoutException e) {
             throw new IllegalStateException("no READY line within " + STARTUP_TIMEOUT.toSeconds() + " s");
         } catch (ExecutionException e) {
-            throw new IllegalStateException(
-                    e.getCause().getMessage() + (process.isAlive() ? "" : " with code " + exitCode()));
+            throw new IllegalStateException(e.getCause().getMessage() + exitCodeIfExited());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for the emulator");
@@ -180,12 +179,13 @@ public final class AwsEmulator implements AutoCloseable {
         }
     }
 
-    private int exitCode() {
+    /** Its stdout closes a moment before the process is reaped: wait that moment for the exit code. */
+    private String exitCodeIfExited() {
         try {
-            return process.waitFor();
+            return process.waitFor(5, TimeUnit.SECONDS) ? " with code " + process.exitValue() : "";
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return -1;
+            return "";
         }
     }
 

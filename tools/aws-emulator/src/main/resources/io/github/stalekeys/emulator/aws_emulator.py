@@ -57,6 +57,17 @@ from urllib.parse import parse_qs
 
 from werkzeug.serving import make_server
 
+import moto
+
+# What follows patches moto's internals as they are in this version; scripts/lib/java-home.sh installs exactly
+# it (MOTO_VERSION there). Another version may serve subtly different answers, so refuse it by name.
+MOTO_VERSION = "5.2.1"
+if moto.__version__ != MOTO_VERSION:
+    sys.exit(
+        f"aws_emulator.py is written against moto {MOTO_VERSION} and found moto {moto.__version__}: "
+        f"python3 -m pip install --user 'moto[server]=={MOTO_VERSION}' (scripts/test installs it when missing)"
+    )
+
 import moto.iam.models as iam_models
 import moto.iam.responses as iam_responses
 from moto.core.utils import utcnow as real_utcnow

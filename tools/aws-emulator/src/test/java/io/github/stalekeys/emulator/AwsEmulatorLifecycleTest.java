@@ -9,10 +9,13 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -71,5 +74,31 @@ class AwsEmulatorLifecycleTest {
                 assertThrows(IllegalStateException.class, () -> AwsEmulator.start(fakePython.toString()));
         assertTrue(error.getMessage().contains("No module named 'moto'"), error.getMessage());
         assertTrue(error.getMessage().contains("with code 1"), error.getMessage());
+    }
+
+    @Test
+    void refusesAMotoVersionItWasNotWrittenAgainst(@TempDir Path dir) throws IOException {
+        Path fakeMoto = Files.createDirectories(dir.resolve("site").resolve("moto"));
+        Files.writeString(fakeMoto.resolve("__init__.py"), "__version__ = '5.0.0'\n");
+        Path python = dir.resolve("python-with-other-moto");
+        Files.writeString(python, "#!/bin/sh\nPYTHONPATH='" + dir.resolve("site") + "' exec python3 \"$@\"\n");
+        assertTrue(python.toFile().setExecutable(true));
+
+        IllegalStateException error =
+                assertThrows(IllegalStateException.class, () -> AwsEmulator.start(python.toString()));
+        assertTrue(error.getMessage().contains("written against moto 5.2.1 and found moto 5.0.0"), error.getMessage());
+        assertTrue(error.getMessage().contains("moto[server]==5.2.1"), error.getMessage());
+    }
+
+    @Test
+    void theScriptsInstallTheMotoVersionTheEmulatorWasWrittenAgainst() throws IOException {
+        String emulator = new String(
+                AwsEmulator.class.getResourceAsStream("aws_emulator.py").readAllBytes(), StandardCharsets.UTF_8);
+        // Surefire runs in the module's directory, tools/aws-emulator.
+        String scripts =
+                Files.readString(Path.of(System.getProperty("basedir", "."), "../../scripts/lib/java-home.sh"));
+        Matcher pinned = Pattern.compile("(?m)^MOTO_VERSION = \"([^\"]+)\"").matcher(emulator);
+        assertTrue(pinned.find(), "aws_emulator.py names MOTO_VERSION");
+        assertTrue(scripts.contains("MOTO_VERSION=" + pinned.group(1) + "\n"), "scripts/lib pins " + pinned.group(1));
     }
 }

@@ -1,0 +1,40 @@
+# Sourced by scripts/run and scripts/benchmark: builds with Maven only when an artifact is missing or older than
+# a POM or a main source, and shows Maven's output only when the build fails (then in full, on stderr), so the
+# user's terminal and any CSV or JSON on stdout carry the product's output alone.
+
+# needs_build ARTIFACT...: true when one is missing or something that goes into them is newer than the oldest.
+needs_build() {
+  local oldest="" artifact
+  for artifact in "$@"; do
+    [ -f "$artifact" ] || return 0
+    if [ -z "$oldest" ] || [ "$artifact" -ot "$oldest" ]; then
+      oldest=$artifact
+    fi
+  done
+  [ -n "$(find pom.xml ./*/pom.xml tools/*/pom.xml ./*/src/main tools/*/src/main -type f -newer "$oldest" \
+    -print -quit 2>/dev/null)" ]
+}
+
+# build_if_needed MAVEN_ARG... -- ARTIFACT...
+build_if_needed() {
+  local maven_args=()
+  while [ $# -gt 0 ] && [ "$1" != "--" ]; do
+    maven_args+=("$1")
+    shift
+  done
+  [ $# -gt 0 ] && shift
+  needs_build "$@" || return 0
+  echo "==> Building (mvn ${maven_args[*]}); Maven's output is shown only if it fails" >&2
+  local log
+  log=$(mktemp)
+  if ! MAVEN_OPTS="${MAVEN_OPTS:-} --enable-native-access=ALL-UNNAMED" \
+      mvn -B -ntp -Dstyle.color=never "${maven_args[@]}" >"$log" 2>&1; then
+    cat "$log" >&2
+    rm -f "$log"
+    echo "==> The build failed (Maven's output above)." >&2
+    exit 1
+  fi
+  rm -f "$log"
+  # Maven leaves an artifact untouched when its content did not change (a POM edit, say): mark all as current.
+  touch "$@"
+}
