@@ -430,7 +430,8 @@ public final class AwsEmulator implements AutoCloseable {
         ObjectNode body = json.createObjectNode()
                 .put("rate", plan.rate())
                 .put("seed", plan.seed())
-                .put("delayMs", plan.delay().toMillis());
+                .put("delayMs", plan.delay().toMillis())
+                .put("spared", plan.spared());
         plan.kinds().stream().map(Fault::wireName).sorted().forEach(body.putArray("kinds")::add);
         if (!plan.operations().isEmpty()) {
             plan.operations().forEach(body.putArray("operations")::add);
