@@ -40,6 +40,9 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.config.ConfigClient;
 import software.amazon.awssdk.services.iam.IamClient;
+import software.amazon.awssdk.services.kms.KmsClient;
+import software.amazon.awssdk.services.kms.model.KeySpec;
+import software.amazon.awssdk.services.kms.model.KeyUsageType;
 import software.amazon.awssdk.services.sts.StsClient;
 
 /**
@@ -211,6 +214,20 @@ public final class AwsEmulator implements AutoCloseable {
     /** AWS Config client pointed at the emulator with the test credentials. */
     public ConfigClient configClient() {
         return configure(ConfigClient.builder(), credentials()).build();
+    }
+
+    /**
+     * Creates a KMS HMAC key (KeySpec HMAC_256, KeyUsage GENERATE_VERIFY_MAC), as the template does for sealing
+     * audit records, and returns its id.
+     */
+    public String createHmacKey() {
+        try (KmsClient kms = configure(KmsClient.builder(), credentials()).build()) {
+            return kms.createKey(key -> key.keySpec(KeySpec.HMAC_256)
+                            .keyUsage(KeyUsageType.GENERATE_VERIFY_MAC)
+                            .description("audit record seal"))
+                    .keyMetadata()
+                    .keyId();
+        }
     }
 
     /** STS client pointed at the emulator with the test credentials. */
