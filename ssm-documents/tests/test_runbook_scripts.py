@@ -343,6 +343,7 @@ class RunbookShapeTest(unittest.TestCase):
             "userName": "{{ IAMUserName }}",
             "accessKeyIds": "{{ AccessKeyIds }}",
             "remediationExecutionId": "{{ RemediationExecutionId }}",
+            "graceDays": "{{ GraceDays }}",
             "automationExecutionId": "{{ automation:EXECUTION_ID }}",
         })
 
@@ -378,6 +379,11 @@ class RunbookShapeTest(unittest.TestCase):
         self.assertTrue(matches(backout, "RemediationExecutionId", ""))
         self.assertTrue(matches(backout, "RemediationExecutionId", EXECUTION_ID))
         self.assertFalse(matches(backout, "RemediationExecutionId", "latest"))
+        for days in ("0", "1", "30", "99", "100", "299", "359", "365"):
+            self.assertTrue(matches(backout, "GraceDays", days), days)
+        for days in ("", "366", "400", "-1", "030", "1.5", "30 "):
+            self.assertFalse(matches(backout, "GraceDays", days), days)
+        self.assertEqual(backout["GraceDays"]["default"], "30")
 
 
 if __name__ == "__main__":

@@ -46,14 +46,16 @@ public final class Exemptions {
                     && !IamIdentifiers.USER_ID.matcher(entry).matches()) {
                 throw new InvalidSettingException(
                         usersSettingName,
-                        "must list IAM user names or user ids separated by commas; '" + entry + "' is neither");
+                        "must list IAM user names or user ids separated by commas; "
+                                + InvalidSettingException.echo(entry) + " is neither");
             }
         }
         Optional<String> key = Optional.ofNullable(tagKey).map(String::strip).filter(k -> !k.isEmpty());
         if (key.isPresent()
                 && (!IamIdentifiers.TAG_KEY.matcher(key.get()).matches()
                         || key.get().startsWith("aws:"))) {
-            throw new InvalidSettingException(tagSettingName, "is not a valid IAM tag key: '" + key.get() + "'");
+            throw new InvalidSettingException(
+                    tagSettingName, "is not a valid IAM tag key: " + InvalidSettingException.echo(key.get()));
         }
         return new Exemptions(
                 entries.stream()

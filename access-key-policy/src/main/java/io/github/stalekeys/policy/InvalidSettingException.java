@@ -12,6 +12,41 @@ public final class InvalidSettingException extends IllegalArgumentException {
         this.settingName = settingName;
     }
 
+    /** Longest excerpt of a bad value an error quotes: enough to recognise it, never a whole payload. */
+    static final int ECHO_LIMIT = 64;
+
+    /**
+     * A bad value as an error may quote it: in single quotes, control characters escaped (a newline must not
+     * start a forged log line), cut to {@value #ECHO_LIMIT} characters with its full length given.
+     */
+    public static String echo(String value) {
+        if (value == null) {
+            return "nothing";
+        }
+        String excerpt = value.length() > ECHO_LIMIT ? value.substring(0, ECHO_LIMIT) : value;
+        StringBuilder shown = new StringBuilder("'");
+        excerpt.codePoints().forEach(c -> {
+            switch (c) {
+                case '\\' -> shown.append("\\\\");
+                case '\n' -> shown.append("\\n");
+                case '\r' -> shown.append("\\r");
+                case '\t' -> shown.append("\\t");
+                default -> {
+                    if (Character.isISOControl(c) || Character.getType(c) == Character.FORMAT) {
+                        shown.append(String.format("\\u%04x", c));
+                    } else {
+                        shown.appendCodePoint(c);
+                    }
+                }
+            }
+        });
+        shown.append('\'');
+        if (value.length() > ECHO_LIMIT) {
+            shown.append("... (").append(value.length()).append(" characters)");
+        }
+        return shown.toString();
+    }
+
     /** The name of the offending setting, exactly as the user spells it. */
     public String settingName() {
         return settingName;

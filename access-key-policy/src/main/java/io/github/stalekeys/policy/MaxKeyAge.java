@@ -30,7 +30,9 @@ public record MaxKeyAge(int days) {
     public static MaxKeyAge parse(String name, String value) {
         if (value == null || !value.strip().matches("[0-9]{1,9}")) {
             throw new InvalidSettingException(
-                    name, "must be a whole number of days in " + MIN_DAYS + ".." + MAX_DAYS + ", got '" + value + "'");
+                    name,
+                    "must be a whole number of days in " + MIN_DAYS + ".." + MAX_DAYS + ", got "
+                            + InvalidSettingException.echo(value));
         }
         int days = Integer.parseInt(value.strip());
         if (days < MIN_DAYS || days > MAX_DAYS) {

@@ -15,6 +15,7 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.config.ConfigClient;
 import software.amazon.awssdk.services.iam.IamClient;
+import software.amazon.awssdk.services.kms.KmsClient;
 import software.amazon.awssdk.services.sts.StsClient;
 import software.amazon.awssdk.services.sts.auth.StsAssumeRoleCredentialsProvider;
 
@@ -36,6 +37,7 @@ public final class AwsClients {
     private final IamClient iam;
     private final ConfigClient config;
     private final StsClient sts;
+    private final KmsClient kms;
     private final URI endpoint;
     private final Map<String, AwsClients> assumedRoles = new ConcurrentHashMap<>();
 
@@ -56,6 +58,13 @@ public final class AwsClients {
                 .applyMutation(b -> endpointOf(b))
                 .build();
         this.config = ConfigClient.builder()
+                .region(region)
+                .httpClient(httpClient)
+                .credentialsProvider(credentials)
+                .overrideConfiguration(retries)
+                .applyMutation(b -> endpointOf(b))
+                .build();
+        this.kms = KmsClient.builder()
                 .region(region)
                 .httpClient(httpClient)
                 .credentialsProvider(credentials)
@@ -127,5 +136,10 @@ public final class AwsClients {
 
     public ConfigClient config() {
         return config;
+    }
+
+    /** Seals and verifies the remediation's audit records (HMAC keys). */
+    public KmsClient kms() {
+        return kms;
     }
 }

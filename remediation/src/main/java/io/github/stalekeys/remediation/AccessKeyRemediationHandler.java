@@ -2,10 +2,14 @@ package io.github.stalekeys.remediation;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.stalekeys.audit.AuditSeal;
+import io.github.stalekeys.audit.AuditTrail;
 import io.github.stalekeys.aws.AwsClients;
+import io.github.stalekeys.iam.IamKeyInventory;
 import io.github.stalekeys.logging.StructuredLogger;
 import io.github.stalekeys.policy.InvalidSettingException;
 import java.io.IOException;
@@ -21,21 +25,28 @@ import java.util.Objects;
  */
 public final class AccessKeyRemediationHandler implements RequestStreamHandler {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    // A field given twice is refused, not read last-wins ("dryRun":"true","dryRun":"false").
+    private static final ObjectMapper JSON = new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
     private final StaleKeyRemediation remediation;
     private final KeyRestoration restoration;
 
-    /** Used by the Lambda runtime: one set of clients per container. */
+    /** Used by the Lambda runtime: one set of clients per container, the deployed settings read once. */
     public AccessKeyRemediationHandler() {
-        this(AwsClients.fromEnvironment(), Clock.systemUTC(), StructuredLogger.toStandardOutput("remediation"));
+        this(
+                AwsClients.fromEnvironment(),
+                DeployedSettings.fromEnvironment(System.getenv()),
+                Clock.systemUTC(),
+                StructuredLogger.toStandardOutput("remediation"));
     }
 
-    AccessKeyRemediationHandler(AwsClients clients, Clock clock, StructuredLogger log) {
+    AccessKeyRemediationHandler(AwsClients clients, DeployedSettings deployed, Clock clock, StructuredLogger log) {
         Objects.requireNonNull(clients, "clients");
-        UserDirectory directory = new UserDirectory(clients.iam(), clients.config());
-        this.remediation = new StaleKeyRemediation(clients.iam(), directory, clock, log);
-        this.restoration = new KeyRestoration(clients.iam(), directory, clock, log);
+        IamKeyInventory inventory = new IamKeyInventory(clients.iam());
+        AuditTrail trail = new AuditTrail(clients.iam(), new AuditSeal(clients.kms(), deployed.auditRecordKeyId()));
+        UserDirectory directory = new UserDirectory(clients.iam(), inventory, clients.config());
+        this.remediation = new StaleKeyRemediation(clients.iam(), directory, inventory, trail, deployed, clock, log);
+        this.restoration = new KeyRestoration(clients.iam(), directory, inventory, trail, clock, log);
     }
 
     @Override
@@ -52,7 +63,11 @@ public final class AccessKeyRemediationHandler implements RequestStreamHandler {
         try {
             return JSON.readTree(input);
         } catch (JsonProcessingException e) {
-            throw new InvalidSettingException("payload", "is not valid JSON: " + e.getOriginalMessage());
+            // The parser's message quotes the input: give only what is wrong and where.
+            throw new InvalidSettingException(
+                    "payload",
+                    "is not valid JSON (" + InvalidSettingException.echo(e.getOriginalMessage()) + " at character "
+                            + (e.getLocation() == null ? "?" : e.getLocation().getCharOffset()) + ")");
         }
     }
 }

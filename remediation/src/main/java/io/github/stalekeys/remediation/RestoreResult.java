@@ -1,10 +1,23 @@
 package io.github.stalekeys.remediation;
 
+import io.github.stalekeys.policy.SkippedKey;
 import java.util.List;
 
-/** The backout's answer to the runbook, as JSON. */
+/**
+ * The backout's answer to the runbook, as JSON.
+ *
+ * @param keptKeys   keys the backout was asked for (or found outstanding) but left alone, with the reason:
+ *                   active already, or used since the remediation disabled them (someone re-enabled them)
+ * @param graceUntil ISO-8601 end of the restored keys' grace, or null for none
+ */
 public record RestoreResult(
-        String action, String userName, List<String> restoredKeyIds, List<RestoredKey> restoredKeys, String message) {
+        String action,
+        String userName,
+        List<String> restoredKeyIds,
+        List<RestoredKey> restoredKeys,
+        List<SkippedKey> keptKeys,
+        String graceUntil,
+        String message) {
 
     /**
      * A key set back to {@code Active}, as verified afterwards, with its last-use record as the control's

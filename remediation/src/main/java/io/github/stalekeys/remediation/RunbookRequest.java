@@ -18,12 +18,14 @@ sealed interface RunbookRequest {
 
     /**
      * The backout: re-enable keys of {@code userName}: those listed, or those one remediation execution
-     * disabled, or (neither given) every key any remediation disabled and no backout restored yet.
+     * disabled, or (neither given) every key any remediation disabled and no backout restored yet; the restored
+     * keys are spared for {@code graceDays} (0: not at all).
      */
     record RestoreKeys(
             String userName,
             List<String> accessKeyIds,
             Optional<String> remediationExecutionId,
+            int graceDays,
             String automationExecutionId)
             implements RunbookRequest {
 

@@ -1,6 +1,7 @@
 package io.github.stalekeys.remediation;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.github.stalekeys.policy.BackoutGrace;
 import io.github.stalekeys.policy.Exemptions;
 import io.github.stalekeys.policy.IamIdentifiers;
 import io.github.stalekeys.policy.InvalidSettingException;
@@ -31,8 +32,8 @@ final class RunbookRequestParser {
             "exemptUsers",
             "exemptionTagKey",
             "automationExecutionId");
-    private static final Set<String> RESTORE_FIELDS =
-            Set.of("action", "userName", "accessKeyIds", "remediationExecutionId", "automationExecutionId");
+    private static final Set<String> RESTORE_FIELDS = Set.of(
+            "action", "userName", "accessKeyIds", "remediationExecutionId", "graceDays", "automationExecutionId");
 
     private RunbookRequestParser() {}
 
@@ -47,7 +48,8 @@ final class RunbookRequestParser {
             default ->
                 throw new InvalidSettingException(
                         "action",
-                        "'" + action + "' is unknown; expected " + DISABLE_STALE_KEYS + " or " + RESTORE_KEYS);
+                        InvalidSettingException.echo(action) + " is unknown; expected " + DISABLE_STALE_KEYS + " or "
+                                + RESTORE_KEYS);
         };
     }
 
@@ -76,13 +78,16 @@ final class RunbookRequestParser {
         for (String keyId : keyIds) {
             if (!IamIdentifiers.ACCESS_KEY_ID.matcher(keyId).matches()) {
                 throw new InvalidSettingException(
-                        "accessKeyIds", "must list access key ids separated by commas; '" + keyId + "' is not one");
+                        "accessKeyIds",
+                        "must list access key ids separated by commas; " + InvalidSettingException.echo(keyId)
+                                + " is not one");
             }
         }
         Optional<String> execution = optional(payload, "remediationExecutionId");
         execution.filter(id -> !EXECUTION_ID.matcher(id).matches()).ifPresent(id -> {
             throw new InvalidSettingException(
-                    "remediationExecutionId", "must be an Automation execution id, got '" + id + "'");
+                    "remediationExecutionId",
+                    "must be an Automation execution id, got " + InvalidSettingException.echo(id));
         });
         if (!keyIds.isEmpty() && execution.isPresent()) {
             throw new InvalidSettingException(
@@ -93,6 +98,9 @@ final class RunbookRequestParser {
                 matching(payload, "userName", IamIdentifiers.NAME, "an IAM user name"),
                 keyIds,
                 execution,
+                optional(payload, "graceDays")
+                        .map(days -> BackoutGrace.parseDays("graceDays", days))
+                        .orElse(BackoutGrace.DEFAULT_DAYS),
                 matching(payload, "automationExecutionId", EXECUTION_ID, "an Automation execution id"));
     }
 
@@ -101,7 +109,7 @@ final class RunbookRequestParser {
             String name = names.next();
             if (!known.contains(name)) {
                 throw new InvalidSettingException(
-                        name,
+                        name.matches("[A-Za-z0-9_]{1,64}") ? name : InvalidSettingException.echo(name),
                         "is not a field of " + required(payload, "action") + "; expected "
                                 + String.join(", ", known.stream().sorted().toList()));
             }
@@ -128,7 +136,8 @@ final class RunbookRequestParser {
     private static String matching(JsonNode payload, String field, Pattern pattern, String what) {
         String value = required(payload, field);
         if (!pattern.matcher(value).matches()) {
-            throw new InvalidSettingException(field, "must be " + what + ", got '" + value + "'");
+            throw new InvalidSettingException(
+                    field, "must be " + what + ", got " + InvalidSettingException.echo(value));
         }
         return value;
     }
@@ -138,7 +147,9 @@ final class RunbookRequestParser {
         return switch (value.toLowerCase(java.util.Locale.ROOT)) {
             case "true" -> true;
             case "false" -> false;
-            default -> throw new InvalidSettingException(field, "must be true or false, got '" + value + "'");
+            default ->
+                throw new InvalidSettingException(
+                        field, "must be true or false, got " + InvalidSettingException.echo(value));
         };
     }
 }

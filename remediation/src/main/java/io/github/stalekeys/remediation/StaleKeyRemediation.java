@@ -1,11 +1,17 @@
 package io.github.stalekeys.remediation;
 
+import io.github.stalekeys.audit.AuditRecord;
+import io.github.stalekeys.audit.AuditTrail;
 import io.github.stalekeys.iam.IamKeyInventory;
 import io.github.stalekeys.iam.IamKeyInventory.TaggedUser;
 import io.github.stalekeys.logging.StructuredLogger;
 import io.github.stalekeys.policy.AccessKeyActivity;
+import io.github.stalekeys.policy.BackoutGrace;
 import io.github.stalekeys.policy.IamUser;
+import io.github.stalekeys.policy.InvalidSettingException;
 import io.github.stalekeys.policy.KeyAssessment;
+import io.github.stalekeys.policy.KeyStatus;
+import io.github.stalekeys.policy.MaxKeyAge;
 import io.github.stalekeys.policy.RemediationPlan;
 import io.github.stalekeys.policy.SkippedKey;
 import io.github.stalekeys.policy.StaleKeyPolicy;
@@ -14,12 +20,13 @@ import io.github.stalekeys.remediation.RemediationResult.StaleKey;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.stream.Collectors;
 import software.amazon.awssdk.services.iam.IamClient;
+import software.amazon.awssdk.services.iam.model.LimitExceededException;
 import software.amazon.awssdk.services.iam.model.StatusType;
 
 /**
@@ -27,21 +34,35 @@ import software.amazon.awssdk.services.iam.model.StatusType;
  * evaluation, so every key is re-read live and judged by the same policy as the rule; a key used since is
  * left alone. Keys are only ever set to {@code Inactive}: never deleted; passwords are never touched.
  *
- * <p>The audit record is written before the first key changes, so a change can never go unrecorded (a user
- * at IAM's 50-tag limit fails before anything is disabled); it is corrected if a disable then fails.
+ * <p>The deployed threshold is a floor and the deployed exemptions always apply, whatever the payload says.
+ * Keys a backout restored are left alone during their grace. The audit record is written (sealed) before the
+ * first key changes and corrected if a disable then fails; settled records are removed first so they do not
+ * fill IAM's quota of 50 tags per user. At that quota anyway, the keys are still disabled and the sealed
+ * record is handed back in the error and the log, to be attached once a tag is free.
  */
 final class StaleKeyRemediation {
 
     private final IamClient iam;
     private final UserDirectory directory;
     private final IamKeyInventory inventory;
+    private final AuditTrail trail;
+    private final DeployedSettings deployed;
     private final Clock clock;
     private final StructuredLogger log;
 
-    StaleKeyRemediation(IamClient iam, UserDirectory directory, Clock clock, StructuredLogger log) {
+    StaleKeyRemediation(
+            IamClient iam,
+            UserDirectory directory,
+            IamKeyInventory inventory,
+            AuditTrail trail,
+            DeployedSettings deployed,
+            Clock clock,
+            StructuredLogger log) {
         this.iam = Objects.requireNonNull(iam, "iam");
         this.directory = Objects.requireNonNull(directory, "directory");
-        this.inventory = new IamKeyInventory(iam);
+        this.inventory = Objects.requireNonNull(inventory, "inventory");
+        this.trail = Objects.requireNonNull(trail, "trail");
+        this.deployed = Objects.requireNonNull(deployed, "deployed");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.log = Objects.requireNonNull(log, "log");
     }
@@ -52,9 +73,12 @@ final class StaleKeyRemediation {
             return userGone(request);
         }
         IamUser user = found.get().user();
-        Optional<String> exemption = request.exemptions()
+        Map<String, String> tags = found.get().tags();
+        Optional<String> exemption = deployed.exemptions()
                 .byIdentity(user)
-                .or(() -> request.exemptions().byTags(found.get().tags()));
+                .or(() -> request.exemptions().byIdentity(user))
+                .or(() -> deployed.exemptions().byTags(tags))
+                .or(() -> request.exemptions().byTags(tags));
         if (exemption.isPresent()) {
             log.info(
                     "user exempt: nothing changed",
@@ -79,8 +103,18 @@ final class StaleKeyRemediation {
         if (keys.isEmpty()) {
             return userGone(request);
         }
-        StaleKeyPolicy policy = new StaleKeyPolicy(request.maxKeyAge(), request.exemptions(), clock);
-        RemediationPlan plan = RemediationPlan.of(policy, keys.get());
+        AuditTrail.Records records = trail.read(user, tags);
+        if (records.holdsExecution(request.automationExecutionId())) {
+            throw new InvalidSettingException(
+                    "automationExecutionId",
+                    "already has an audit record on " + user.userName()
+                            + ": each execution records once; start a new execution. Nothing was changed");
+        }
+        reportRejected(user, records, request.automationExecutionId());
+        MaxKeyAge maxKeyAge = effectiveMaxKeyAge(request);
+        StaleKeyPolicy policy = new StaleKeyPolicy(maxKeyAge, request.exemptions(), clock);
+        RemediationPlan plan =
+                new BackoutGrace(records.graceGrants(), clock).apply(RemediationPlan.of(policy, keys.get()));
         plan.skipped()
                 .forEach(skipped -> log.info(
                         "access key left alone",
@@ -100,8 +134,8 @@ final class StaleKeyRemediation {
                     plan.toDisable(),
                     List.of(),
                     plan.skipped(),
-                    "No active key of " + user.userName() + " is unused beyond "
-                            + request.maxKeyAge().days() + " days: nothing changed");
+                    "No active key of " + user.userName() + " is unused beyond " + maxKeyAge.days()
+                            + " days: nothing changed");
         }
         if (request.dryRun()) {
             plan.toDisable()
@@ -124,8 +158,7 @@ final class StaleKeyRemediation {
                     plan.skipped(),
                     "Dry run: would disable " + describe(plan.toDisable()));
         }
-        List<String> disabled =
-                disableRecorded(user, plan.toDisable(), found.get().tags(), request);
+        List<String> disabled = disableRecorded(user, plan.toDisable(), records, keys.get(), request);
         return result(
                 request,
                 user,
@@ -139,13 +172,33 @@ final class StaleKeyRemediation {
     private List<String> disableRecorded(
             IamUser user,
             List<KeyAssessment> stale,
-            Map<String, String> tags,
+            AuditTrail.Records records,
+            List<AccessKeyActivity> keys,
             RunbookRequest.DisableStaleKeys request) {
         Instant now = clock.instant();
-        AuditRecord previous = existingRecord(tags, request.automationExecutionId());
-        LinkedHashSet<String> recorded = new LinkedHashSet<>(previous == null ? List.of() : previous.disabledKeyIds());
-        stale.forEach(key -> recorded.add(key.key().accessKeyId()));
-        writeRecord(user, AuditRecord.disabled(request.automationExecutionId(), List.copyOf(recorded), now));
+        removeSettled(user, records, keys, request.automationExecutionId());
+        AuditRecord record = AuditRecord.disabled(
+                request.automationExecutionId(),
+                stale.stream().map(key -> key.key().accessKeyId()).toList(),
+                now);
+        String sealed = trail.sealedValue(user, record);
+        boolean stored = true;
+        try {
+            trail.store(user, record.tagKey(), sealed);
+        } catch (LimitExceededException atQuota) {
+            // The keys are still disabled: a stale key left active is the risk this product exists to remove.
+            stored = false;
+            log.error(
+                    "audit record not stored: the user is at IAM's quota of tags; attach it once a tag is free",
+                    "userName",
+                    user.userName(),
+                    "tagKey",
+                    record.tagKey(),
+                    "tagValue",
+                    sealed,
+                    "automationExecutionId",
+                    request.automationExecutionId());
+        }
 
         List<String> disabled = new ArrayList<>();
         try {
@@ -170,51 +223,107 @@ final class StaleKeyRemediation {
                         request.automationExecutionId());
             }
         } catch (RuntimeException failure) {
-            // Keep the record true to what happened before reporting the failure.
-            LinkedHashSet<String> done = new LinkedHashSet<>(previous == null ? List.of() : previous.disabledKeyIds());
-            done.addAll(disabled);
-            try {
-                if (done.isEmpty()) {
-                    iam.untagUser(untag -> untag.userName(user.userName())
-                            .tagKeys(AuditRecord.TAG_PREFIX + request.automationExecutionId()));
-                } else {
-                    writeRecord(user, AuditRecord.disabled(request.automationExecutionId(), List.copyOf(done), now));
-                }
-                log.error(
-                        "disabling stopped: audit record corrected",
-                        "userName",
-                        user.userName(),
-                        "disabledAccessKeyIds",
-                        disabled,
-                        "error",
-                        failure.getClass().getSimpleName());
-            } catch (RuntimeException correctionFailed) {
-                failure.addSuppressed(correctionFailed); // the first failure is the one to report
-                log.error(
-                        "disabling stopped; the audit record could not be corrected and may name keys still active",
-                        "userName",
-                        user.userName(),
-                        "disabledAccessKeyIds",
-                        disabled,
-                        "error",
-                        failure.getClass().getSimpleName());
+            if (stored) {
+                correct(user, record, disabled, failure);
             }
             throw failure;
+        }
+        if (!stored) {
+            throw new AuditRecordNotStoredException(
+                    "Disabled " + String.join(", ", disabled) + " of " + user.userName()
+                            + ", but the audit record could not be attached: the user is at IAM's quota of 50 tags."
+                            + " Free a tag, then tag the user with " + record.tagKey() + " = " + sealed,
+                    record.tagKey(),
+                    sealed);
         }
         return disabled;
     }
 
-    private static AuditRecord existingRecord(Map<String, String> tags, String executionId) {
-        String value = tags.get(AuditRecord.TAG_PREFIX + executionId);
-        return value == null
-                ? null
-                : AuditRecord.fromTag(AuditRecord.TAG_PREFIX + executionId, value)
-                        .orElseThrow();
+    /** Keeps the record true to what happened (only the keys disabled) before the failure is reported. */
+    private void correct(IamUser user, AuditRecord record, List<String> disabled, RuntimeException failure) {
+        try {
+            if (disabled.isEmpty()) {
+                trail.remove(user, List.of(record));
+            } else {
+                trail.write(user, AuditRecord.disabled(record.executionId(), disabled, record.disabledAt()));
+            }
+            log.error(
+                    "disabling stopped: audit record corrected",
+                    "userName",
+                    user.userName(),
+                    "disabledAccessKeyIds",
+                    disabled,
+                    "error",
+                    failure.getClass().getSimpleName());
+        } catch (RuntimeException correctionFailed) {
+            failure.addSuppressed(correctionFailed); // the first failure is the one to report
+            log.error(
+                    "disabling stopped; the audit record could not be corrected and may name keys still active",
+                    "userName",
+                    user.userName(),
+                    "disabledAccessKeyIds",
+                    disabled,
+                    "error",
+                    failure.getClass().getSimpleName());
+        }
     }
 
-    private void writeRecord(IamUser user, AuditRecord record) {
-        iam.tagUser(tag ->
-                tag.userName(user.userName()).tags(t -> t.key(record.tagKey()).value(record.tagValue())));
+    /**
+     * Removes records with nothing left to do, so records do not pile up to IAM's tag quota: every key they
+     * hold outstanding is gone or active again (restored, or re-enabled by someone: no longer ours to restore),
+     * and no grace of theirs is running. The log keeps what they said.
+     */
+    private void removeSettled(
+            IamUser user, AuditTrail.Records records, List<AccessKeyActivity> keys, String executionId) {
+        Map<String, KeyStatus> statuses = keys.stream()
+                .collect(Collectors.toMap(AccessKeyActivity::accessKeyId, AccessKeyActivity::status, (a, b) -> a));
+        Instant now = clock.instant();
+        List<AuditRecord> settled = records.trusted().stream()
+                .filter(record -> record.outstanding().stream()
+                        .allMatch(keyId -> statuses.getOrDefault(keyId, KeyStatus.ACTIVE) == KeyStatus.ACTIVE))
+                .filter(record ->
+                        record.graceUntil().map(until -> !now.isBefore(until)).orElse(true))
+                .toList();
+        trail.remove(user, settled);
+        settled.forEach(record -> log.info(
+                "settled audit record removed",
+                "userName",
+                user.userName(),
+                "remediationExecutionId",
+                record.executionId(),
+                "record",
+                record.content(),
+                "automationExecutionId",
+                executionId));
+    }
+
+    private MaxKeyAge effectiveMaxKeyAge(RunbookRequest.DisableStaleKeys request) {
+        if (request.maxKeyAge().days() >= deployed.maxKeyAge().days()) {
+            return request.maxKeyAge();
+        }
+        log.info(
+                "threshold raised to the deployed one",
+                "requestedDays",
+                request.maxKeyAge().days(),
+                "deployedDays",
+                deployed.maxKeyAge().days(),
+                "automationExecutionId",
+                request.automationExecutionId());
+        return deployed.maxKeyAge();
+    }
+
+    private void reportRejected(IamUser user, AuditTrail.Records records, String executionId) {
+        records.rejected()
+                .forEach(rejected -> log.warn(
+                        "audit tag not trusted",
+                        "userName",
+                        user.userName(),
+                        "tagKey",
+                        rejected.tagKey(),
+                        "reason",
+                        rejected.reason(),
+                        "automationExecutionId",
+                        executionId));
     }
 
     private RemediationResult userGone(RunbookRequest.DisableStaleKeys request) {

@@ -21,9 +21,9 @@ final class UserDirectory {
     private final IamKeyInventory inventory;
     private final ConfigClient config;
 
-    UserDirectory(IamClient iam, ConfigClient config) {
+    UserDirectory(IamClient iam, IamKeyInventory inventory, ConfigClient config) {
         this.iam = Objects.requireNonNull(iam, "iam");
-        this.inventory = new IamKeyInventory(iam);
+        this.inventory = Objects.requireNonNull(inventory, "inventory");
         this.config = Objects.requireNonNull(config, "config");
     }
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.stalekeys.audit.AuditRecord;
 import io.github.stalekeys.emulator.AwsEmulator;
 import io.github.stalekeys.emulator.AwsEmulatorExtension;
 import io.github.stalekeys.emulator.Fault;
@@ -99,6 +100,7 @@ class ConcurrentRemediationTest {
                                                 .get("automationExecutionId")
                                                 .asText(),
                                 record)
+                        .map(read -> ((AuditRecord.Readable) read).record())
                         .orElseThrow();
                 assertEquals(disabled, parsed.disabledKeyIds(), "run " + i + "'s record names what it disabled");
                 recorded.addAll(disabled);

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.github.stalekeys.audit.AuditRecord;
 import io.github.stalekeys.emulator.AwsEmulator;
 import io.github.stalekeys.emulator.AwsEmulatorExtension;
 import io.github.stalekeys.emulator.IamSeeder.SeededKey;
@@ -144,10 +145,11 @@ class KeyRestorationTest {
         SeededUser alice = harness.account.user("alice");
         SeededKey key = harness.account.keyUsed(alice, 143);
         harness.invoke(RemediationHarness.disablePayload(alice.userId()));
-        // The read-back after re-enabling fails for good (every attempt an HTTP 500).
+        // The read-back after re-enabling fails for good (every attempt an HTTP 500); the listing before passes.
         emulator.injectFaults(
                 io.github.stalekeys.emulator.FaultPlan.of(1.0, 7, io.github.stalekeys.emulator.Fault.HTTP_500)
-                        .onlyFor("iam:ListAccessKeys"));
+                        .onlyFor("iam:ListAccessKeys")
+                        .afterCalls(1));
 
         RuntimeException error =
                 assertThrows(RuntimeException.class, () -> harness.invoke(RemediationHarness.restorePayload("alice")));

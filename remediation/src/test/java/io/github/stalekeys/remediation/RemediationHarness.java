@@ -3,11 +3,14 @@ package io.github.stalekeys.remediation;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.stalekeys.audit.AuditRecord;
 import io.github.stalekeys.aws.AwsClients;
 import io.github.stalekeys.emulator.AwsEmulator;
 import io.github.stalekeys.emulator.IamSeeder;
 import io.github.stalekeys.emulator.LogScan;
 import io.github.stalekeys.logging.StructuredLogger;
+import io.github.stalekeys.policy.Exemptions;
+import io.github.stalekeys.policy.MaxKeyAge;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -18,6 +21,9 @@ import java.time.Clock;
 import java.util.Map;
 import java.util.UUID;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.kms.KmsClient;
+import software.amazon.awssdk.services.kms.model.KeySpec;
+import software.amazon.awssdk.services.kms.model.KeyUsageType;
 
 /** The real remediation handler wired to the emulator, with captured logs. */
 final class RemediationHarness {
@@ -25,20 +31,53 @@ final class RemediationHarness {
     static final ObjectMapper JSON = new ObjectMapper();
 
     final AwsEmulator emulator;
-    final Clock clock = Clock.systemUTC();
+    final Clock clock;
     final IamSeeder account;
     final ByteArrayOutputStream logs = new ByteArrayOutputStream();
     final AccessKeyRemediationHandler handler;
 
+    /** The deployment's settings without the audit key, which each harness creates on its emulator. */
+    record Deployed(MaxKeyAge maxKeyAge, Exemptions exemptions) {}
+
+    /** As the template sets them: threshold, exemptUsers, exemptionTagKey. */
+    static Deployed deployed(int days, String exemptUsers, String exemptionTagKey) {
+        return new Deployed(
+                new MaxKeyAge(days),
+                Exemptions.parse("EXEMPT_USERS", exemptUsers, "EXEMPTION_TAG_KEY", exemptionTagKey));
+    }
+
+    final String auditKeyId;
+
+    /** Deployed at the template's defaults: 90 days, no exemptions. */
     RemediationHarness(AwsEmulator emulator) {
+        this(emulator, deployed(90, "", ""));
+    }
+
+    RemediationHarness(AwsEmulator emulator, Deployed deployed) {
+        this(emulator, deployed, Clock.systemUTC());
+    }
+
+    RemediationHarness(AwsEmulator emulator, Deployed deployed, Clock clock) {
         this.emulator = emulator;
+        this.clock = clock;
         this.account = new IamSeeder(emulator, clock);
         AwsClients clients =
                 AwsClients.create(Region.of(emulator.region()), emulator.credentials(), emulator.endpoint());
+        this.auditKeyId = createAuditKey(clients.kms());
         this.handler = new AccessKeyRemediationHandler(
                 clients,
+                new DeployedSettings(deployed.maxKeyAge(), deployed.exemptions(), auditKeyId),
                 clock,
                 new StructuredLogger("remediation", new PrintStream(logs, true, StandardCharsets.UTF_8), clock));
+    }
+
+    /** The HMAC key the template creates for sealing audit records (KeySpec HMAC_256, GENERATE_VERIFY_MAC). */
+    static String createAuditKey(KmsClient kms) {
+        return kms.createKey(key -> key.keySpec(KeySpec.HMAC_256)
+                        .keyUsage(KeyUsageType.GENERATE_VERIFY_MAC)
+                        .description("audit record seal (test)"))
+                .keyMetadata()
+                .keyId();
     }
 
     /** A remediation payload as the runbook sends it, for a fresh execution id. */

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.stalekeys.audit.AuditRecord;
 import io.github.stalekeys.aws.AwsClients;
 import io.github.stalekeys.emulator.AwsEmulator;
 import io.github.stalekeys.emulator.IamSeeder;
@@ -138,8 +139,15 @@ class RemediationPropertiesTest {
         List<User> users = users(account, seeder, now);
         String context = "now " + now + ", " + days + " days";
         ByteArrayOutputStream logs = new ByteArrayOutputStream();
+        AwsClients clients =
+                AwsClients.create(Region.of(emulator.region()), emulator.credentials(), emulator.endpoint());
+        // Deployed at the lowest threshold and without exemptions: each trial's payload decides.
         AccessKeyRemediationHandler handler = new AccessKeyRemediationHandler(
-                AwsClients.create(Region.of(emulator.region()), emulator.credentials(), emulator.endpoint()),
+                clients,
+                new DeployedSettings(
+                        new io.github.stalekeys.policy.MaxKeyAge(1),
+                        io.github.stalekeys.policy.Exemptions.NONE,
+                        RemediationHarness.createAuditKey(clients.kms())),
                 clock,
                 new StructuredLogger("remediation", new PrintStream(logs, true, StandardCharsets.UTF_8), clock));
         String exemptUsers = String.join(

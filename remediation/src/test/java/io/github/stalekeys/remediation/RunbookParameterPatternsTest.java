@@ -135,6 +135,27 @@ class RunbookParameterPatternsTest {
     }
 
     @Test
+    void graceDaysMeanTheSameToTheRunbookAndTheFunction() throws IOException {
+        Pattern pattern = Pattern.compile(allowedPattern("GraceDays"));
+        for (int days = 0; days <= 999; days++) {
+            String value = Integer.toString(days);
+            ObjectNode restore = RemediationHarness.restorePayload("alice").put("graceDays", value);
+            if (days <= 365) {
+                assertTrue(pattern.matcher(value).matches(), value);
+                assertEquals(days, ((RunbookRequest.RestoreKeys) RunbookRequestParser.parse(restore)).graceDays());
+            } else {
+                assertFalse(pattern.matcher(value).find(), value);
+                assertThrows(InvalidSettingException.class, () -> RunbookRequestParser.parse(restore), value);
+            }
+        }
+        assertEquals(
+                30,
+                ((RunbookRequest.RestoreKeys) RunbookRequestParser.parse(RemediationHarness.restorePayload("alice")))
+                        .graceDays(),
+                "the function's default is the runbook's");
+    }
+
+    @Test
     void theFunctionRejectsTheBadIdsEvenIfAPatternWereBypassed() {
         // Defence in depth: whoever can invoke the function directly is held to the same patterns.
         for (String userId :

@@ -3,6 +3,8 @@ package io.github.stalekeys.evaluator;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.ConfigEvent;
+import io.github.stalekeys.audit.AuditSeal;
+import io.github.stalekeys.audit.AuditTrail;
 import io.github.stalekeys.aws.AwsClients;
 import io.github.stalekeys.logging.StructuredLogger;
 import io.github.stalekeys.policy.Compliance;
@@ -13,6 +15,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 import software.amazon.awssdk.services.config.model.NoSuchConfigRuleException;
@@ -33,6 +36,7 @@ public final class AccessKeyComplianceHandler implements RequestHandler<ConfigEv
     private final Clock clock;
     private final Sleeper sleeper;
     private final StructuredLogger log;
+    private final Optional<String> auditRecordKeyId;
 
     /** Used by the Lambda runtime: one set of clients per container. */
     public AccessKeyComplianceHandler() {
@@ -40,16 +44,29 @@ public final class AccessKeyComplianceHandler implements RequestHandler<ConfigEv
                 AwsClients.fromEnvironment(),
                 Clock.systemUTC(),
                 Sleeper.REAL,
-                StructuredLogger.toStandardOutput("rule-evaluator"));
+                StructuredLogger.toStandardOutput("rule-evaluator"),
+                Optional.ofNullable(System.getenv(AUDIT_RECORD_KEY_ID)).filter(id -> !id.isBlank()));
         SnapStartPriming.register();
     }
 
     AccessKeyComplianceHandler(AwsClients clients, Clock clock, Sleeper sleeper, StructuredLogger log) {
+        this(clients, clock, sleeper, log, Optional.empty());
+    }
+
+    /**
+     * @param auditRecordKeyId the KMS HMAC key that seals the remediation's audit records (environment variable
+     *                         {@value #AUDIT_RECORD_KEY_ID}), to honour a backout's grace; empty: none is
+     */
+    AccessKeyComplianceHandler(
+            AwsClients clients, Clock clock, Sleeper sleeper, StructuredLogger log, Optional<String> auditRecordKeyId) {
         this.clients = Objects.requireNonNull(clients, "clients");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
         this.log = Objects.requireNonNull(log, "log");
+        this.auditRecordKeyId = Objects.requireNonNull(auditRecordKeyId, "auditRecordKeyId");
     }
+
+    static final String AUDIT_RECORD_KEY_ID = "AUDIT_RECORD_KEY_ID";
 
     @Override
     public EvaluationReport handleRequest(ConfigEvent event, Context context) {
@@ -65,8 +82,12 @@ public final class AccessKeyComplianceHandler implements RequestHandler<ConfigEv
                 .map(roleName -> clients.assumingRole(roleArn(event, roleName), SESSION_NAME))
                 .orElse(clients);
         StaleKeyPolicy policy = new StaleKeyPolicy(parameters.maxKeyAge(), parameters.exemptions(), clock);
-        AccountEvaluator evaluator =
-                new AccountEvaluator(account.iam(), new CredentialReportSource(account.iam(), sleeper), policy);
+        // The records are sealed with this account's key: a member account's records are not verifiable here.
+        Optional<AuditTrail> auditTrail = parameters.executionRoleName().isPresent()
+                ? Optional.empty()
+                : auditRecordKeyId.map(keyId -> new AuditTrail(account.iam(), new AuditSeal(account.kms(), keyId)));
+        AccountEvaluator evaluator = new AccountEvaluator(
+                account.iam(), new CredentialReportSource(account.iam(), sleeper), policy, auditTrail, clock);
 
         Deadline deadline = Deadline.fromRemaining(remainingTime(context), clock);
         List<RuleEvaluation> evaluations = switch (trigger) {

@@ -1,11 +1,15 @@
 package io.github.stalekeys.evaluator;
 
+import io.github.stalekeys.audit.AuditTrail;
 import io.github.stalekeys.iam.IamKeyInventory;
 import io.github.stalekeys.policy.AccessKeyActivity;
+import io.github.stalekeys.policy.BackoutGrace;
+import io.github.stalekeys.policy.Compliance;
 import io.github.stalekeys.policy.IamUser;
 import io.github.stalekeys.policy.KeyStatus;
 import io.github.stalekeys.policy.StaleKeyPolicy;
 import io.github.stalekeys.policy.UserVerdict;
+import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -37,12 +41,29 @@ final class AccountEvaluator {
     private final IamKeyInventory inventory;
     private final CredentialReportSource reports;
     private final StaleKeyPolicy policy;
+    private final Optional<AuditTrail> auditTrail;
+    private final Clock clock;
 
     AccountEvaluator(IamClient iam, CredentialReportSource reports, StaleKeyPolicy policy) {
+        this(iam, reports, policy, Optional.empty(), Clock.systemUTC());
+    }
+
+    /**
+     * @param auditTrail where the remediation's sealed records are read, to spare keys a backout restored
+     *                   during their grace; empty: no grace is honoured
+     */
+    AccountEvaluator(
+            IamClient iam,
+            CredentialReportSource reports,
+            StaleKeyPolicy policy,
+            Optional<AuditTrail> auditTrail,
+            Clock clock) {
         this.iam = Objects.requireNonNull(iam, "iam");
         this.inventory = new IamKeyInventory(iam);
         this.reports = Objects.requireNonNull(reports, "reports");
         this.policy = Objects.requireNonNull(policy, "policy");
+        this.auditTrail = Objects.requireNonNull(auditTrail, "auditTrail");
+        this.clock = Objects.requireNonNull(clock, "clock");
     }
 
     /**
@@ -100,7 +121,8 @@ final class AccountEvaluator {
         Map<String, String> tags = current.get().tags();
         return inventory
                 .keysOf(claimed.userName())
-                .map(keys -> new UserAssessment(policy.judge(claimed, keys, user -> tags), keys))
+                .map(keys -> new UserAssessment(
+                        withGrace(claimed, policy.judge(claimed, keys, user -> tags), user -> tags), keys))
                 .orElseGet(() -> new UserAssessment(UserVerdict.notApplicable(claimed, USER_GONE), List.of()));
     }
 
@@ -109,10 +131,24 @@ final class AccountEvaluator {
      * Keys the report already shows in recent use need no second look.
      */
     private UserAssessment evaluateLive(IamUser user, Function<Instant, Optional<Instant>> knownRecentUse) {
+        Map<String, Map<String, String>> tagsRead = new HashMap<>(1); // one ListUserTags per user at most
+        StaleKeyPolicy.TagLookup tags =
+                judged -> tagsRead.computeIfAbsent(judged.userId(), id -> inventory.tagsOf(judged));
         return inventory
                 .keysOf(user.userName(), knownRecentUse)
-                .map(keys -> new UserAssessment(policy.judge(user, keys, inventory::tagsOf), keys))
+                .map(keys -> new UserAssessment(withGrace(user, policy.judge(user, keys, tags), tags), keys))
                 .orElseGet(() -> new UserAssessment(UserVerdict.notApplicable(user, USER_GONE), List.of()));
+    }
+
+    /**
+     * A non-compliant verdict with the keys a backout restored taken out while their grace runs; the grace is
+     * read only from records the remediation sealed, so a user who tags themselves cannot grant it.
+     */
+    private UserVerdict withGrace(IamUser user, UserVerdict verdict, StaleKeyPolicy.TagLookup tags) {
+        if (verdict.compliance() != Compliance.NON_COMPLIANT || auditTrail.isEmpty()) {
+            return verdict;
+        }
+        return new BackoutGrace(auditTrail.get().read(user, tags.tagsOf(user)).graceGrants(), clock).apply(verdict);
     }
 
     /**

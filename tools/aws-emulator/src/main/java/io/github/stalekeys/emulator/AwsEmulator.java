@@ -41,6 +41,9 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.config.ConfigClient;
 import software.amazon.awssdk.services.iam.IamClient;
+import software.amazon.awssdk.services.kms.KmsClient;
+import software.amazon.awssdk.services.kms.model.KeySpec;
+import software.amazon.awssdk.services.kms.model.KeyUsageType;
 import software.amazon.awssdk.services.sts.StsClient;
 
 /**
@@ -238,6 +241,20 @@ public final class AwsEmulator implements AutoCloseable {
     /** AWS Config client pointed at the emulator, acting as {@code credentials} (in their account). */
     public ConfigClient configClient(AwsCredentialsProvider credentials) {
         return configure(ConfigClient.builder(), credentials).build();
+    }
+
+    /**
+     * Creates a KMS HMAC key (KeySpec HMAC_256, KeyUsage GENERATE_VERIFY_MAC), as the template does for sealing
+     * audit records, and returns its id.
+     */
+    public String createHmacKey() {
+        try (KmsClient kms = configure(KmsClient.builder(), credentials()).build()) {
+            return kms.createKey(key -> key.keySpec(KeySpec.HMAC_256)
+                            .keyUsage(KeyUsageType.GENERATE_VERIFY_MAC)
+                            .description("audit record seal"))
+                    .keyMetadata()
+                    .keyId();
+        }
     }
 
     /** STS client pointed at the emulator with the test credentials. */
@@ -510,7 +527,8 @@ public final class AwsEmulator implements AutoCloseable {
         ObjectNode body = json.createObjectNode()
                 .put("rate", plan.rate())
                 .put("seed", plan.seed())
-                .put("delayMs", plan.delay().toMillis());
+                .put("delayMs", plan.delay().toMillis())
+                .put("spared", plan.spared());
         plan.kinds().stream().map(Fault::wireName).sorted().forEach(body.putArray("kinds")::add);
         if (!plan.operations().isEmpty()) {
             plan.operations().forEach(body.putArray("operations")::add);

@@ -785,6 +785,34 @@ iam_responses.IamResponse.list_user_tags = list_user_tags
 
 
 # --------------------------------------------------------------------------------------------
+# IAM's quota of 50 tags per user (moto checks only the 50 tags of one request)
+# https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html ("Tags per IAM user: 50");
+# TagUser then fails with LimitExceeded (https://docs.aws.amazon.com/IAM/latest/APIReference/API_TagUser.html)
+# --------------------------------------------------------------------------------------------
+
+IAM_TAGS_PER_USER = 50
+
+
+class TagQuotaExceededException(IAMException):
+    code = "LimitExceeded"
+
+
+original_tag_user = iam_responses.IamResponse.tag_user
+
+
+def tag_user(self):
+    user_name = self._get_param("UserName")
+    existing = {t["Key"].lower() for t in self.backend.list_user_tags(user_name)}
+    added = {t.get("Key", "").lower() for t in self._get_param("Tags", [])}
+    if len(existing | added) > IAM_TAGS_PER_USER:
+        raise TagQuotaExceededException("Cannot exceed quota for TagsPerUser: %d." % IAM_TAGS_PER_USER)
+    return original_tag_user(self)
+
+
+iam_responses.IamResponse.tag_user = tag_user
+
+
+# --------------------------------------------------------------------------------------------
 # Fault injection
 # --------------------------------------------------------------------------------------------
 
@@ -793,7 +821,7 @@ FAULTS = {}
 
 
 def clear_faults():
-    FAULTS.update(rate=0.0, kinds=(), operations=None, rng=None, delay_ms=100, seen=0, injected={})
+    FAULTS.update(rate=0.0, kinds=(), operations=None, rng=None, delay_ms=100, seen=0, injected={}, spared=0)
 
 
 clear_faults()
@@ -808,6 +836,7 @@ def set_faults(body):
     seed = body.get("seed", 0)
     operations = body.get("operations")
     delay_ms = body.get("delayMs", 100)
+    spared = body.get("spared", 0)
     if isinstance(rate, bool) or not isinstance(rate, (int, float)) or not 0 <= rate <= 1:
         return error_json(400, "ValidationException", "rate must be a number in 0..1")
     if not isinstance(kinds, list) or not all(k in FAULT_KINDS for k in kinds):
@@ -818,10 +847,12 @@ def set_faults(body):
         return error_json(400, "ValidationException", "operations must be a list of '<service>:<Operation>' patterns")
     if isinstance(delay_ms, bool) or not isinstance(delay_ms, int) or not 0 <= delay_ms <= 10000:
         return error_json(400, "ValidationException", "delayMs must be an integer in 0..10000")
+    if isinstance(spared, bool) or not isinstance(spared, int) or spared < 0:
+        return error_json(400, "ValidationException", "spared must be a non-negative integer")
     with STATE_LOCK:
         clear_faults()
         FAULTS.update(rate=float(rate), kinds=tuple(kinds), operations=operations, rng=random.Random(seed),
-                      delay_ms=delay_ms)
+                      delay_ms=delay_ms, spared=spared)
     return ok_json({"rate": rate, "kinds": kinds, "seed": seed})
 
 
@@ -838,6 +869,8 @@ def draw_fault(call):
         if FAULTS["operations"] is not None and not any(fnmatchcase(call, p) for p in FAULTS["operations"]):
             return None
         FAULTS["seen"] += 1
+        if FAULTS["seen"] <= FAULTS["spared"]:
+            return None
         draw = FAULTS["rng"].random()
         kind = FAULTS["rng"].choice(FAULTS["kinds"])
         if draw >= FAULTS["rate"]:

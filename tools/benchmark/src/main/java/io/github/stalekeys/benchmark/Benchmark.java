@@ -85,7 +85,12 @@ public final class Benchmark {
                 "AWS_ACCESS_KEY_ID",
                 credentials.accessKeyId(),
                 "AWS_SECRET_ACCESS_KEY",
-                credentials.secretAccessKey());
+                credentials.secretAccessKey(),
+                // The remediation's deployed settings, as template.yaml sets them.
+                "MAX_ACCESS_KEY_AGE_DAYS",
+                "90",
+                "AUDIT_RECORD_KEY_ID",
+                emulator.createHmacKey());
     }
 
     public static void main(String[] args) throws IOException {

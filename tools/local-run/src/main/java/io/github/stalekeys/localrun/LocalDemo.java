@@ -109,7 +109,12 @@ final class LocalDemo {
                 "AWS_ACCESS_KEY_ID",
                 credentials.accessKeyId(),
                 "AWS_SECRET_ACCESS_KEY",
-                credentials.secretAccessKey());
+                credentials.secretAccessKey(),
+                // The remediation's deployed settings, as template.yaml sets them.
+                "MAX_ACCESS_KEY_AGE_DAYS",
+                "90",
+                "AUDIT_RECORD_KEY_ID",
+                emulator.createHmacKey());
         Function evaluator = new Function(
                 LambdaPackage.unpack(artifacts.evaluatorZip(), EVALUATOR_HANDLER, artifacts.runtimeJar(), 512, 300),
                 env);
