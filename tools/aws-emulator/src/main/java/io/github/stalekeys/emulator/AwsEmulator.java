@@ -152,8 +152,9 @@ public final class AwsEmulator implements AutoCloseable {
         } catch (TimeoutException e) {
             throw new IllegalStateException("no READY line within " + STARTUP_TIMEOUT.toSeconds() + " s");
         } catch (ExecutionException e) {
-            throw new IllegalStateException(
-                    e.getCause().getMessage() + (process.isAlive() ? "" : " with code " + exitCode()));
+            // Its stdout has closed: the process is exiting, but a loaded machine may not have reaped it yet.
+            throw new IllegalStateException(e.getCause().getMessage()
+                    + (exitedWithin(Duration.ofSeconds(5)) ? " with code " + exitCode() : ""));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for the emulator");
@@ -161,6 +162,15 @@ public final class AwsEmulator implements AutoCloseable {
         JsonNode health = control("GET", "/_emulator/health", null);
         if (!"ok".equals(health.path("status").asText())) {
             throw new IllegalStateException("health check answered " + health);
+        }
+    }
+
+    private boolean exitedWithin(Duration wait) {
+        try {
+            return process.waitFor(wait.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 
