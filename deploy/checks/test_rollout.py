@@ -29,7 +29,7 @@ STUB = textwrap.dedent('''\
     import json, os, shutil, sys
     args = sys.argv[1:]
     with open(os.environ["STUB_LOG"], "a") as log:
-        log.write(json.dumps(args) + "\\n")
+        log.write(json.dumps(args + ["@region=" + os.environ.get("AWS_REGION", "")]) + "\\n")
     joined = " ".join(args)
     def answer(text):
         print(text)
@@ -80,6 +80,7 @@ class RolloutTest(unittest.TestCase):
         if os.path.exists(log):
             with open(log, encoding="utf-8") as handle:
                 calls = [json.loads(line) for line in handle]
+        self.regions = {call.pop() for call in calls}
         return result, calls, uploads, work
 
     @staticmethod
@@ -128,6 +129,9 @@ class RolloutTest(unittest.TestCase):
                       if self.option(c, "--stack-name") == "StaleKeys-org-aggregator"]
         self.assertEqual(len(aggregator), 1)
         self.assertFalse(self.find(calls, "cloudformation", "update-stack-set"))
+        # Lambda reads code only from a bucket "in the same AWS Region as your function" (Lambda API reference,
+        # FunctionCode): the bucket, the StackSet and its instances are all in the one region given.
+        self.assertEqual(self.regions, {"@region=eu-west-1"})
 
     def test_a_second_rollout_updates_the_stackset(self):
         result, calls, _, _ = self.run_rollout("--targets", "ou-ab12-abcdefgh", "--region", "eu-west-1",
@@ -165,6 +169,9 @@ class RolloutTest(unittest.TestCase):
             "region": (["--targets", "r-ab12", "--region", "Europe"], "--region"),
             "prefix": (["--targets", "r-ab12", "--region", "eu-west-1", "--prefix", "9lives"], "--prefix"),
             "missing targets": (["--region", "eu-west-1"], "--targets is required"),
+            # CreateStackInstances API reference: at most 50 OUs per call.
+            "51 OUs": (["--targets", ",".join("ou-ab12-%08d" % n for n in range(51)), "--region", "eu-west-1"],
+                       "at most 50 OUs"),
             "unknown option": (["--targets", "r-ab12", "--region", "eu-west-1", "--force"], "unknown option --force"),
         }
         for case, (options, named) in cases.items():
