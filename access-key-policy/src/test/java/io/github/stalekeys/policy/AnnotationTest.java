@@ -36,6 +36,36 @@ class AnnotationTest {
     }
 
     @Test
+    void oneCharacterOverTheLimitIsCutToFitTheLimit() {
+        // PutEvaluations: Annotation 1..256 characters.
+        // https://docs.aws.amazon.com/config/latest/APIReference/API_Evaluation.html
+        String text = "x".repeat(Annotation.MAX_LENGTH - 10) + " " + "y".repeat(10);
+        assertEquals(Annotation.MAX_LENGTH + 1, text.length());
+        assertEquals("x".repeat(Annotation.MAX_LENGTH - 10) + "...", Annotation.fit(text));
+    }
+
+    @Test
+    void aCutFallingRightAtTheLimitUsesAllOf256Characters() {
+        // The space sits where the ellipsis must start: the head is the 253 characters before it.
+        String head = "k".repeat(Annotation.MAX_LENGTH - 3);
+        String fitted = Annotation.fit(head + " and more words after the limit");
+        assertEquals(head + "...", fitted);
+        assertEquals(Annotation.MAX_LENGTH, fitted.length());
+    }
+
+    @Test
+    void aSingleWordLongerThanTheLimitIsCutInsideItWithAnEllipsis() {
+        String fitted = Annotation.fit("z".repeat(400));
+        assertEquals("z".repeat(Annotation.MAX_LENGTH - 3) + "...", fitted);
+    }
+
+    @Test
+    void separatorsBeforeTheCutAreDropped() {
+        String text = "a".repeat(200) + ";  " + "b".repeat(100);
+        assertEquals("a".repeat(200) + "...", Annotation.fit(text));
+    }
+
+    @Test
     void blankIsRejected() {
         assertThrows(IllegalArgumentException.class, () -> Annotation.fit(" "));
     }

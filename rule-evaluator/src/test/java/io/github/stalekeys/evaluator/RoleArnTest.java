@@ -29,6 +29,35 @@ class RoleArnTest {
     }
 
     @Test
+    void withoutARuleArnThePartitionComesFromTheExecutionRoleArn() {
+        ConfigEvent event = new ConfigEvent();
+        event.setAccountId("210987654321");
+        event.setExecutionRoleArn("arn:aws-us-gov:iam::123456789012:role/config-role");
+
+        assertEquals("arn:aws-us-gov:iam::210987654321:role/R", AccessKeyComplianceHandler.roleArn(event, "R"));
+    }
+
+    @Test
+    void aRuleArnWithoutAPartitionIsPassedOverForTheNextArn() {
+        ConfigEvent event = new ConfigEvent();
+        event.setAccountId("210987654321");
+        event.setConfigRuleArn("arn::config:us-east-1:123456789012:config-rule/config-rule-abc");
+        event.setExecutionRoleArn("arn:aws-cn:iam::123456789012:role/config-role");
+
+        assertEquals("arn:aws-cn:iam::210987654321:role/R", AccessKeyComplianceHandler.roleArn(event, "R"));
+    }
+
+    @Test
+    void valuesThatAreNotArnsLeaveThePartitionAtAws() {
+        ConfigEvent event = new ConfigEvent();
+        event.setAccountId("210987654321");
+        event.setConfigRuleArn("config-rule-abc");
+        event.setExecutionRoleArn("arn:");
+
+        assertEquals("arn:aws:iam::210987654321:role/R", AccessKeyComplianceHandler.roleArn(event, "R"));
+    }
+
+    @Test
     void anAccountIdThatIsNotTwelveDigitsIsRefused() {
         ConfigEvent event = new ConfigEvent();
         event.setAccountId("12345678901:role/x");

@@ -1,0 +1,148 @@
+package io.github.stalekeys.evaluator;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.github.stalekeys.policy.Compliance;
+import io.github.stalekeys.policy.Exemptions;
+import io.github.stalekeys.policy.IamUser;
+import io.github.stalekeys.policy.MaxKeyAge;
+import io.github.stalekeys.policy.StaleKeyPolicy;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The rule's own decisions over IAM reads, in memory (the emulator tests cover the same paths end to end): a
+ * change event's item is judged only while its name still belongs to its id, and a credential report row
+ * speaks for a listed user only when the user's creation second matches.
+ */
+class AccountEvaluatorTest {
+
+    private static final Instant NOW = Instant.parse("2026-11-29T12:00:00Z");
+    private static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
+    private static final String TAG_KEY = "KeyRotationExempt";
+    private static final Instant CREATED = Instant.parse("2024-03-01T09:30:15.450Z");
+
+    private static final InMemoryIam.Key STALE =
+            new InMemoryIam.Key("AKIASTALE00000000001", "Active", NOW.minus(Duration.ofDays(400)), null);
+    private static final InMemoryIam.Key FRESH = new InMemoryIam.Key(
+            "AKIAFRESH00000000001", "Active", NOW.minus(Duration.ofDays(400)), NOW.minus(Duration.ofDays(2)));
+
+    private static AccountEvaluator evaluator(InMemoryIam iam) {
+        StaleKeyPolicy policy = new StaleKeyPolicy(
+                new MaxKeyAge(90), Exemptions.parse("exemptUsers", null, "exemptionTagKey", TAG_KEY), CLOCK);
+        return new AccountEvaluator(iam, new CredentialReportSource(iam, wait -> {}), policy);
+    }
+
+    private static Deadline farDeadline() {
+        return Deadline.fromRemaining(Duration.ofMinutes(15), CLOCK);
+    }
+
+    @Test
+    void aChangedItemWhoseNameNowBelongsToAnotherUserIsNotGivenThatUsersKeys() {
+        // alice was deleted and re-created: the item's id is the old one, the name now has a new id and a stale key.
+        InMemoryIam iam = new InMemoryIam().user("alice", "AIDANEWALICE00000001", CREATED, Map.of(), STALE);
+
+        UserAssessment assessment = evaluator(iam).evaluateChanged(new IamUser("AIDAOLDALICE00000001", "alice"));
+
+        assertEquals(Compliance.NOT_APPLICABLE, assessment.verdict().compliance());
+        assertEquals(AccountEvaluator.USER_GONE, assessment.verdict().annotation());
+        assertEquals(List.of(), assessment.keys());
+        assertEquals(0, iam.calls("ListAccessKeys"), "the other user's keys are not even read");
+    }
+
+    @Test
+    void aChangedItemWhoseNameStillBelongsToItsIdIsJudgedOnItsKeys() {
+        InMemoryIam iam = new InMemoryIam().user("alice", "AIDAALICE00000000001", CREATED, Map.of(), STALE, FRESH);
+
+        UserAssessment assessment = evaluator(iam).evaluateChanged(new IamUser("AIDAALICE00000000001", "alice"));
+
+        assertEquals(Compliance.NON_COMPLIANT, assessment.verdict().compliance());
+        assertEquals(
+                List.of("AKIASTALE00000000001", "AKIAFRESH00000000001"),
+                assessment.keys().stream().map(k -> k.accessKeyId()).toList());
+        assertEquals(1, iam.calls("GetUser"));
+    }
+
+    @Test
+    void aChangedItemIsJudgedWithTheTagsGetUserBrought() {
+        InMemoryIam iam =
+                new InMemoryIam().user("alice", "AIDAALICE00000000001", CREATED, Map.of(TAG_KEY, "CHG-42"), STALE);
+
+        UserAssessment assessment = evaluator(iam).evaluateChanged(new IamUser("AIDAALICE00000000001", "alice"));
+
+        assertEquals(Compliance.NOT_APPLICABLE, assessment.verdict().compliance());
+        assertEquals(0, iam.calls("ListUserTags"), "GetUser already brought the tags");
+    }
+
+    @Test
+    void aChangedItemForAUserWhoNoLongerExistsIsNotApplicable() {
+        UserAssessment assessment =
+                evaluator(new InMemoryIam()).evaluateChanged(new IamUser("AIDAGONE000000000001", "gone"));
+
+        assertEquals(Compliance.NOT_APPLICABLE, assessment.verdict().compliance());
+        assertEquals(AccountEvaluator.USER_GONE, assessment.verdict().annotation());
+    }
+
+    @Test
+    void aReportRowCreatedInTheSameSecondAsTheListedUserSettlesThatUserWithoutLiveCalls() {
+        // ListUsers has milliseconds; the report has seconds.
+        InMemoryIam iam = new InMemoryIam()
+                .user("alice", "AIDAALICE00000000001", CREATED, Map.of(), FRESH)
+                .reportRow("alice", Instant.parse("2024-03-01T09:30:15Z"), FRESH);
+
+        List<UserAssessment> assessments = evaluator(iam).evaluateAll(Set.of(), farDeadline());
+
+        assertEquals(1, assessments.size());
+        assertEquals(Compliance.COMPLIANT, assessments.getFirst().verdict().compliance());
+        assertEquals(0, iam.calls("ListAccessKeys"));
+        assertEquals(0, iam.calls("GetAccessKeyLastUsed"));
+    }
+
+    @Test
+    void aReportRowFromAnEarlierUserOfTheSameNameIsNotTrusted() {
+        // The report still shows the deleted alice (a fresh key); the listed alice, created a second later, has a
+        // stale key: the row must not speak for her.
+        InMemoryIam iam = new InMemoryIam()
+                .user("alice", "AIDAALICE00000000001", CREATED, Map.of(), STALE)
+                .reportRow("alice", Instant.parse("2024-03-01T09:30:14Z"), FRESH);
+
+        List<UserAssessment> assessments = evaluator(iam).evaluateAll(Set.of(), farDeadline());
+
+        assertEquals(Compliance.NON_COMPLIANT, assessments.getFirst().verdict().compliance());
+        assertEquals(1, iam.calls("ListAccessKeys"));
+    }
+
+    @Test
+    void aUserMissingFromTheReportIsReadLive() {
+        InMemoryIam iam = new InMemoryIam().user("bob", "AIDABOB0000000000001", CREATED, Map.of(), FRESH);
+
+        List<UserAssessment> assessments = evaluator(iam).evaluateAll(Set.of(), farDeadline());
+
+        assertEquals(Compliance.COMPLIANT, assessments.getFirst().verdict().compliance());
+        assertEquals(1, iam.calls("ListAccessKeys"));
+        assertEquals(1, iam.calls("GetAccessKeyLastUsed"));
+    }
+
+    @Test
+    void previouslyEvaluatedUsersWhoAreGoneBecomeNotApplicable() {
+        InMemoryIam iam = new InMemoryIam()
+                .user("bob", "AIDABOB0000000000001", CREATED, Map.of(), FRESH)
+                .reportRow("bob", CREATED, FRESH);
+
+        List<UserAssessment> assessments =
+                evaluator(iam).evaluateAll(Set.of("AIDABOB0000000000001", "AIDAGONE000000000001"), farDeadline());
+
+        assertEquals(2, assessments.size());
+        UserAssessment gone = assessments.stream()
+                .filter(a -> a.verdict().user().userId().equals("AIDAGONE000000000001"))
+                .findFirst()
+                .orElseThrow();
+        assertEquals(Compliance.NOT_APPLICABLE, gone.verdict().compliance());
+    }
+}
