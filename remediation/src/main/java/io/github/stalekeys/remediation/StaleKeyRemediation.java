@@ -54,7 +54,9 @@ final class StaleKeyRemediation {
         IamUser user = found.get().user();
         Optional<String> exemption = request.exemptions()
                 .byIdentity(user)
-                .or(() -> request.exemptions().byTags(found.get().tags()));
+                .or(() -> request.exemptions()
+                        .byTags(found.get().tags(), clock.instant())
+                        .exemptReason());
         if (exemption.isPresent()) {
             log.info(
                     "user exempt: nothing changed",
