@@ -25,10 +25,4 @@ public record KeyWarning(AccessKeyActivity key, int daysBefore, Instant nonCompl
     public LocalDate nonCompliantOn() {
         return LocalDate.ofInstant(nonCompliantAfter, ZoneOffset.UTC);
     }
-
-    /** E.g. "AKIA... turns non-compliant on 2026-12-14". */
-    public String describe() {
-        return (key.accessKeyId().isEmpty() ? "an access key" : key.accessKeyId()) + " turns non-compliant on "
-                + nonCompliantOn();
-    }
 }

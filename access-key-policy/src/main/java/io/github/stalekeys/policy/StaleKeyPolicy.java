@@ -104,7 +104,7 @@ public final class StaleKeyPolicy {
                 continue;
             }
             Instant staleAfter = staleAfter(key);
-            for (int daysBefore : warnings.stages()) {
+            for (int daysBefore : stagesWithin(limits.forKey(key))) {
                 Instant moment = staleAfter.minus(Duration.ofDays(daysBefore));
                 if (moment.isAfter(periodStart) && !moment.isAfter(runAt)) {
                     due.add(new KeyWarning(key, daysBefore, staleAfter, limits.forKey(key)));
@@ -113,6 +113,11 @@ public final class StaleKeyPolicy {
             }
         }
         return due;
+    }
+
+    /** The stages shorter than the limit: a stage as long as the limit would warn the moment a key is used. */
+    private List<Integer> stagesWithin(MaxKeyAge limit) {
+        return warnings.stages().stream().filter(days -> days < limit.days()).toList();
     }
 
     /**
@@ -131,7 +136,7 @@ public final class StaleKeyPolicy {
             }
             Instant staleAfter = staleAfter(key);
             Integer reached = null;
-            for (int daysBefore : warnings.stages()) {
+            for (int daysBefore : stagesWithin(limits.forKey(key))) {
                 if (!staleAfter.minus(Duration.ofDays(daysBefore)).isAfter(now)) {
                     reached = daysBefore;
                 }
@@ -168,10 +173,12 @@ public final class StaleKeyPolicy {
         List<KeyAssessment> stale = staleKeys(keys);
         if (stale.isEmpty()) {
             List<KeyWarning> upcoming = upcoming(keys);
+            // No key id: a periodic run reads most users from the credential report, which has none, and the
+            // annotation must read the same whichever way the user was read.
             String annotation = upcoming.isEmpty()
                     ? compliantAnnotation(keys)
-                    : upcoming.stream().map(KeyWarning::describe).collect(Collectors.joining("; ")) + " unless used ("
-                            + limits.describe() + ")";
+                    : "An active access key turns non-compliant on "
+                            + upcoming.get(0).nonCompliantOn() + " unless used (" + limits.describe() + ")";
             return new UserVerdict(user, Compliance.COMPLIANT, annotation, List.of());
         }
         Optional<String> lapsed = Optional.empty();

@@ -37,7 +37,9 @@ class KeyWarningsTest {
         UserVerdict verdict =
                 policy(KeyAgeLimits.DEFAULT, WarningSchedule.DEFAULT, NOW).judge(ALICE, List.of(key), NO_TAG_CALLS);
         assertEquals(Compliance.COMPLIANT, verdict.compliance());
-        assertEquals("AKIAWARN turns non-compliant on 2026-12-08 unless used (limit 90 days)", verdict.annotation());
+        assertEquals(
+                "An active access key turns non-compliant on 2026-12-08 unless used (limit 90 days)",
+                verdict.annotation());
     }
 
     @Test
@@ -171,5 +173,19 @@ class KeyWarningsTest {
                 policy.judge(ALICE, List.of(stale), user -> Map.of("KeyRotationExempt", "until 2026-11-28 CHG-1"));
         assertEquals(Compliance.NOT_APPLICABLE, exempt.compliance());
         assertEquals("Exempt: tagged KeyRotationExempt until 2026-11-28", exempt.annotation());
+    }
+
+    @Test
+    void stagesAsLongAsTheLimitAreSkipped() {
+        // A 7-day limit with 14 warning days: only the 1-day stage makes sense (7 and 14 would fire at use).
+        StaleKeyPolicy policy = policy(KeyAgeLimits.same(new MaxKeyAge(7)), WarningSchedule.DEFAULT, NOW);
+        AccessKeyActivity justUsed = usedAt("AKIAJUST", NOW);
+        assertEquals(List.of(), policy.warningsDue(List.of(justUsed), NOW, Duration.ofDays(1)));
+        AccessKeyActivity sixDays = usedAt("AKIASIX", NOW.minus(Duration.ofDays(6)));
+        assertEquals(
+                List.of(1),
+                policy.warningsDue(List.of(sixDays), NOW, Duration.ofDays(1)).stream()
+                        .map(KeyWarning::daysBefore)
+                        .toList());
     }
 }

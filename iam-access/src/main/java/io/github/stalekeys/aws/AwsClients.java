@@ -14,6 +14,7 @@ import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.config.ConfigClient;
+import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.sts.StsClient;
 import software.amazon.awssdk.services.sts.auth.StsAssumeRoleCredentialsProvider;
@@ -36,6 +37,7 @@ public final class AwsClients {
     private final IamClient iam;
     private final ConfigClient config;
     private final StsClient sts;
+    private final EventBridgeClient events;
     private final URI endpoint;
     private final Map<String, AwsClients> assumedRoles = new ConcurrentHashMap<>();
 
@@ -56,6 +58,13 @@ public final class AwsClients {
                 .applyMutation(b -> endpointOf(b))
                 .build();
         this.config = ConfigClient.builder()
+                .region(region)
+                .httpClient(httpClient)
+                .credentialsProvider(credentials)
+                .overrideConfiguration(retries)
+                .applyMutation(b -> endpointOf(b))
+                .build();
+        this.events = EventBridgeClient.builder()
                 .region(region)
                 .httpClient(httpClient)
                 .credentialsProvider(credentials)
@@ -127,5 +136,10 @@ public final class AwsClients {
 
     public ConfigClient config() {
         return config;
+    }
+
+    /** The client for this account's default event bus (in organization mode: the rule's own account). */
+    public EventBridgeClient events() {
+        return events;
     }
 }

@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.ConfigEvent;
 import io.github.stalekeys.aws.AwsClients;
+import io.github.stalekeys.events.KeyEventBus;
 import io.github.stalekeys.logging.StructuredLogger;
 import io.github.stalekeys.policy.Compliance;
 import io.github.stalekeys.policy.IamUser;
@@ -13,6 +14,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 import software.amazon.awssdk.services.config.model.NoSuchConfigRuleException;
@@ -64,15 +66,23 @@ public final class AccessKeyComplianceHandler implements RequestHandler<ConfigEv
                 .executionRoleName()
                 .map(roleName -> clients.assumingRole(roleArn(event, roleName), SESSION_NAME))
                 .orElse(clients);
-        StaleKeyPolicy policy = new StaleKeyPolicy(parameters.maxKeyAge(), parameters.exemptions(), clock);
+        StaleKeyPolicy policy = parameters.policy(clock);
         AccountEvaluator evaluator =
                 new AccountEvaluator(account.iam(), new CredentialReportSource(account.iam(), sleeper), policy);
 
         Deadline deadline = Deadline.fromRemaining(remainingTime(context), clock);
+        List<UserAssessment> periodic = List.of();
+        Optional<WarningWindow> warningWindow = Optional.of(trigger)
+                .filter(Trigger.Scheduled.class::isInstance)
+                .filter(scheduled -> parameters.warnings().schedule().enabled())
+                .map(scheduled -> new WarningWindow(
+                        scheduled.orderingTimestamp(),
+                        parameters.warnings().frequency().period()));
         List<RuleEvaluation> evaluations = switch (trigger) {
             case Trigger.Scheduled scheduled -> {
                 Set<String> previous = previousResults(account, ruleName, resultToken);
-                yield evaluator.evaluateAll(previous, deadline).stream()
+                periodic = evaluator.evaluateAll(previous, deadline, warningWindow);
+                yield periodic.stream()
                         .map(assessment -> logged(assessment.verdict(), ruleName))
                         .toList();
             }
@@ -107,6 +117,31 @@ public final class AccessKeyComplianceHandler implements RequestHandler<ConfigEv
                 report.nonCompliant(),
                 "notApplicable",
                 report.notApplicable());
+        if (warningWindow.isPresent()) {
+            // After the evaluations are recorded: if publishing fails, the invocation fails and Lambda's retry
+            // re-posts the same evaluations and announces the same period's warnings again.
+            int warned = new WarningAnnouncer(new KeyEventBus(clients.events(), sleeper::sleep), log)
+                    .announce(
+                            periodic,
+                            policy,
+                            evaluator::tagsOf,
+                            new WarningAnnouncer.Run(
+                                    event.getAccountId(),
+                                    ruleName,
+                                    warningWindow.get(),
+                                    parameters.warnings(),
+                                    report.testMode()));
+            log.info(
+                    "warnings announced",
+                    "configRuleName",
+                    ruleName,
+                    "accountId",
+                    event.getAccountId(),
+                    "warnings",
+                    warned,
+                    "testMode",
+                    report.testMode());
+        }
         return report;
     }
 

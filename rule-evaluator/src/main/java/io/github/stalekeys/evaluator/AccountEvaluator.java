@@ -37,6 +37,8 @@ final class AccountEvaluator {
     private final IamKeyInventory inventory;
     private final CredentialReportSource reports;
     private final StaleKeyPolicy policy;
+    /** Tags read this run, by user id: a user both judged and warned is asked once. */
+    private final Map<String, Map<String, String>> tagsRead = new HashMap<>();
 
     AccountEvaluator(IamClient iam, CredentialReportSource reports, StaleKeyPolicy policy) {
         this.iam = Objects.requireNonNull(iam, "iam");
@@ -50,6 +52,15 @@ final class AccountEvaluator {
      * longer exists.
      */
     List<UserAssessment> evaluateAll(Set<String> previouslyEvaluatedIds, Deadline deadline) {
+        return evaluateAll(previouslyEvaluatedIds, deadline, Optional.empty());
+    }
+
+    /**
+     * As {@link #evaluateAll(Set, Deadline)}; a user with a warning due in {@code warningWindow} is read live
+     * (the credential report has no key ids and may be hours old), so the warning names the key and is sure.
+     */
+    List<UserAssessment> evaluateAll(
+            Set<String> previouslyEvaluatedIds, Deadline deadline, Optional<WarningWindow> warningWindow) {
         List<User> users = iam.listUsersPaginator(request -> request.maxItems(1000)).users().stream()
                 .toList();
         CredentialReport report = reports.fetch(deadline);
@@ -61,9 +72,14 @@ final class AccountEvaluator {
             Optional<List<AccessKeyActivity>> reported = report.row(user.userName())
                     .filter(row -> sameSecond(row.userCreationTime(), listed.createDate()))
                     .map(CredentialReport.Row::keys);
+            boolean warningDue = reported.isPresent()
+                    && warningWindow
+                            .filter(window -> !policy.warningsDue(reported.get(), window.runAt(), window.period())
+                                    .isEmpty())
+                            .isPresent();
             boolean settledByReport = reported.isPresent()
                     && (policy.exemptions().byIdentity(user).isPresent()
-                            || policy.staleKeys(reported.get()).isEmpty());
+                            || (policy.staleKeys(reported.get()).isEmpty() && !warningDue));
             if (settledByReport) {
                 verdicts.add(
                         new UserAssessment(policy.judge(user, reported.get(), this::noTagsNeeded), reported.get()));
@@ -73,8 +89,12 @@ final class AccountEvaluator {
                 throw new DeadlineReachedException("stopped before confirming " + user.userName()
                         + " live: the invocation is close to its deadline; no evaluations were posted");
             }
-            verdicts.add(
-                    evaluateLive(user, reported.map(this::recentUseByCreation).orElse(created -> Optional.empty())));
+            // A key about to be warned of is looked up afresh: it may have been used since the report.
+            verdicts.add(evaluateLive(
+                    user,
+                    reported.filter(keys -> !warningDue)
+                            .map(this::recentUseByCreation)
+                            .orElse(created -> Optional.empty())));
         }
         for (String goneId : previouslyEvaluatedIds) {
             if (!currentIds.contains(goneId)) {
@@ -111,7 +131,7 @@ final class AccountEvaluator {
     private UserAssessment evaluateLive(IamUser user, Function<Instant, Optional<Instant>> knownRecentUse) {
         return inventory
                 .keysOf(user.userName(), knownRecentUse)
-                .map(keys -> new UserAssessment(policy.judge(user, keys, inventory::tagsOf), keys))
+                .map(keys -> new UserAssessment(policy.judge(user, keys, this::tagsOf), keys))
                 .orElseGet(() -> new UserAssessment(UserVerdict.notApplicable(user, USER_GONE), List.of()));
     }
 
@@ -139,6 +159,11 @@ final class AccountEvaluator {
     private static boolean sameSecond(Instant reported, Instant listed) {
         return listed != null
                 && reported.truncatedTo(ChronoUnit.SECONDS).equals(listed.truncatedTo(ChronoUnit.SECONDS));
+    }
+
+    /** The user's tags, read once per run (a user deleted meanwhile has none). */
+    Map<String, String> tagsOf(IamUser user) {
+        return tagsRead.computeIfAbsent(user.userId(), id -> inventory.tagsOf(user));
     }
 
     private Map<String, String> noTagsNeeded(IamUser user) {
