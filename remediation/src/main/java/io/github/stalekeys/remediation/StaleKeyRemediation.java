@@ -9,6 +9,7 @@ import io.github.stalekeys.policy.KeyAssessment;
 import io.github.stalekeys.policy.RemediationPlan;
 import io.github.stalekeys.policy.SkippedKey;
 import io.github.stalekeys.policy.StaleKeyPolicy;
+import io.github.stalekeys.policy.WarningSchedule;
 import io.github.stalekeys.remediation.RemediationResult.Outcome;
 import io.github.stalekeys.remediation.RemediationResult.StaleKey;
 import java.time.Clock;
@@ -81,7 +82,7 @@ final class StaleKeyRemediation {
         if (keys.isEmpty()) {
             return userGone(request);
         }
-        StaleKeyPolicy policy = new StaleKeyPolicy(request.maxKeyAge(), request.exemptions(), clock);
+        StaleKeyPolicy policy = new StaleKeyPolicy(request.limits(), WarningSchedule.OFF, request.exemptions(), clock);
         RemediationPlan plan = RemediationPlan.of(policy, keys.get());
         plan.skipped()
                 .forEach(skipped -> log.info(
@@ -103,7 +104,10 @@ final class StaleKeyRemediation {
                     List.of(),
                     plan.skipped(),
                     "No active key of " + user.userName() + " is unused beyond "
-                            + request.maxKeyAge().days() + " days: nothing changed");
+                            + (request.limits().differ()
+                                    ? "its limit (" + request.limits().describe() + ")"
+                                    : request.maxKeyAge().days() + " days")
+                            + ": nothing changed");
         }
         if (request.dryRun()) {
             plan.toDisable()

@@ -46,13 +46,14 @@ class StaleKeyRemediationTest {
         String executionId = payload.get("automationExecutionId").asText();
         String record = harness.auditTags("alice").get(AuditRecord.TAG_PREFIX + executionId);
         assertTrue(record.startsWith("disabled=" + stale.accessKeyId() + " at="), record);
-        // ListDiscoveredResources, GetUser, ListAccessKeys, GetAccessKeyLastUsed x2, TagUser, UpdateAccessKey.
-        assertEquals(7, calls.values().stream().mapToLong(Long::longValue).sum(), calls.toString());
+        // ListDiscoveredResources, GetUser, ListAccessKeys, GetAccessKeyLastUsed x2, TagUser, UpdateAccessKey,
+        // and PutEvents for the change notice.
+        assertEquals(8, calls.values().stream().mapToLong(Long::longValue).sum(), calls.toString());
         assertEquals(1, calls.get("iam:UpdateAccessKey"));
     }
 
     @Test
-    void aSingleStaleKeyCostsAtMostSixCalls(AwsEmulator emulator) {
+    void aSingleStaleKeyCostsAtMostSevenCallsNoticeIncluded(AwsEmulator emulator) {
         RemediationHarness harness = new RemediationHarness(emulator);
         SeededUser bob = harness.account.user("bob");
         harness.account.keyNeverUsed(bob, 200);
@@ -61,7 +62,7 @@ class StaleKeyRemediationTest {
         harness.invoke(RemediationHarness.disablePayload(bob.userId()));
 
         assertEquals(
-                6,
+                7,
                 emulator.callCounts().values().stream()
                         .mapToLong(Long::longValue)
                         .sum(),
