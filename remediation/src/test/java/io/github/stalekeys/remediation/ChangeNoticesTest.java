@@ -46,6 +46,7 @@ class ChangeNoticesTest {
                 detail.path("automationExecutionId").asText());
         assertEquals(false, detail.path("dryRun").asBoolean());
         assertTrue(detail.path("message").asText().contains("was disabled"), detail.toString());
+        assertSameFields("key-disabled.json", disabled.get(0));
 
         ObjectNode restore = RemediationHarness.restorePayload("pipeline");
         harness.invoke(restore);
@@ -59,6 +60,25 @@ class ChangeNoticesTest {
         assertEquals(
                 restore.path("automationExecutionId").asText(),
                 restored.get(0).path("detail").path("automationExecutionId").asText());
+        assertSameFields("key-restored.json", restored.get(0));
+    }
+
+    /** The documented sample in events/ has exactly the fields the function sends. */
+    private static void assertSameFields(String sampleFile, JsonNode event) {
+        try {
+            JsonNode sample = RemediationHarness.JSON.readTree(
+                    java.nio.file.Files.readString(java.nio.file.Path.of("..", "events", sampleFile)));
+            assertEquals(
+                    sample.path("detail-type").asText(),
+                    event.path("detail-type").asText());
+            java.util.Set<String> expected = new java.util.TreeSet<>();
+            sample.path("detail").fieldNames().forEachRemaining(expected::add);
+            java.util.Set<String> actual = new java.util.TreeSet<>();
+            event.path("detail").fieldNames().forEachRemaining(actual::add);
+            assertEquals(expected, actual);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     @Test

@@ -102,6 +102,12 @@ class WarningEventsTest {
         assertTrue(message.contains("turns non-compliant on " + nonCompliantOn), message);
         assertTrue(message.contains("automatic remediation will then disable it"), message);
         assertTrue(message.contains("Owner: team-payments@example.com (tag Owner)"), message);
+        // The documented sample has exactly the fields the rule sends.
+        JsonNode sample = sample("events/key-warning.json");
+        assertEquals(
+                sample.path("detail-type").asText(), owned14.path("detail-type").asText());
+        assertEquals(sample.path("source").asText(), owned14.path("source").asText());
+        assertEquals(fieldNames(sample.path("detail")), fieldNames(detail));
 
         JsonNode ownerlessDetail = events.get("ownerless").path("detail");
         assertEquals(ownerlessKey, ownerlessDetail.path("accessKeyId").asText());
@@ -186,5 +192,29 @@ class WarningEventsTest {
         assertEquals(Map.of(), harness.stored());
         assertEquals(List.of(), capture.events());
         assertEquals(0, harness.calls("iam:ListUsers"));
+    }
+
+    @Test
+    void theSampleEventWithWarningsCarriesValidParameters() {
+        JsonNode event = sample("events/scheduled-notification-with-warnings.json");
+        RuleParameters parameters =
+                RuleParameters.parse(event.path("ruleParameters").asText());
+        assertEquals(14, parameters.warnings().schedule().warningDays());
+        assertEquals(30, parameters.maxNeverUsedKeyAge().days());
+        assertEquals(java.util.Optional.of("Owner"), parameters.warnings().ownerTagKey());
+    }
+
+    private static JsonNode sample(String resource) {
+        try (var in = WarningEventsTest.class.getClassLoader().getResourceAsStream(resource)) {
+            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(in);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static java.util.Set<String> fieldNames(JsonNode node) {
+        java.util.Set<String> names = new java.util.TreeSet<>();
+        node.fieldNames().forEachRemaining(names::add);
+        return names;
     }
 }
