@@ -29,6 +29,8 @@ EVALUATOR_ACTIONS = {
     "iam:ListUsers", "iam:GenerateCredentialReport", "iam:GetCredentialReport",
     "iam:GetUser", "iam:ListAccessKeys", "iam:GetAccessKeyLastUsed", "iam:ListUserTags",
     "config:PutEvaluations", "config:GetComplianceDetailsByConfigRule",
+    # Warnings ahead of the limit, on this account's default bus.
+    "events:PutEvents",
     # Its own log group (explicit, with retention): the Lambda runtime writes the function's logs.
     "logs:CreateLogStream", "logs:PutLogEvents",
 }
@@ -36,8 +38,11 @@ EVALUATOR_CROSS_ACCOUNT_ACTIONS = {"sts:AssumeRole"}
 REMEDIATION_ACTIONS = {
     "config:ListDiscoveredResources", "iam:GetUser", "iam:ListUsers", "iam:ListAccessKeys",
     "iam:GetAccessKeyLastUsed", "iam:UpdateAccessKey", "iam:TagUser", "iam:UntagUser",
+    "events:PutEvents",
     "logs:CreateLogStream", "logs:PutLogEvents",
 }
+DEFAULT_BUS = {"Fn::Sub": "arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:event-bus/default"}
+EVENT_SOURCE = "io.github.stalekeys"
 AUTOMATION_ACTIONS = {"lambda:InvokeFunction"}
 MEMBER_ROLE_ACTIONS = {
     "iam:ListUsers", "iam:GenerateCredentialReport", "iam:GetCredentialReport",
@@ -152,7 +157,10 @@ class SamTemplateTest(unittest.TestCase):
     def test_rule_input_parameters_are_the_evaluators_and_come_from_the_template_parameters(self):
         _, rule = self.rule()
         expected = {"maxAccessKeyAgeDays": "MaxAccessKeyAgeDays", "exemptUsers": "ExemptUsers",
-                    "exemptionTagKey": "ExemptionTagKey", "executionRoleName": "ExecutionRoleName"}
+                    "exemptionTagKey": "ExemptionTagKey", "executionRoleName": "ExecutionRoleName",
+                    "maxNeverUsedKeyAgeDays": "MaxNeverUsedKeyAgeDays", "warningDays": "WarningDays",
+                    "evaluationFrequency": "EvaluationFrequency", "ownerTagKey": "OwnerTagKey",
+                    "automaticRemediation": "AutomaticRemediation"}
         for scenario, template in self.resolved.items():
             with self.subTest(scenario=scenario):
                 params = template["Resources"][self.rule()[0]]["Properties"]["InputParameters"]
@@ -268,6 +276,41 @@ class SamTemplateTest(unittest.TestCase):
         off = statements_by_action(t.role_statements(self.resolved["all conditions false"],
                                                      self.role_of("EvaluatorFunction")))
         self.assertNotIn("sts:AssumeRole", off, "no AssumeRole unless ExecutionRoleName is set")
+
+    def test_both_functions_put_events_on_the_default_bus_with_their_source_only(self):
+        for function in ("EvaluatorFunction", "RemediationFunction"):
+            with self.subTest(function=function):
+                by_action = statements_by_action(
+                    t.role_statements(self.resolved["all conditions true"], self.role_of(function)))
+                self.assertEqual(by_action["events:PutEvents"]["Resource"], DEFAULT_BUS)
+                self.assertEqual(by_action["events:PutEvents"]["Condition"],
+                                 {"StringEquals": {"events:source": EVENT_SOURCE}})
+
+    def test_notifications_route_the_events_only_when_asked(self):
+        rules = lambda template: t.resources_of(template, "AWS::Events::Rule")
+        self.assertEqual(rules(self.resolved["all conditions false"]), {},
+                         "no e-mail, no topic: events are published, nothing routes them")
+        _, rule = single(self, rules(self.resolved["all conditions true"]), "notification rule")
+        props = rule["Properties"]
+        self.assertEqual(props["EventPattern"], {"source": [EVENT_SOURCE]})
+        self.assertEqual(props["EventBusName"], "default")
+        targets = {target["Id"]: target for target in props["Targets"]}
+        self.assertEqual(set(targets), {"email", "topic"})
+        self.assertEqual(targets["topic"]["Arn"], {"Ref": "NotificationTopicArn"})
+        for target in targets.values():
+            transformer = target["InputTransformer"]
+            self.assertEqual(transformer["InputPathsMap"]["message"], "$.detail.message")
+            self.assertIn("<message>", transformer["InputTemplate"])
+        topics = t.resources_of(self.resolved["all conditions true"], "AWS::SNS::Topic")
+        _, topic = single(self, topics, "e-mail topic")
+        self.assertEqual(topic["Properties"]["Subscription"],
+                         [{"Protocol": "email", "Endpoint": {"Ref": "NotificationEmail"}}])
+        _, policy = single(self, t.resources_of(self.resolved["all conditions true"], "AWS::SNS::TopicPolicy"),
+                           "topic policy")
+        statement = policy["Properties"]["PolicyDocument"]["Statement"][0]
+        self.assertEqual(statement["Principal"], {"Service": "events.amazonaws.com"})
+        self.assertEqual(statement["Action"], "sns:Publish")
+        self.assertIn("aws:SourceArn", statement["Condition"]["ArnEquals"], "only our rule may publish")
 
     def test_remediation_role_has_exactly_its_actions_and_tags_only_its_audit_record(self):
         role = self.role_of("RemediationFunction")

@@ -91,15 +91,21 @@ class NormalizeInputsTest(unittest.TestCase):
     def test_typed_values_become_payload_strings(self):
         self.assertEqual(
             self.handler({"MaxAccessKeyAgeDays": 90, "DryRun": False}, None),
-            {"MaxAccessKeyAgeDays": "90", "DryRun": "false"})
+            {"MaxAccessKeyAgeDays": "90", "MaxNeverUsedKeyAgeDays": "90", "DryRun": "false"})
         self.assertEqual(
-            self.handler({"MaxAccessKeyAgeDays": 3650, "DryRun": True}, None),
-            {"MaxAccessKeyAgeDays": "3650", "DryRun": "true"})
+            self.handler({"MaxAccessKeyAgeDays": 3650, "MaxNeverUsedKeyAgeDays": "", "DryRun": True}, None),
+            {"MaxAccessKeyAgeDays": "3650", "MaxNeverUsedKeyAgeDays": "3650", "DryRun": "true"})
 
     def test_string_values_are_accepted(self):
         self.assertEqual(
-            self.handler({"MaxAccessKeyAgeDays": " 1 ", "DryRun": "TRUE"}, None),
-            {"MaxAccessKeyAgeDays": "1", "DryRun": "true"})
+            self.handler({"MaxAccessKeyAgeDays": " 1 ", "MaxNeverUsedKeyAgeDays": " 30 ", "DryRun": "TRUE"}, None),
+            {"MaxAccessKeyAgeDays": "1", "MaxNeverUsedKeyAgeDays": "30", "DryRun": "true"})
+
+    def test_bad_never_used_days_fail_naming_the_parameter(self):
+        for days in (0, "0", 3651, "thirty", "3.5", True):
+            with self.subTest(days=days):
+                with self.assertRaisesRegex(ValueError, "MaxNeverUsedKeyAgeDays"):
+                    self.handler({"MaxAccessKeyAgeDays": 90, "MaxNeverUsedKeyAgeDays": days, "DryRun": False}, None)
 
     def test_out_of_range_days_fail(self):
         for days in (0, 3651, -5, "0", "99999"):
@@ -329,6 +335,7 @@ class RunbookShapeTest(unittest.TestCase):
             "action": "DISABLE_STALE_KEYS",
             "userId": "{{ IAMUserId }}",
             "maxAccessKeyAgeDays": "{{ NormalizeInputs.MaxAccessKeyAgeDays }}",
+            "maxNeverUsedKeyAgeDays": "{{ NormalizeInputs.MaxNeverUsedKeyAgeDays }}",
             "dryRun": "{{ NormalizeInputs.DryRun }}",
             "exemptUsers": "{{ ExemptUsers }}",
             "exemptionTagKey": "{{ ExemptionTagKey }}",
@@ -362,6 +369,10 @@ class RunbookShapeTest(unittest.TestCase):
         self.assertTrue(matches(remediation, "ExemptUsers", "break-glass,AIDAJQABLZS4A3QDU576Q,ci.bot@corp"))
         self.assertFalse(matches(remediation, "ExemptUsers", "a,,b"))
         self.assertFalse(matches(remediation, "ExemptUsers", "a;rm -rf"))
+        self.assertTrue(matches(remediation, "MaxNeverUsedKeyAgeDays", ""))
+        self.assertTrue(matches(remediation, "MaxNeverUsedKeyAgeDays", "30"))
+        self.assertFalse(matches(remediation, "MaxNeverUsedKeyAgeDays", "0"))
+        self.assertFalse(matches(remediation, "MaxNeverUsedKeyAgeDays", "30 days"))
         for function in ("key-remediation",
                          "key-remediation:live",
                          "arn:aws:lambda:eu-west-1:123456789012:function:key-remediation",

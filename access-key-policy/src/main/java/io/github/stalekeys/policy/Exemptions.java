@@ -1,5 +1,6 @@
 package io.github.stalekeys.policy;
 
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
@@ -10,7 +11,8 @@ import java.util.stream.Collectors;
 /**
  * Users the rule leaves alone: listed by name or user id, or carrying a tag key.
  * A tag exempts a user whatever its value, except the value {@code false}, so that
- * {@code KeyRotationExempt=false} means what it says.
+ * {@code KeyRotationExempt=false} means what it says, and until the date its value may name
+ * ({@code until 2027-01-31 ...}, see {@link TagExemption}).
  */
 public final class Exemptions {
 
@@ -80,14 +82,16 @@ public final class Exemptions {
     }
 
     /**
-     * Why the user is exempt by tag, if they are. IAM user tag keys are case-insensitive (case is only
-     * preserved), so {@code keyrotationexempt} is the same tag as {@code KeyRotationExempt}.
+     * What the user's tags say at {@code now}: exempt, exempt once but lapsed (the value's {@code until} date
+     * has passed), or not exempt. IAM user tag keys are case-insensitive (case is only preserved), so
+     * {@code keyrotationexempt} is the same tag as {@code KeyRotationExempt}. See {@link TagExemption} for the
+     * value's format.
      */
-    public Optional<String> byTags(Map<String, String> tags) {
+    public TagExemption byTags(Map<String, String> tags, Instant now) {
         return tagKey.flatMap(key -> tags.entrySet().stream()
-                .filter(tag -> tag.getKey().equalsIgnoreCase(key))
-                .filter(tag -> !"false".equalsIgnoreCase(tag.getValue().strip()))
-                .map(tag -> "Exempt: tagged " + tag.getKey())
-                .findFirst());
+                        .filter(tag -> tag.getKey().equalsIgnoreCase(key))
+                        .findFirst())
+                .map(tag -> TagExemption.of(tag.getKey(), tag.getValue(), now))
+                .orElseGet(TagExemption.None::new);
     }
 }

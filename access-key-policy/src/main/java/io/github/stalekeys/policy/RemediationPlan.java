@@ -18,7 +18,6 @@ public record RemediationPlan(List<KeyAssessment> toDisable, List<SkippedKey> sk
     public static RemediationPlan of(StaleKeyPolicy policy, List<AccessKeyActivity> keys) {
         List<KeyAssessment> toDisable = new ArrayList<>();
         List<SkippedKey> skipped = new ArrayList<>();
-        int limit = policy.maxKeyAge().days();
         for (AccessKeyActivity key : keys) {
             if (key.status() != KeyStatus.ACTIVE) {
                 skipped.add(new SkippedKey(
@@ -36,7 +35,7 @@ public record RemediationPlan(List<KeyAssessment> toDisable, List<SkippedKey> sk
                         (key.neverUsed()
                                         ? "never used but created " + KeyAssessment.ago(assessment.idleDays())
                                         : "used " + KeyAssessment.ago(assessment.idleDays()))
-                                + ", within the " + limit + "-day limit"));
+                                + ", within the " + assessment.limit().days() + "-day limit"));
             }
         }
         return new RemediationPlan(toDisable, skipped);

@@ -3,7 +3,9 @@ package io.github.stalekeys.policy;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -15,8 +17,11 @@ import java.util.stream.Collectors;
  * the Config rule and the remediation both ask it, so they can never disagree.
  *
  * <p>Only {@link KeyStatus#ACTIVE} keys count. A key's last activity is its last use, or its creation
- * when it was never used. A key is stale when its last activity lies <em>more</em> than the threshold
- * back: idle for exactly the threshold is still compliant.
+ * when it was never used. A key is stale when its last activity lies <em>more</em> than its limit back
+ * (never-used keys may have a limit of their own): idle for exactly the limit is still compliant.
+ *
+ * <p>It also says which keys are close to their limit ({@link WarningSchedule}), for the annotation and for
+ * the warnings sent to key owners.
  */
 public final class StaleKeyPolicy {
 
@@ -26,18 +31,34 @@ public final class StaleKeyPolicy {
         Map<String, String> tagsOf(IamUser user);
     }
 
-    private final MaxKeyAge maxKeyAge;
+    private final KeyAgeLimits limits;
+    private final WarningSchedule warnings;
     private final Exemptions exemptions;
     private final Clock clock;
 
+    /** One limit for every key, no warnings. */
     public StaleKeyPolicy(MaxKeyAge maxKeyAge, Exemptions exemptions, Clock clock) {
-        this.maxKeyAge = Objects.requireNonNull(maxKeyAge, "maxKeyAge");
+        this(KeyAgeLimits.same(maxKeyAge), WarningSchedule.OFF, exemptions, clock);
+    }
+
+    public StaleKeyPolicy(KeyAgeLimits limits, WarningSchedule warnings, Exemptions exemptions, Clock clock) {
+        this.limits = Objects.requireNonNull(limits, "limits");
+        this.warnings = Objects.requireNonNull(warnings, "warnings");
         this.exemptions = Objects.requireNonNull(exemptions, "exemptions");
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
+    /** The limit for keys used at least once. */
     public MaxKeyAge maxKeyAge() {
-        return maxKeyAge;
+        return limits.used();
+    }
+
+    public KeyAgeLimits limits() {
+        return limits;
+    }
+
+    public WarningSchedule warnings() {
+        return warnings;
     }
 
     public Exemptions exemptions() {
@@ -54,8 +75,78 @@ public final class StaleKeyPolicy {
         if (idle.isNegative()) {
             idle = Duration.ZERO; // clock skew: activity "in the future" is recent activity
         }
-        boolean stale = key.status() == KeyStatus.ACTIVE && idle.compareTo(maxKeyAge.asDuration()) > 0;
-        return new KeyAssessment(key, idle, stale, maxKeyAge);
+        MaxKeyAge limit = limits.forKey(key);
+        boolean stale = key.status() == KeyStatus.ACTIVE && idle.compareTo(limit.asDuration()) > 0;
+        return new KeyAssessment(key, idle, stale, limit);
+    }
+
+    /** The instant after which an active key is stale unless used meanwhile: its last activity plus its limit. */
+    private Instant staleAfter(AccessKeyActivity key) {
+        return key.lastActivity().plus(limits.forKey(key).asDuration());
+    }
+
+    /**
+     * The warnings a periodic run announces: for each active key, the stage whose moment ({@code daysBefore}
+     * days before the key turns non-compliant) lies in {@code (runAt - period, runAt]}. Runs {@code period}
+     * apart thus announce each stage once and only once, with no state kept between runs; a run that does
+     * not happen (or comes late) loses the stages of its period, and a retry of the same run (same
+     * {@code runAt}) announces the same ones again.
+     *
+     * @param runAt  the run's own time: the notification's creation time, so a retried invocation judges the
+     *               same period
+     * @param period the rule's periodic evaluation frequency
+     */
+    public List<KeyWarning> warningsDue(Collection<AccessKeyActivity> keys, Instant runAt, Duration period) {
+        List<KeyWarning> due = new ArrayList<>();
+        Instant periodStart = runAt.minus(period);
+        for (AccessKeyActivity key : keys) {
+            if (key.status() != KeyStatus.ACTIVE) {
+                continue;
+            }
+            Instant staleAfter = staleAfter(key);
+            for (int daysBefore : stagesWithin(limits.forKey(key))) {
+                Instant moment = staleAfter.minus(Duration.ofDays(daysBefore));
+                if (moment.isAfter(periodStart) && !moment.isAfter(runAt)) {
+                    due.add(new KeyWarning(key, daysBefore, staleAfter, limits.forKey(key)));
+                    break; // stages lie whole days apart: a period of at most a day holds one
+                }
+            }
+        }
+        return due;
+    }
+
+    /** The stages shorter than the limit: a stage as long as the limit would warn the moment a key is used. */
+    private List<Integer> stagesWithin(MaxKeyAge limit) {
+        return warnings.stages().stream().filter(days -> days < limit.days()).toList();
+    }
+
+    /**
+     * The active keys within {@code warningDays} of their limit now (not yet stale), soonest first, each with
+     * the latest stage it has reached.
+     */
+    public List<KeyWarning> upcoming(Collection<AccessKeyActivity> keys) {
+        if (!warnings.enabled()) {
+            return List.of();
+        }
+        Instant now = clock.instant();
+        List<KeyWarning> upcoming = new ArrayList<>();
+        for (AccessKeyActivity key : keys) {
+            if (key.status() != KeyStatus.ACTIVE || assess(key, now).stale()) {
+                continue;
+            }
+            Instant staleAfter = staleAfter(key);
+            Integer reached = null;
+            for (int daysBefore : stagesWithin(limits.forKey(key))) {
+                if (!staleAfter.minus(Duration.ofDays(daysBefore)).isAfter(now)) {
+                    reached = daysBefore;
+                }
+            }
+            if (reached != null) {
+                upcoming.add(new KeyWarning(key, reached, staleAfter, limits.forKey(key)));
+            }
+        }
+        upcoming.sort(Comparator.comparing(KeyWarning::nonCompliantAfter));
+        return upcoming;
     }
 
     /** The active keys that are stale now, in the order given. */
@@ -81,17 +172,27 @@ public final class StaleKeyPolicy {
         }
         List<KeyAssessment> stale = staleKeys(keys);
         if (stale.isEmpty()) {
-            return new UserVerdict(user, Compliance.COMPLIANT, compliantAnnotation(keys), List.of());
+            List<KeyWarning> upcoming = upcoming(keys);
+            // No key id: a periodic run reads most users from the credential report, which has none, and the
+            // annotation must read the same whichever way the user was read.
+            String annotation = upcoming.isEmpty()
+                    ? compliantAnnotation(keys)
+                    : "An active access key turns non-compliant on "
+                            + upcoming.get(0).nonCompliantOn() + " unless used (" + limits.describe() + ")";
+            return new UserVerdict(user, Compliance.COMPLIANT, annotation, List.of());
         }
+        Optional<String> lapsed = Optional.empty();
         if (exemptions.usesTag()) {
-            Optional<String> tagged = exemptions.byTags(tags.tagsOf(user));
-            if (tagged.isPresent()) {
-                return UserVerdict.notApplicable(user, tagged.get());
+            TagExemption tagged = exemptions.byTags(tags.tagsOf(user), clock.instant());
+            if (tagged.exemptReason().isPresent()) {
+                return UserVerdict.notApplicable(user, tagged.exemptReason().get());
             }
+            lapsed = tagged.lapsedNote();
         }
-        String reasons = stale.stream().map(KeyAssessment::describe).collect(Collectors.joining("; "));
-        return new UserVerdict(
-                user, Compliance.NON_COMPLIANT, reasons + " (limit " + maxKeyAge.days() + " days)", stale);
+        // A lapsed exemption goes first: the annotation may be cut at 256 characters, and it explains the change.
+        String reasons = lapsed.map(note -> note + "; ").orElse("")
+                + stale.stream().map(KeyAssessment::describe).collect(Collectors.joining("; "));
+        return new UserVerdict(user, Compliance.NON_COMPLIANT, reasons + " (" + limits.describe() + ")", stale);
     }
 
     private String compliantAnnotation(Collection<AccessKeyActivity> keys) {
@@ -101,6 +202,6 @@ public final class StaleKeyPolicy {
             return "No active access keys";
         }
         return (active == 1 ? "The active access key was" : "All " + active + " active access keys were")
-                + " used or created within " + maxKeyAge.days() + " days";
+                + " used or created within " + limits.used().days() + " days";
     }
 }

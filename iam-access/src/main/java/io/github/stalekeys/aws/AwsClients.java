@@ -14,6 +14,7 @@ import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.config.ConfigClient;
+import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.kms.KmsClient;
 import software.amazon.awssdk.services.sts.StsClient;
@@ -38,6 +39,7 @@ public final class AwsClients {
     private final ConfigClient config;
     private final StsClient sts;
     private final KmsClient kms;
+    private final EventBridgeClient events;
     private final URI endpoint;
     private final Map<String, AwsClients> assumedRoles = new ConcurrentHashMap<>();
 
@@ -65,6 +67,13 @@ public final class AwsClients {
                 .applyMutation(b -> endpointOf(b))
                 .build();
         this.kms = KmsClient.builder()
+                .region(region)
+                .httpClient(httpClient)
+                .credentialsProvider(credentials)
+                .overrideConfiguration(retries)
+                .applyMutation(b -> endpointOf(b))
+                .build();
+        this.events = EventBridgeClient.builder()
                 .region(region)
                 .httpClient(httpClient)
                 .credentialsProvider(credentials)
@@ -141,5 +150,10 @@ public final class AwsClients {
     /** Seals and verifies the remediation's audit records (HMAC keys). */
     public KmsClient kms() {
         return kms;
+    }
+
+    /** The client for this account's default event bus (in organization mode: the rule's own account). */
+    public EventBridgeClient events() {
+        return events;
     }
 }

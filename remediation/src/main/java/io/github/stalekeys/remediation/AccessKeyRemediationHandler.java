@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.stalekeys.audit.AuditSeal;
 import io.github.stalekeys.audit.AuditTrail;
 import io.github.stalekeys.aws.AwsClients;
+import io.github.stalekeys.events.KeyEventBus;
 import io.github.stalekeys.iam.IamKeyInventory;
 import io.github.stalekeys.logging.StructuredLogger;
 import io.github.stalekeys.policy.InvalidSettingException;
@@ -30,6 +31,7 @@ public final class AccessKeyRemediationHandler implements RequestStreamHandler {
 
     private final StaleKeyRemediation remediation;
     private final KeyRestoration restoration;
+    private final KeyChangeNotifier notifier;
 
     /** Used by the Lambda runtime: one set of clients per container, the deployed settings read once. */
     public AccessKeyRemediationHandler() {
@@ -47,16 +49,36 @@ public final class AccessKeyRemediationHandler implements RequestStreamHandler {
         UserDirectory directory = new UserDirectory(clients.iam(), inventory, clients.config());
         this.remediation = new StaleKeyRemediation(clients.iam(), directory, inventory, trail, deployed, clock, log);
         this.restoration = new KeyRestoration(clients.iam(), directory, inventory, trail, clock, log);
+        this.notifier = new KeyChangeNotifier(new KeyEventBus(clients.events(), KeyEventBus.Pause.REAL), log);
     }
 
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
         RunbookRequest request = RunbookRequestParser.parse(read(input));
+        String accountId = accountOf(context);
         Object result = switch (request) {
-            case RunbookRequest.DisableStaleKeys disable -> remediation.disable(disable);
-            case RunbookRequest.RestoreKeys restore -> restoration.restore(restore);
+            case RunbookRequest.DisableStaleKeys disable -> {
+                RemediationResult remediated = remediation.disable(disable);
+                notifier.remediated(remediated, disable.automationExecutionId(), accountId);
+                yield remediated;
+            }
+            case RunbookRequest.RestoreKeys restore -> {
+                RestoreResult restored = restoration.restore(restore);
+                notifier.restored(restored, restore.automationExecutionId(), accountId);
+                yield restored;
+            }
         };
         JSON.writeValue(output, result);
+    }
+
+    /** This function's account, from its ARN ({@code arn:aws:lambda:region:account:function:name[:alias]}). */
+    private static String accountOf(Context context) {
+        String arn = context == null ? null : context.getInvokedFunctionArn();
+        if (arn == null) {
+            return null;
+        }
+        String[] parts = arn.split(":");
+        return parts.length > 4 && parts[4].matches("[0-9]{12}") ? parts[4] : null;
     }
 
     private static JsonNode read(InputStream input) throws IOException {

@@ -2,6 +2,7 @@ package io.github.stalekeys.remediation;
 
 import io.github.stalekeys.policy.Exemptions;
 import io.github.stalekeys.policy.InvalidSettingException;
+import io.github.stalekeys.policy.KeyAgeLimits;
 import io.github.stalekeys.policy.MaxKeyAge;
 import java.util.Map;
 import java.util.Objects;
@@ -30,6 +31,11 @@ record DeployedSettings(MaxKeyAge maxKeyAge, Exemptions exemptions, String audit
         Objects.requireNonNull(maxKeyAge, "maxKeyAge");
         Objects.requireNonNull(exemptions, "exemptions");
         Objects.requireNonNull(auditRecordKeyId, "auditRecordKeyId");
+    }
+
+    /** The deployed limits: for now one threshold for used and never-used keys alike. */
+    KeyAgeLimits limits() {
+        return KeyAgeLimits.same(maxKeyAge);
     }
 
     static DeployedSettings fromEnvironment(Map<String, String> environment) {

@@ -1,6 +1,7 @@
 package io.github.stalekeys.remediation;
 
 import io.github.stalekeys.policy.Exemptions;
+import io.github.stalekeys.policy.KeyAgeLimits;
 import io.github.stalekeys.policy.MaxKeyAge;
 import java.util.List;
 import java.util.Optional;
@@ -11,10 +12,24 @@ sealed interface RunbookRequest {
     /** The current Automation execution, recorded with every change. */
     String automationExecutionId();
 
-    /** The remediation: disable the user's keys that are stale now. */
+    /**
+     * The remediation: disable the user's keys that are stale now.
+     *
+     * @param maxNeverUsedKeyAge the limit for keys never used (from their creation); {@code maxKeyAge} by default
+     */
     record DisableStaleKeys(
-            String userId, MaxKeyAge maxKeyAge, boolean dryRun, Exemptions exemptions, String automationExecutionId)
-            implements RunbookRequest {}
+            String userId,
+            MaxKeyAge maxKeyAge,
+            boolean dryRun,
+            Exemptions exemptions,
+            String automationExecutionId,
+            MaxKeyAge maxNeverUsedKeyAge)
+            implements RunbookRequest {
+
+        KeyAgeLimits limits() {
+            return new KeyAgeLimits(maxKeyAge, maxNeverUsedKeyAge);
+        }
+    }
 
     /**
      * The backout: re-enable keys of {@code userName}: those listed, or those one remediation execution

@@ -28,6 +28,7 @@ final class RunbookRequestParser {
             "action",
             "userId",
             "maxAccessKeyAgeDays",
+            "maxNeverUsedKeyAgeDays",
             "dryRun",
             "exemptUsers",
             "exemptionTagKey",
@@ -55,16 +56,22 @@ final class RunbookRequestParser {
 
     private static RunbookRequest.DisableStaleKeys disable(JsonNode payload) {
         onlyKnownFields(payload, DISABLE_FIELDS);
+        MaxKeyAge maxKeyAge = MaxKeyAge.parse("maxAccessKeyAgeDays", required(payload, "maxAccessKeyAgeDays"));
+        // Optional; empty (the runbook's default) means the same limit as maxAccessKeyAgeDays.
+        MaxKeyAge maxNeverUsedKeyAge = optional(payload, "maxNeverUsedKeyAgeDays")
+                .map(value -> MaxKeyAge.parse("maxNeverUsedKeyAgeDays", value))
+                .orElse(maxKeyAge);
         return new RunbookRequest.DisableStaleKeys(
                 matching(payload, "userId", IamIdentifiers.USER_ID, "an IAM user id (AIDA...)"),
-                MaxKeyAge.parse("maxAccessKeyAgeDays", required(payload, "maxAccessKeyAgeDays")),
+                maxKeyAge,
                 bool(payload, "dryRun"),
                 Exemptions.parse(
                         "exemptUsers",
                         optional(payload, "exemptUsers").orElse(null),
                         "exemptionTagKey",
                         optional(payload, "exemptionTagKey").orElse(null)),
-                matching(payload, "automationExecutionId", EXECUTION_ID, "an Automation execution id"));
+                matching(payload, "automationExecutionId", EXECUTION_ID, "an Automation execution id"),
+                maxNeverUsedKeyAge);
     }
 
     private static RunbookRequest.RestoreKeys restore(JsonNode payload) {

@@ -9,12 +9,14 @@ import io.github.stalekeys.policy.AccessKeyActivity;
 import io.github.stalekeys.policy.BackoutGrace;
 import io.github.stalekeys.policy.IamUser;
 import io.github.stalekeys.policy.InvalidSettingException;
+import io.github.stalekeys.policy.KeyAgeLimits;
 import io.github.stalekeys.policy.KeyAssessment;
 import io.github.stalekeys.policy.KeyStatus;
 import io.github.stalekeys.policy.MaxKeyAge;
 import io.github.stalekeys.policy.RemediationPlan;
 import io.github.stalekeys.policy.SkippedKey;
 import io.github.stalekeys.policy.StaleKeyPolicy;
+import io.github.stalekeys.policy.WarningSchedule;
 import io.github.stalekeys.remediation.RemediationResult.Outcome;
 import io.github.stalekeys.remediation.RemediationResult.StaleKey;
 import java.time.Clock;
@@ -77,8 +79,8 @@ final class StaleKeyRemediation {
         Optional<String> exemption = deployed.exemptions()
                 .byIdentity(user)
                 .or(() -> request.exemptions().byIdentity(user))
-                .or(() -> deployed.exemptions().byTags(tags))
-                .or(() -> request.exemptions().byTags(tags));
+                .or(() -> deployed.exemptions().byTags(tags, clock.instant()).exemptReason())
+                .or(() -> request.exemptions().byTags(tags, clock.instant()).exemptReason());
         if (exemption.isPresent()) {
             log.info(
                     "user exempt: nothing changed",
@@ -111,8 +113,8 @@ final class StaleKeyRemediation {
                             + ": each execution records once; start a new execution. Nothing was changed");
         }
         reportRejected(user, records, request.automationExecutionId());
-        MaxKeyAge maxKeyAge = effectiveMaxKeyAge(request);
-        StaleKeyPolicy policy = new StaleKeyPolicy(maxKeyAge, request.exemptions(), clock);
+        KeyAgeLimits limits = effectiveLimits(request);
+        StaleKeyPolicy policy = new StaleKeyPolicy(limits, WarningSchedule.OFF, request.exemptions(), clock);
         RemediationPlan plan =
                 new BackoutGrace(records.graceGrants(), clock).apply(RemediationPlan.of(policy, keys.get()));
         plan.skipped()
@@ -134,8 +136,11 @@ final class StaleKeyRemediation {
                     plan.toDisable(),
                     List.of(),
                     plan.skipped(),
-                    "No active key of " + user.userName() + " is unused beyond " + maxKeyAge.days()
-                            + " days: nothing changed");
+                    "No active key of " + user.userName() + " is unused beyond "
+                            + (limits.differ()
+                                    ? "its limit (" + limits.describe() + ")"
+                                    : limits.used().days() + " days")
+                            + ": nothing changed");
         }
         if (request.dryRun()) {
             plan.toDisable()
@@ -297,19 +302,27 @@ final class StaleKeyRemediation {
                 executionId));
     }
 
-    private MaxKeyAge effectiveMaxKeyAge(RunbookRequest.DisableStaleKeys request) {
-        if (request.maxKeyAge().days() >= deployed.maxKeyAge().days()) {
-            return request.maxKeyAge();
+    /** The request's limits, each raised to the deployed one: a payload may ask for more time, never less. */
+    private KeyAgeLimits effectiveLimits(RunbookRequest.DisableStaleKeys request) {
+        KeyAgeLimits requested = request.limits();
+        KeyAgeLimits floor = deployed.limits();
+        KeyAgeLimits effective = new KeyAgeLimits(
+                atLeast(requested.used(), floor.used()), atLeast(requested.neverUsed(), floor.neverUsed()));
+        if (!effective.equals(requested)) {
+            log.info(
+                    "threshold raised to the deployed one",
+                    "requested",
+                    requested.describe(),
+                    "deployed",
+                    floor.describe(),
+                    "automationExecutionId",
+                    request.automationExecutionId());
         }
-        log.info(
-                "threshold raised to the deployed one",
-                "requestedDays",
-                request.maxKeyAge().days(),
-                "deployedDays",
-                deployed.maxKeyAge().days(),
-                "automationExecutionId",
-                request.automationExecutionId());
-        return deployed.maxKeyAge();
+        return effective;
+    }
+
+    private static MaxKeyAge atLeast(MaxKeyAge requested, MaxKeyAge floor) {
+        return requested.days() >= floor.days() ? requested : floor;
     }
 
     private void reportRejected(IamUser user, AuditTrail.Records records, String executionId) {

@@ -50,13 +50,13 @@ class StaleKeyRemediationTest {
         String record = harness.auditTags("alice").get(AuditRecord.TAG_PREFIX + executionId);
         assertTrue(record.startsWith("disabled=" + stale.accessKeyId() + " at="), record);
         // ListDiscoveredResources, GetUser, ListAccessKeys, GetAccessKeyLastUsed x2, GenerateMac (the record's
-        // seal), TagUser, UpdateAccessKey.
-        assertEquals(8, calls.values().stream().mapToLong(Long::longValue).sum(), calls.toString());
+        // seal), TagUser, UpdateAccessKey, and PutEvents for the change notice.
+        assertEquals(9, calls.values().stream().mapToLong(Long::longValue).sum(), calls.toString());
         assertEquals(1, calls.get("iam:UpdateAccessKey"));
     }
 
     @Test
-    void aSingleStaleKeyCostsAtMostSevenCalls(AwsEmulator emulator) {
+    void aSingleStaleKeyCostsAtMostEightCallsSealAndNoticeIncluded(AwsEmulator emulator) {
         RemediationHarness harness = new RemediationHarness(emulator);
         SeededUser bob = harness.account.user("bob");
         harness.account.keyNeverUsed(bob, 200);
@@ -65,7 +65,7 @@ class StaleKeyRemediationTest {
         harness.invoke(RemediationHarness.disablePayload(bob.userId()));
 
         assertEquals(
-                7,
+                8,
                 emulator.callCounts().values().stream()
                         .mapToLong(Long::longValue)
                         .sum(),

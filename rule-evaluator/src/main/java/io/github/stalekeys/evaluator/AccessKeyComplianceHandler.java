@@ -6,6 +6,7 @@ import com.amazonaws.services.lambda.runtime.events.ConfigEvent;
 import io.github.stalekeys.audit.AuditSeal;
 import io.github.stalekeys.audit.AuditTrail;
 import io.github.stalekeys.aws.AwsClients;
+import io.github.stalekeys.events.KeyEventBus;
 import io.github.stalekeys.logging.StructuredLogger;
 import io.github.stalekeys.policy.Compliance;
 import io.github.stalekeys.policy.IamUser;
@@ -81,7 +82,7 @@ public final class AccessKeyComplianceHandler implements RequestHandler<ConfigEv
                 .executionRoleName()
                 .map(roleName -> clients.assumingRole(roleArn(event, roleName), SESSION_NAME))
                 .orElse(clients);
-        StaleKeyPolicy policy = new StaleKeyPolicy(parameters.maxKeyAge(), parameters.exemptions(), clock);
+        StaleKeyPolicy policy = parameters.policy(clock);
         // The records are sealed with this account's key: a member account's records are not verifiable here.
         Optional<AuditTrail> auditTrail = parameters.executionRoleName().isPresent()
                 ? Optional.empty()
@@ -90,10 +91,18 @@ public final class AccessKeyComplianceHandler implements RequestHandler<ConfigEv
                 account.iam(), new CredentialReportSource(account.iam(), sleeper), policy, auditTrail, clock);
 
         Deadline deadline = Deadline.fromRemaining(remainingTime(context), clock);
+        List<UserAssessment> periodic = List.of();
+        Optional<WarningWindow> warningWindow = Optional.of(trigger)
+                .filter(Trigger.Scheduled.class::isInstance)
+                .filter(scheduled -> parameters.warnings().schedule().enabled())
+                .map(scheduled -> new WarningWindow(
+                        scheduled.orderingTimestamp(),
+                        parameters.warnings().frequency().period()));
         List<RuleEvaluation> evaluations = switch (trigger) {
             case Trigger.Scheduled scheduled -> {
                 Set<String> previous = previousResults(account, ruleName, resultToken);
-                yield evaluator.evaluateAll(previous, deadline).stream()
+                periodic = evaluator.evaluateAll(previous, deadline, warningWindow);
+                yield periodic.stream()
                         .map(assessment -> logged(assessment.verdict(), ruleName))
                         .toList();
             }
@@ -128,6 +137,31 @@ public final class AccessKeyComplianceHandler implements RequestHandler<ConfigEv
                 report.nonCompliant(),
                 "notApplicable",
                 report.notApplicable());
+        if (warningWindow.isPresent()) {
+            // After the evaluations are recorded: if publishing fails, the invocation fails and Lambda's retry
+            // re-posts the same evaluations and announces the same period's warnings again.
+            int warned = new WarningAnnouncer(new KeyEventBus(clients.events(), sleeper::sleep), log)
+                    .announce(
+                            periodic,
+                            policy,
+                            evaluator::tagsOf,
+                            new WarningAnnouncer.Run(
+                                    event.getAccountId(),
+                                    ruleName,
+                                    warningWindow.get(),
+                                    parameters.warnings(),
+                                    report.testMode()));
+            log.info(
+                    "warnings announced",
+                    "configRuleName",
+                    ruleName,
+                    "accountId",
+                    event.getAccountId(),
+                    "warnings",
+                    warned,
+                    "testMode",
+                    report.testMode());
+        }
         return report;
     }
 

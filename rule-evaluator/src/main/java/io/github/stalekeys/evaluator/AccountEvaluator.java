@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import software.amazon.awssdk.services.iam.IamClient;
@@ -43,6 +44,8 @@ final class AccountEvaluator {
     private final StaleKeyPolicy policy;
     private final Optional<AuditTrail> auditTrail;
     private final Clock clock;
+    /** Tags read this run, by user id: a user both judged and warned is asked once. */
+    private final Map<String, Map<String, String>> tagsRead = new ConcurrentHashMap<>();
 
     AccountEvaluator(IamClient iam, CredentialReportSource reports, StaleKeyPolicy policy) {
         this(iam, reports, policy, Optional.empty(), Clock.systemUTC());
@@ -71,6 +74,15 @@ final class AccountEvaluator {
      * longer exists.
      */
     List<UserAssessment> evaluateAll(Set<String> previouslyEvaluatedIds, Deadline deadline) {
+        return evaluateAll(previouslyEvaluatedIds, deadline, Optional.empty());
+    }
+
+    /**
+     * As {@link #evaluateAll(Set, Deadline)}; a user with a warning due in {@code warningWindow} is read live
+     * (the credential report has no key ids and may be hours old), so the warning names the key and is sure.
+     */
+    List<UserAssessment> evaluateAll(
+            Set<String> previouslyEvaluatedIds, Deadline deadline, Optional<WarningWindow> warningWindow) {
         List<User> users = iam.listUsersPaginator(request -> request.maxItems(1000)).users().stream()
                 .toList();
         CredentialReport report = reports.fetch(deadline);
@@ -82,9 +94,14 @@ final class AccountEvaluator {
             Optional<List<AccessKeyActivity>> reported = report.row(user.userName())
                     .filter(row -> sameSecond(row.userCreationTime(), listed.createDate()))
                     .map(CredentialReport.Row::keys);
+            boolean warningDue = reported.isPresent()
+                    && warningWindow
+                            .filter(window -> !policy.warningsDue(reported.get(), window.runAt(), window.period())
+                                    .isEmpty())
+                            .isPresent();
             boolean settledByReport = reported.isPresent()
                     && (policy.exemptions().byIdentity(user).isPresent()
-                            || policy.staleKeys(reported.get()).isEmpty());
+                            || (policy.staleKeys(reported.get()).isEmpty() && !warningDue));
             if (settledByReport) {
                 verdicts.add(
                         new UserAssessment(policy.judge(user, reported.get(), this::noTagsNeeded), reported.get()));
@@ -94,8 +111,12 @@ final class AccountEvaluator {
                 throw new DeadlineReachedException("stopped before confirming " + user.userName()
                         + " live: the invocation is close to its deadline; no evaluations were posted");
             }
-            verdicts.add(
-                    evaluateLive(user, reported.map(this::recentUseByCreation).orElse(created -> Optional.empty())));
+            // A key about to be warned of is looked up afresh: it may have been used since the report.
+            verdicts.add(evaluateLive(
+                    user,
+                    reported.filter(keys -> !warningDue)
+                            .map(this::recentUseByCreation)
+                            .orElse(created -> Optional.empty())));
         }
         for (String goneId : previouslyEvaluatedIds) {
             if (!currentIds.contains(goneId)) {
@@ -131,12 +152,10 @@ final class AccountEvaluator {
      * Keys the report already shows in recent use need no second look.
      */
     private UserAssessment evaluateLive(IamUser user, Function<Instant, Optional<Instant>> knownRecentUse) {
-        Map<String, Map<String, String>> tagsRead = new HashMap<>(1); // one ListUserTags per user at most
-        StaleKeyPolicy.TagLookup tags =
-                judged -> tagsRead.computeIfAbsent(judged.userId(), id -> inventory.tagsOf(judged));
         return inventory
                 .keysOf(user.userName(), knownRecentUse)
-                .map(keys -> new UserAssessment(withGrace(user, policy.judge(user, keys, tags), tags), keys))
+                .map(keys ->
+                        new UserAssessment(withGrace(user, policy.judge(user, keys, this::tagsOf), this::tagsOf), keys))
                 .orElseGet(() -> new UserAssessment(UserVerdict.notApplicable(user, USER_GONE), List.of()));
     }
 
@@ -175,6 +194,11 @@ final class AccountEvaluator {
     private static boolean sameSecond(Instant reported, Instant listed) {
         return listed != null
                 && reported.truncatedTo(ChronoUnit.SECONDS).equals(listed.truncatedTo(ChronoUnit.SECONDS));
+    }
+
+    /** The user's tags, read once per run (a user deleted meanwhile has none). */
+    Map<String, String> tagsOf(IamUser user) {
+        return tagsRead.computeIfAbsent(user.userId(), id -> inventory.tagsOf(user));
     }
 
     private Map<String, String> noTagsNeeded(IamUser user) {

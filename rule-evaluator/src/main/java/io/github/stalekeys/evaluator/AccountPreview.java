@@ -36,8 +36,7 @@ public final class AccountPreview {
         Objects.requireNonNull(clients, "clients");
         Objects.requireNonNull(clock, "clock");
         RuleParameters parameters = RuleParameters.parse(ruleParameters);
-        return new AccountPreview(
-                clients, new StaleKeyPolicy(parameters.maxKeyAge(), parameters.exemptions(), clock), clock);
+        return new AccountPreview(clients, parameters.policy(clock), clock);
     }
 
     /** The policy the preview judges by, for reporting what the remediation would do with each key. */

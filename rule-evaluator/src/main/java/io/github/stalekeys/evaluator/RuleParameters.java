@@ -3,10 +3,15 @@ package io.github.stalekeys.evaluator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.stalekeys.policy.EvaluationFrequency;
 import io.github.stalekeys.policy.Exemptions;
 import io.github.stalekeys.policy.IamIdentifiers;
 import io.github.stalekeys.policy.InvalidSettingException;
+import io.github.stalekeys.policy.KeyAgeLimits;
 import io.github.stalekeys.policy.MaxKeyAge;
+import io.github.stalekeys.policy.StaleKeyPolicy;
+import io.github.stalekeys.policy.WarningSchedule;
+import java.time.Clock;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Optional;
@@ -18,18 +23,47 @@ import java.util.Set;
  * @param maxKeyAge         {@code maxAccessKeyAgeDays}: 1..3650, default 90
  * @param exemptions        {@code exemptUsers} and {@code exemptionTagKey}
  * @param executionRoleName {@code executionRoleName}: the role to assume in the event's account, if any
+ * @param maxNeverUsedKeyAge {@code maxNeverUsedKeyAgeDays}: 1..3650, the limit for never-used keys (judged from
+ *                           their creation); default: {@code maxAccessKeyAgeDays}
+ * @param warnings          {@code warningDays}, {@code evaluationFrequency}, {@code ownerTagKey},
+ *                          {@code automaticRemediation}
  */
-record RuleParameters(MaxKeyAge maxKeyAge, Exemptions exemptions, Optional<String> executionRoleName) {
+record RuleParameters(
+        MaxKeyAge maxKeyAge,
+        Exemptions exemptions,
+        Optional<String> executionRoleName,
+        MaxKeyAge maxNeverUsedKeyAge,
+        WarningSettings warnings) {
 
     static final String MAX_ACCESS_KEY_AGE_DAYS = "maxAccessKeyAgeDays";
     static final String EXEMPT_USERS = "exemptUsers";
     static final String EXEMPTION_TAG_KEY = "exemptionTagKey";
     static final String EXECUTION_ROLE_NAME = "executionRoleName";
-    private static final Set<String> KNOWN =
-            Set.of(MAX_ACCESS_KEY_AGE_DAYS, EXEMPT_USERS, EXEMPTION_TAG_KEY, EXECUTION_ROLE_NAME);
+    static final String MAX_NEVER_USED_KEY_AGE_DAYS = "maxNeverUsedKeyAgeDays";
+    static final String WARNING_DAYS = "warningDays";
+    static final String EVALUATION_FREQUENCY = "evaluationFrequency";
+    static final String OWNER_TAG_KEY = "ownerTagKey";
+    static final String AUTOMATIC_REMEDIATION = "automaticRemediation";
+    private static final Set<String> KNOWN = Set.of(
+            MAX_ACCESS_KEY_AGE_DAYS,
+            EXEMPT_USERS,
+            EXEMPTION_TAG_KEY,
+            EXECUTION_ROLE_NAME,
+            MAX_NEVER_USED_KEY_AGE_DAYS,
+            WARNING_DAYS,
+            EVALUATION_FREQUENCY,
+            OWNER_TAG_KEY,
+            AUTOMATIC_REMEDIATION);
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    static final RuleParameters DEFAULTS = new RuleParameters(MaxKeyAge.DEFAULT, Exemptions.NONE, Optional.empty());
+    static final RuleParameters DEFAULTS = new RuleParameters(
+            MaxKeyAge.DEFAULT, Exemptions.NONE, Optional.empty(), MaxKeyAge.DEFAULT, WarningSettings.DEFAULTS);
+
+    /** The policy these parameters describe. */
+    StaleKeyPolicy policy(Clock clock) {
+        return new StaleKeyPolicy(
+                new KeyAgeLimits(maxKeyAge, maxNeverUsedKeyAge), warnings.schedule(), exemptions, clock);
+    }
 
     /** Parses the parameters; a missing or empty document means the defaults. */
     static RuleParameters parse(String json) {
@@ -73,7 +107,37 @@ record RuleParameters(MaxKeyAge maxKeyAge, Exemptions exemptions, Optional<Strin
         roleName.filter(name -> !IamIdentifiers.NAME.matcher(name).matches()).ifPresent(name -> {
             throw new InvalidSettingException(EXECUTION_ROLE_NAME, "is not a valid IAM role name: '" + name + "'");
         });
-        return new RuleParameters(maxKeyAge, exemptions, roleName);
+        MaxKeyAge maxNeverUsedKeyAge = text(root, MAX_NEVER_USED_KEY_AGE_DAYS)
+                .filter(value -> !value.isBlank())
+                .map(value -> MaxKeyAge.parse(MAX_NEVER_USED_KEY_AGE_DAYS, value))
+                .orElse(maxKeyAge);
+        return new RuleParameters(maxKeyAge, exemptions, roleName, maxNeverUsedKeyAge, warnings(root));
+    }
+
+    private static WarningSettings warnings(JsonNode root) {
+        WarningSchedule schedule = text(root, WARNING_DAYS)
+                .map(value -> WarningSchedule.parse(WARNING_DAYS, value))
+                .orElse(WarningSettings.DEFAULTS.schedule());
+        EvaluationFrequency frequency = text(root, EVALUATION_FREQUENCY)
+                .map(value -> EvaluationFrequency.parse(EVALUATION_FREQUENCY, value))
+                .orElse(WarningSettings.DEFAULTS.frequency());
+        Optional<String> ownerTagKey =
+                text(root, OWNER_TAG_KEY).map(String::strip).filter(key -> !key.isEmpty());
+        ownerTagKey
+                .filter(key -> !IamIdentifiers.TAG_KEY.matcher(key).matches() || key.startsWith("aws:"))
+                .ifPresent(key -> {
+                    throw new InvalidSettingException(OWNER_TAG_KEY, "is not a valid IAM tag key: '" + key + "'");
+                });
+        boolean automatic = text(root, AUTOMATIC_REMEDIATION)
+                .map(value -> switch (value.strip()) {
+                    case "true" -> true;
+                    case "false" -> false;
+                    default ->
+                        throw new InvalidSettingException(
+                                AUTOMATIC_REMEDIATION, "must be true or false, got '" + value + "'");
+                })
+                .orElse(WarningSettings.DEFAULTS.automaticRemediation());
+        return new WarningSettings(schedule, frequency, ownerTagKey, automatic);
     }
 
     private static Optional<String> text(JsonNode root, String name) {

@@ -60,7 +60,7 @@ final class SnapStartPriming implements Resource {
                 + "access_key_1_last_rotated,access_key_1_last_used_date,access_key_2_active,access_key_2_last_rotated,"
                 + "access_key_2_last_used_date\npriming,arn:aws:iam::000000000000:user/priming,2020-01-01T00:00:00+00:00,"
                 + "true,2020-01-01T00:00:00+00:00,N/A,false,N/A,N/A\n");
-        StaleKeyPolicy policy = new StaleKeyPolicy(parameters.maxKeyAge(), parameters.exemptions(), clock);
+        StaleKeyPolicy policy = parameters.policy(clock);
         IamUser user = new IamUser("AIDAPRIMING000000001", "priming");
         List<AccessKeyActivity> keys = List.of(
                 new AccessKeyActivity(

@@ -76,4 +76,36 @@ class RuleParametersTest {
         assertTrue(error.getMessage().contains("'maxAgeDays'"), error.getMessage());
         assertTrue(error.getMessage().contains("maxAccessKeyAgeDays"), error.getMessage());
     }
+
+    @Test
+    void lifecycleParametersHaveDocumentedDefaults() {
+        RuleParameters parameters = RuleParameters.parse("{\"maxAccessKeyAgeDays\":\"60\"}");
+        assertEquals(60, parameters.maxNeverUsedKeyAge().days(), "never-used limit defaults to the limit");
+        assertEquals(14, parameters.warnings().schedule().warningDays());
+        assertEquals(
+                io.github.stalekeys.policy.EvaluationFrequency.TWENTY_FOUR_HOURS,
+                parameters.warnings().frequency());
+        assertEquals(Optional.empty(), parameters.warnings().ownerTagKey());
+        assertEquals(false, parameters.warnings().automaticRemediation());
+    }
+
+    @Test
+    void lifecycleParametersAreRead() {
+        RuleParameters parameters = RuleParameters.parse("""
+                {"maxAccessKeyAgeDays": "90", "maxNeverUsedKeyAgeDays": "30", "warningDays": "21",
+                 "evaluationFrequency": "One_Hour", "ownerTagKey": "Owner", "automaticRemediation": "true"}""");
+        assertEquals(30, parameters.maxNeverUsedKeyAge().days());
+        assertEquals(
+                java.util.List.of(21, 7, 1), parameters.warnings().schedule().stages());
+        assertEquals(
+                java.time.Duration.ofHours(1), parameters.warnings().frequency().period());
+        assertEquals(Optional.of("Owner"), parameters.warnings().ownerTagKey());
+        assertTrue(parameters.warnings().automaticRemediation());
+        // An empty never-used limit (the template passes '' for "same as the limit") means the default.
+        assertEquals(
+                90,
+                RuleParameters.parse("{\"maxNeverUsedKeyAgeDays\":\"\"}")
+                        .maxNeverUsedKeyAge()
+                        .days());
+    }
 }

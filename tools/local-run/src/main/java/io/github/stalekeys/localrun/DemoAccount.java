@@ -13,6 +13,7 @@ import software.amazon.awssdk.services.iam.model.StatusType;
 final class DemoAccount {
 
     static final String EXEMPTION_TAG = "KeyRotationExempt";
+    static final String OWNER_TAG = "Owner";
 
     /** User name to what was seeded, in seeding order. */
     private final Map<String, SeededUser> users = new LinkedHashMap<>();
@@ -43,6 +44,16 @@ final class DemoAccount {
                 iam.userTagged("break-glass-admin", EXEMPTION_TAG, "INC-2041"),
                 "a key unused for 300 days, tagged " + EXEMPTION_TAG + "=INC-2041",
                 user -> iam.keyUsed(user, 300));
+        account.add(
+                out,
+                iam.userTagged("legacy-etl", EXEMPTION_TAG, "until 2025-01-31 CHG-88"),
+                "a key unused for 200 days, tagged " + EXEMPTION_TAG + "=until 2025-01-31 CHG-88 (lapsed)",
+                user -> iam.keyUsed(user, 200));
+        account.add(
+                out,
+                iam.userTagged("nightly-report", OWNER_TAG, "data-team@example.com"),
+                "a key unused for 76 days (limit in 14 days), tagged " + OWNER_TAG + "=data-team@example.com",
+                user -> iam.keyUsed(user, 76));
         account.add(out, iam.user("console-only"), "no access keys", user -> {});
         return account;
     }

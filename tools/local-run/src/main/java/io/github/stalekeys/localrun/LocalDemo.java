@@ -3,7 +3,9 @@ package io.github.stalekeys.localrun;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.stalekeys.emulator.AwsEmulator;
+import io.github.stalekeys.emulator.EventCapture;
 import io.github.stalekeys.emulator.StoredEvaluation;
+import io.github.stalekeys.events.KeyEvent;
 import io.github.stalekeys.localruntime.LambdaPackage;
 import io.github.stalekeys.rehearsal.AutomationRehearsal;
 import io.github.stalekeys.rehearsal.LambdaFunction;
@@ -14,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,8 +35,9 @@ final class LocalDemo {
     static final String RULE_NAME = "iam-unused-access-keys";
     static final String EVALUATOR_HANDLER = "io.github.stalekeys.evaluator.AccessKeyComplianceHandler";
     static final String REMEDIATION_HANDLER = "io.github.stalekeys.remediation.AccessKeyRemediationHandler";
-    private static final String RULE_PARAMETERS =
-            "{\"maxAccessKeyAgeDays\":\"90\",\"exemptionTagKey\":\"" + DemoAccount.EXEMPTION_TAG + "\"}";
+    private static final String RULE_PARAMETERS = "{\"maxAccessKeyAgeDays\":\"90\",\"exemptionTagKey\":\""
+            + DemoAccount.EXEMPTION_TAG + "\",\"warningDays\":\"14\",\"evaluationFrequency\":\"TwentyFour_Hours\","
+            + "\"ownerTagKey\":\"" + DemoAccount.OWNER_TAG + "\",\"automaticRemediation\":\"false\"}";
     private static final String AUTOMATION_ROLE = "arn:aws:iam::123456789012:role/StaleKeysAutomation";
     private static final String REMEDIATION_FUNCTION = "stale-keys-remediation:live";
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -56,7 +60,8 @@ final class LocalDemo {
             Map<String, String> secondVerdicts,
             List<String> restoredKeys,
             String restoredStatus,
-            Map<String, List<String>> auditTrail) {}
+            Map<String, List<String>> auditTrail,
+            List<String> notices) {}
 
     private final Artifacts artifacts;
     private final PrintStream out;
@@ -98,6 +103,9 @@ final class LocalDemo {
         out.println();
         out.println("==> 1/5 Seeding a demo account (threshold: 90 days)");
         DemoAccount account = DemoAccount.seed(emulator, clock, out);
+        // What an EventBridge rule of the account would receive (template.yaml routes it to e-mail or SNS).
+        EventCapture bus = EventCapture.of(emulator, KeyEvent.SOURCE);
+        List<String> notices = new ArrayList<>();
 
         AwsCredentials credentials = emulator.credentials().resolveCredentials();
         // What Lambda would hand the functions, pointed at the emulator; memory and timeouts as template.yaml.
@@ -124,7 +132,9 @@ final class LocalDemo {
 
         out.println();
         out.println("==> 2/5 AWS Config runs the rule (periodic trigger): " + EVALUATOR_HANDLER);
-        Map<String, String> first = evaluate(emulator, evaluator, account);
+        Instant firstRun = clock.instant();
+        Map<String, String> first = evaluate(emulator, evaluator, account, firstRun);
+        notices.addAll(printNotices(bus));
 
         out.println();
         out.println(
@@ -138,12 +148,15 @@ final class LocalDemo {
                 executions.put(verdict.getKey(), execution.executionId());
             }
         }
+        notices.addAll(printNotices(bus));
 
         out.println();
-        out.println("==> 4/5 The rule runs again, then an operator backs one remediation out");
-        Map<String, String> second = evaluate(emulator, evaluator, account);
+        out.println("==> 4/5 The rule's next daily run, then an operator backs one remediation out");
+        // Config's next periodic run comes one period (TwentyFour_Hours) later: it announces no warning again.
+        Map<String, String> second = evaluate(emulator, evaluator, account, firstRun.plus(Duration.ofHours(24)));
         String backedOut = "former-contractor";
         List<String> restored = backout(remediation, backedOut, executions.get(backedOut));
+        notices.addAll(printNotices(bus));
         String status = emulator.iamClient()
                 .listAccessKeys(request -> request.userName(backedOut))
                 .accessKeyMetadata()
@@ -154,7 +167,21 @@ final class LocalDemo {
         out.println(
                 "==> 5/5 The audit trail the remediation left on the users (tags StaleKeyRemediation:<execution id>)");
         Map<String, List<String>> audit = auditTrail(emulator, account);
-        return new Outcome(first, disabled, second, restored, status, audit);
+        return new Outcome(first, disabled, second, restored, status, audit, notices);
+    }
+
+    /** Prints the events the step put on the default bus, as the notification e-mail reads; returns them. */
+    private List<String> printNotices(EventCapture bus) {
+        List<String> notices = new ArrayList<>();
+        for (JsonNode event : bus.events()) {
+            String type = event.path("detail-type").asText();
+            JsonNode detail = event.path("detail");
+            out.println("    event on the default bus -> " + type + ": "
+                    + detail.path("message").asText());
+            notices.add(type + " " + detail.path("userName").asText() + " "
+                    + detail.path("accessKeyId").asText());
+        }
+        return notices;
     }
 
     /** The event AWS Config of {@code accountId} sends a rule for its periodic run. */
@@ -199,9 +226,15 @@ final class LocalDemo {
         }
     }
 
-    private Map<String, String> evaluate(AwsEmulator emulator, Function evaluator, DemoAccount account) {
+    private Map<String, String> evaluate(
+            AwsEmulator emulator, Function evaluator, DemoAccount account, Instant notificationTime) {
         String event = scheduledEvent(
-                "123456789012", RULE_NAME, RULE_PARAMETERS, emulator.registerResultToken(RULE_NAME), emulator, clock);
+                "123456789012",
+                RULE_NAME,
+                RULE_PARAMETERS,
+                emulator.registerResultToken(RULE_NAME),
+                emulator,
+                Clock.fixed(notificationTime, ZoneOffset.UTC));
         LambdaPackage.Run run = evaluator.run(event);
         if (run.failed()) {
             throw new IllegalStateException("the rule failed: " + run.response() + "\n" + run.logs());

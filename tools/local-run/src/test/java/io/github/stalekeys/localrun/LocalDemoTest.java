@@ -39,11 +39,28 @@ class LocalDemoTest {
                         "retired-service", "COMPLIANT",
                         "data-exporter", "NON_COMPLIANT",
                         "break-glass-admin", "NOT_APPLICABLE",
+                        "legacy-etl", "NON_COMPLIANT",
+                        "nightly-report", "COMPLIANT",
                         "console-only", "COMPLIANT"),
                 outcome.firstVerdicts());
         assertEquals(
-                List.of("former-contractor", "forgotten-key", "data-exporter"),
+                List.of("former-contractor", "forgotten-key", "data-exporter", "legacy-etl"),
                 List.copyOf(outcome.disabledKeys().keySet()));
+        assertTrue(text.contains("exemption tag KeyRotationExempt lapsed after 2025-01-31"), text);
+        assertTrue(text.contains("An active access key turns non-compliant on "), text);
+        // One warning, a notice per key disabled, one per key restored.
+        assertEquals(
+                List.of(
+                        "Access Key Warning nightly-report",
+                        "Access Key Disabled former-contractor",
+                        "Access Key Disabled forgotten-key",
+                        "Access Key Disabled data-exporter",
+                        "Access Key Disabled legacy-etl",
+                        "Access Key Restored former-contractor"),
+                outcome.notices().stream()
+                        .map(notice -> notice.substring(0, notice.lastIndexOf(' ')))
+                        .toList());
+        assertTrue(text.contains("Owner: data-team@example.com (tag Owner)"), text);
         outcome.disabledKeys().values().forEach(keys -> assertEquals(1, keys.size(), "one key each"));
         assertTrue(
                 outcome.secondVerdicts().values().stream()
@@ -52,7 +69,7 @@ class LocalDemoTest {
         assertEquals(outcome.disabledKeys().get("former-contractor"), outcome.restoredKeys());
         assertEquals("Active", outcome.restoredStatus());
         assertEquals(
-                List.of("former-contractor", "forgotten-key", "data-exporter"),
+                List.of("former-contractor", "forgotten-key", "data-exporter", "legacy-etl"),
                 List.copyOf(outcome.auditTrail().keySet()));
         assertTrue(
                 outcome.auditTrail().get("former-contractor").get(0).contains(" restored="),

@@ -1,0 +1,191 @@
+package io.github.stalekeys.policy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** Warnings ahead of the limit, the never-used limit, and lapsed exemptions in the verdict. */
+class KeyWarningsTest {
+
+    private static final Instant NOW = Instant.parse("2026-11-28T12:00:00Z");
+    private static final IamUser ALICE = new IamUser("AIDAALICE00000000001", "alice");
+    private static final StaleKeyPolicy.TagLookup NO_TAG_CALLS = user -> fail("tags must not be looked up");
+
+    private static StaleKeyPolicy policy(KeyAgeLimits limits, WarningSchedule warnings, Instant now) {
+        return new StaleKeyPolicy(limits, warnings, Exemptions.NONE, Clock.fixed(now, ZoneOffset.UTC));
+    }
+
+    private static AccessKeyActivity usedAt(String id, Instant lastUsed) {
+        return new AccessKeyActivity(id, KeyStatus.ACTIVE, lastUsed.minus(Duration.ofDays(400)), Optional.of(lastUsed));
+    }
+
+    @Test
+    void compliantAnnotationGivesTheDateTheKeyTurnsNonCompliant() {
+        // Last used 80 days ago with a 90-day limit: within the default 14 warning days.
+        AccessKeyActivity key = usedAt("AKIAWARN", NOW.minus(Duration.ofDays(80)));
+        UserVerdict verdict =
+                policy(KeyAgeLimits.DEFAULT, WarningSchedule.DEFAULT, NOW).judge(ALICE, List.of(key), NO_TAG_CALLS);
+        assertEquals(Compliance.COMPLIANT, verdict.compliance());
+        assertEquals(
+                "An active access key turns non-compliant on 2026-12-08 unless used (limit 90 days)",
+                verdict.annotation());
+    }
+
+    @Test
+    void theAnnotationDoesNotChangeFromDayToDayWithinTheWarning() {
+        AccessKeyActivity key = usedAt("AKIAWARN", NOW.minus(Duration.ofDays(80)));
+        String today = policy(KeyAgeLimits.DEFAULT, WarningSchedule.DEFAULT, NOW)
+                .judge(ALICE, List.of(key), NO_TAG_CALLS)
+                .annotation();
+        String tomorrow = policy(KeyAgeLimits.DEFAULT, WarningSchedule.DEFAULT, NOW.plus(Duration.ofDays(1)))
+                .judge(ALICE, List.of(key), NO_TAG_CALLS)
+                .annotation();
+        assertEquals(today, tomorrow);
+    }
+
+    @Test
+    void noWarningAnnotationBeforeTheWindowOrWhenOff() {
+        AccessKeyActivity early = usedAt("AKIAEARLY", NOW.minus(Duration.ofDays(70)));
+        assertEquals(
+                "The active access key was used or created within 90 days",
+                policy(KeyAgeLimits.DEFAULT, WarningSchedule.DEFAULT, NOW)
+                        .judge(ALICE, List.of(early), NO_TAG_CALLS)
+                        .annotation());
+        AccessKeyActivity close = usedAt("AKIACLOSE", NOW.minus(Duration.ofDays(89)));
+        assertEquals(
+                "The active access key was used or created within 90 days",
+                policy(KeyAgeLimits.DEFAULT, WarningSchedule.OFF, NOW)
+                        .judge(ALICE, List.of(close), NO_TAG_CALLS)
+                        .annotation());
+    }
+
+    @Test
+    void eachStageIsAnnouncedByExactlyOneOfTheRunsAPeriodApart() {
+        // Hourly runs over 20 days; the key turns non-compliant on 2026-12-10 at 07:30 UTC.
+        Instant lastUsed = Instant.parse("2026-09-11T07:30:00Z");
+        AccessKeyActivity key = usedAt("AKIAHOURLY", lastUsed);
+        StaleKeyPolicy policy = policy(KeyAgeLimits.DEFAULT, WarningSchedule.DEFAULT, NOW);
+        List<String> announced = new ArrayList<>();
+        for (Instant run = Instant.parse("2026-11-22T00:17:00Z");
+                run.isBefore(Instant.parse("2026-12-12T00:00:00Z"));
+                run = run.plus(Duration.ofHours(1))) {
+            for (KeyWarning warning : policy.warningsDue(List.of(key), run, Duration.ofHours(1))) {
+                assertEquals(LocalDate.parse("2026-12-10"), warning.nonCompliantOn());
+                announced.add(warning.daysBefore() + "@" + run);
+            }
+        }
+        assertEquals(List.of("14@2026-11-26T08:17:00Z", "7@2026-12-03T08:17:00Z", "1@2026-12-09T08:17:00Z"), announced);
+    }
+
+    @Test
+    void aStageMomentExactlyAtARunBelongsToThatRunNotTheNext() {
+        Instant staleAfter = Instant.parse("2026-12-10T00:00:00Z");
+        AccessKeyActivity key = usedAt("AKIAEDGE", staleAfter.minus(Duration.ofDays(90)));
+        StaleKeyPolicy policy = policy(KeyAgeLimits.DEFAULT, WarningSchedule.DEFAULT, NOW);
+        Instant moment = staleAfter.minus(Duration.ofDays(7));
+        assertEquals(
+                1, policy.warningsDue(List.of(key), moment, Duration.ofDays(1)).size());
+        assertEquals(
+                0,
+                policy.warningsDue(List.of(key), moment.plus(Duration.ofDays(1)), Duration.ofDays(1))
+                        .size());
+    }
+
+    @Test
+    void inactiveKeysAreNeverAnnouncedNorAnnotated() {
+        AccessKeyActivity inactive = new AccessKeyActivity(
+                "AKIAOFF",
+                KeyStatus.INACTIVE,
+                NOW.minus(Duration.ofDays(400)),
+                Optional.of(NOW.minus(Duration.ofDays(83))));
+        StaleKeyPolicy policy = policy(KeyAgeLimits.DEFAULT, WarningSchedule.DEFAULT, NOW);
+        assertEquals(List.of(), policy.warningsDue(List.of(inactive), NOW, Duration.ofDays(1)));
+        assertEquals(List.of(), policy.upcoming(List.of(inactive)));
+    }
+
+    @Test
+    void neverUsedKeysAreJudgedFromCreationAgainstTheirOwnLimit() {
+        KeyAgeLimits limits = new KeyAgeLimits(new MaxKeyAge(90), new MaxKeyAge(30));
+        StaleKeyPolicy policy = policy(limits, WarningSchedule.OFF, NOW);
+        AccessKeyActivity neverUsed =
+                new AccessKeyActivity("AKIANEVER", KeyStatus.ACTIVE, NOW.minus(Duration.ofDays(31)), Optional.empty());
+        AccessKeyActivity used = usedAt("AKIAUSED", NOW.minus(Duration.ofDays(31)));
+        KeyAssessment assessment = policy.assess(neverUsed);
+        assertTrue(assessment.stale());
+        assertEquals(30, assessment.limit().days());
+        assertEquals(false, policy.assess(used).stale());
+        UserVerdict verdict = policy.judge(ALICE, List.of(neverUsed, used), user -> Map.of());
+        assertEquals(Compliance.NON_COMPLIANT, verdict.compliance());
+        assertEquals(
+                "AKIANEVER never used, created 31 days ago (limits 90 days, 30 days for never-used keys)",
+                verdict.annotation());
+    }
+
+    @Test
+    void aLooserNeverUsedLimitSparesANeverUsedKeyTheUsedLimitWouldDisable() {
+        KeyAgeLimits limits = new KeyAgeLimits(new MaxKeyAge(90), new MaxKeyAge(180));
+        AccessKeyActivity neverUsed =
+                new AccessKeyActivity("AKIANEVER", KeyStatus.ACTIVE, NOW.minus(Duration.ofDays(120)), Optional.empty());
+        RemediationPlan plan = RemediationPlan.of(policy(limits, WarningSchedule.OFF, NOW), List.of(neverUsed));
+        assertEquals(List.of(), plan.toDisable());
+        assertEquals(
+                "never used but created 120 days ago, within the 180-day limit",
+                plan.skipped().get(0).reason());
+    }
+
+    @Test
+    void neverUsedKeyWarningsCountFromCreation() {
+        KeyAgeLimits limits = new KeyAgeLimits(new MaxKeyAge(90), new MaxKeyAge(30));
+        AccessKeyActivity neverUsed = new AccessKeyActivity(
+                "AKIANEW", KeyStatus.ACTIVE, Instant.parse("2026-11-01T12:00:00Z"), Optional.empty());
+        List<KeyWarning> upcoming = policy(limits, WarningSchedule.DEFAULT, NOW).upcoming(List.of(neverUsed));
+        assertEquals(1, upcoming.size());
+        assertEquals(LocalDate.parse("2026-12-01"), upcoming.get(0).nonCompliantOn());
+        assertEquals(7, upcoming.get(0).daysBefore());
+    }
+
+    @Test
+    void aLapsedExemptionMakesTheUserNonCompliantAndTheAnnotationSaysSoFirst() {
+        StaleKeyPolicy policy = new StaleKeyPolicy(
+                KeyAgeLimits.DEFAULT,
+                WarningSchedule.DEFAULT,
+                Exemptions.parse("exemptUsers", "", "exemptionTagKey", "KeyRotationExempt"),
+                Clock.fixed(NOW, ZoneOffset.UTC));
+        AccessKeyActivity stale = usedAt("AKIASTALE", NOW.minus(Duration.ofDays(100)));
+        UserVerdict lapsed =
+                policy.judge(ALICE, List.of(stale), user -> Map.of("KeyRotationExempt", "until 2026-11-27 CHG-1"));
+        assertEquals(Compliance.NON_COMPLIANT, lapsed.compliance());
+        assertEquals(
+                "exemption tag KeyRotationExempt lapsed after 2026-11-27; AKIASTALE unused 100 days (limit 90 days)",
+                lapsed.annotation());
+        UserVerdict exempt =
+                policy.judge(ALICE, List.of(stale), user -> Map.of("KeyRotationExempt", "until 2026-11-28 CHG-1"));
+        assertEquals(Compliance.NOT_APPLICABLE, exempt.compliance());
+        assertEquals("Exempt: tagged KeyRotationExempt until 2026-11-28", exempt.annotation());
+    }
+
+    @Test
+    void stagesAsLongAsTheLimitAreSkipped() {
+        // A 7-day limit with 14 warning days: only the 1-day stage makes sense (7 and 14 would fire at use).
+        StaleKeyPolicy policy = policy(KeyAgeLimits.same(new MaxKeyAge(7)), WarningSchedule.DEFAULT, NOW);
+        AccessKeyActivity justUsed = usedAt("AKIAJUST", NOW);
+        assertEquals(List.of(), policy.warningsDue(List.of(justUsed), NOW, Duration.ofDays(1)));
+        AccessKeyActivity sixDays = usedAt("AKIASIX", NOW.minus(Duration.ofDays(6)));
+        assertEquals(
+                List.of(1),
+                policy.warningsDue(List.of(sixDays), NOW, Duration.ofDays(1)).stream()
+                        .map(KeyWarning::daysBefore)
+                        .toList());
+    }
+}

@@ -1,0 +1,67 @@
+package io.github.stalekeys.policy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+
+import java.time.Instant;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class TagExemptionTest {
+
+    private static final Exemptions BY_TAG = Exemptions.parse("exemptUsers", "", "exemptionTagKey", "BreakGlass");
+
+    private static TagExemption at(String value, String instant) {
+        return BY_TAG.byTags(Map.of("breakglass", value), Instant.parse(instant));
+    }
+
+    @Test
+    void aValueWithoutADateExemptsWithNoEnd() {
+        assertEquals(
+                new TagExemption.Exempt("Exempt: tagged breakglass"), at("INC-4711 on-call", "2099-01-01T00:00:00Z"));
+    }
+
+    @Test
+    void falseDoesNotExempt() {
+        assertInstanceOf(TagExemption.None.class, at(" FALSE ", "2026-11-28T00:00:00Z"));
+        assertInstanceOf(
+                TagExemption.None.class, BY_TAG.byTags(Map.of("Other", "x"), Instant.parse("2026-11-28T00:00:00Z")));
+    }
+
+    @Test
+    void exemptThroughTheWholeExpiryDayInUtcThenLapsed() {
+        String value = "until 2027-01-31 INC-4711 break-glass";
+        assertEquals(
+                new TagExemption.Exempt("Exempt: tagged breakglass until 2027-01-31"),
+                at(value, "2027-01-31T23:59:59Z"));
+        assertEquals(
+                new TagExemption.Lapsed("exemption tag breakglass lapsed after 2027-01-31"),
+                at(value, "2027-02-01T00:00:00Z"));
+    }
+
+    @Test
+    void untilMayComeAnywhereInAnyCaseWithPunctuationAfterTheDate() {
+        assertInstanceOf(
+                TagExemption.Lapsed.class, at("INC-4711 Until 2026-01-31, then rotate", "2026-11-28T00:00:00Z"));
+        assertInstanceOf(TagExemption.Exempt.class, at("UNTIL:2027-01-31", "2026-11-28T00:00:00Z"));
+    }
+
+    @Test
+    void untilInsideAnotherWordIsNotAnExpiry() {
+        // "untilted" is free text, not an expiry: exempt with no end, as a value without a date.
+        assertEquals(
+                new TagExemption.Exempt("Exempt: tagged breakglass"), at("untilted project", "2099-01-01T00:00:00Z"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"until 31/01/2027", "until 2027-02-30", "until", "until tomorrow", "until 2027-1-31"})
+    void anUnreadableDateKeepsTheUserExemptAndSaysSo(String value) {
+        TagExemption verdict = at(value, "2099-01-01T00:00:00Z");
+        assertEquals(
+                new TagExemption.Exempt("Exempt: tagged breakglass, but its expiry date is unreadable (write until"
+                        + " YYYY-MM-DD): kept exempt until the tag is fixed"),
+                verdict);
+    }
+}

@@ -1,0 +1,125 @@
+package io.github.stalekeys.remediation;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.stalekeys.events.EventsNotPublishedException;
+import io.github.stalekeys.events.KeyEvent;
+import io.github.stalekeys.events.KeyEventBus;
+import io.github.stalekeys.logging.StructuredLogger;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import software.amazon.awssdk.core.exception.SdkException;
+
+/**
+ * Tells key owners and auditors what the runbooks did, on the account's default event bus: one {@value
+ * KeyEvent#DISABLED} event per key disabled (one {@value KeyEvent#DISABLE_DRY_RUN} per key a dry run would
+ * disable), one {@value KeyEvent#RESTORED} per key the backout restored, each with the Automation execution id.
+ *
+ * <p>It is told after the change is done and recorded. A notice that cannot be published does not fail the
+ * execution: the keys are changed and recorded already, and a failed execution would make Config retry a
+ * remediation that now finds nothing to do. It is logged as an error instead, naming the keys.
+ */
+final class KeyChangeNotifier {
+
+    private final KeyEventBus bus;
+    private final StructuredLogger log;
+
+    KeyChangeNotifier(KeyEventBus bus, StructuredLogger log) {
+        this.bus = Objects.requireNonNull(bus, "bus");
+        this.log = Objects.requireNonNull(log, "log");
+    }
+
+    /** After a remediation: a notice per key disabled, or per key a dry run found stale. */
+    void remediated(RemediationResult result, String automationExecutionId, String accountId) {
+        List<KeyEvent> events = new ArrayList<>();
+        if (result.outcome() == RemediationResult.Outcome.DISABLED) {
+            for (RemediationResult.StaleKey key : result.staleKeys()) {
+                if (result.disabledKeyIds().contains(key.accessKeyId())) {
+                    events.add(disabled(result, key, false, automationExecutionId, accountId));
+                }
+            }
+        } else if (result.outcome() == RemediationResult.Outcome.DRY_RUN) {
+            for (RemediationResult.StaleKey key : result.staleKeys()) {
+                events.add(disabled(result, key, true, automationExecutionId, accountId));
+            }
+        }
+        publish(events, result.userName(), automationExecutionId);
+    }
+
+    /** After a backout: a notice per key set back to Active. */
+    void restored(RestoreResult result, String automationExecutionId, String accountId) {
+        List<KeyEvent> events = new ArrayList<>();
+        for (RestoreResult.RestoredKey key : result.restoredKeys()) {
+            ObjectNode detail = KeyEvent.detail(key.accessKeyId(), result.userName());
+            detail.put("accountId", accountId);
+            detail.put("automationExecutionId", automationExecutionId);
+            detail.put("status", key.status());
+            detail.put("lastUsed", key.lastUsedDate());
+            detail.put(
+                    "message",
+                    "Access key " + key.accessKeyId() + " of IAM user " + result.userName()
+                            + (accountId == null ? "" : " (account " + accountId + ")")
+                            + " was set back to Active by the backout runbook (Automation execution "
+                            + automationExecutionId + ").");
+            events.add(new KeyEvent(KeyEvent.RESTORED, detail));
+        }
+        publish(events, result.userName(), automationExecutionId);
+    }
+
+    private static KeyEvent disabled(
+            RemediationResult result,
+            RemediationResult.StaleKey key,
+            boolean dryRun,
+            String automationExecutionId,
+            String accountId) {
+        ObjectNode detail = KeyEvent.detail(key.accessKeyId(), result.userName());
+        detail.put("accountId", accountId);
+        detail.put("userId", result.userId());
+        detail.put("automationExecutionId", automationExecutionId);
+        detail.put("dryRun", dryRun);
+        detail.put("neverUsed", key.neverUsed());
+        detail.put("unusedDays", key.idleDays());
+        String what = key.neverUsed()
+                ? "never used and created " + key.idleDays() + " days ago"
+                : "unused for " + key.idleDays() + " days";
+        detail.put(
+                "message",
+                (dryRun ? "Dry run: access key " : "Access key ") + key.accessKeyId() + " of IAM user "
+                        + result.userName() + (accountId == null ? "" : " (account " + accountId + ")") + ", "
+                        + what + ", " + (dryRun ? "would have been disabled" : "was disabled (set to Inactive)")
+                        + " by the remediation runbook (Automation execution " + automationExecutionId + ")."
+                        + (dryRun ? " Nothing was changed." : " The backout runbook can restore it."));
+        return new KeyEvent(dryRun ? KeyEvent.DISABLE_DRY_RUN : KeyEvent.DISABLED, detail);
+    }
+
+    private void publish(List<KeyEvent> events, String userName, String automationExecutionId) {
+        if (events.isEmpty()) {
+            return;
+        }
+        List<String> keyIds = events.stream()
+                .map(event -> event.detail().path("accessKeyId").asText())
+                .toList();
+        try {
+            bus.publish(events);
+            log.info(
+                    "change notices published",
+                    "userName",
+                    userName,
+                    "accessKeyIds",
+                    keyIds,
+                    "automationExecutionId",
+                    automationExecutionId);
+        } catch (EventsNotPublishedException | SdkException failed) {
+            log.error(
+                    "change notices not published; the change itself is done and recorded",
+                    "userName",
+                    userName,
+                    "accessKeyIds",
+                    keyIds,
+                    "automationExecutionId",
+                    automationExecutionId,
+                    "error",
+                    failed.getClass().getSimpleName());
+        }
+    }
+}

@@ -1,0 +1,162 @@
+package io.github.stalekeys.evaluator;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.stalekeys.events.KeyEvent;
+import io.github.stalekeys.events.KeyEventBus;
+import io.github.stalekeys.logging.StructuredLogger;
+import io.github.stalekeys.policy.AccessKeyActivity;
+import io.github.stalekeys.policy.Compliance;
+import io.github.stalekeys.policy.IamUser;
+import io.github.stalekeys.policy.KeyWarning;
+import io.github.stalekeys.policy.StaleKeyPolicy;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * Announces, after a periodic run, the warning stages that fell within its period: one {@value
+ * KeyEvent#WARNING} event per key and stage on the default event bus. Only users the rule judges (not
+ * {@code NOT_APPLICABLE}) are warned; tags are read only for users with a warning due, to leave out those exempt
+ * by tag and to name the owner.
+ */
+final class WarningAnnouncer {
+
+    private final KeyEventBus bus;
+    private final StructuredLogger log;
+
+    WarningAnnouncer(KeyEventBus bus, StructuredLogger log) {
+        this.bus = Objects.requireNonNull(bus, "bus");
+        this.log = Objects.requireNonNull(log, "log");
+    }
+
+    /** The run's facts every warning repeats. */
+    record Run(String accountId, String ruleName, WarningWindow window, WarningSettings settings, boolean testMode) {}
+
+    /**
+     * Publishes the warnings due; in test mode (a {@code TESTMODE} result token) only logs how many there would
+     * be, as nothing a test invocation does may reach key owners.
+     *
+     * @return the number of warnings due
+     */
+    int announce(
+            List<UserAssessment> assessments,
+            StaleKeyPolicy policy,
+            Function<IamUser, Map<String, String>> tags,
+            Run run) {
+        List<KeyEvent> events = new ArrayList<>();
+        for (UserAssessment assessment : assessments) {
+            if (assessment.verdict().compliance() == Compliance.NOT_APPLICABLE) {
+                continue;
+            }
+            List<AccessKeyActivity> identified = assessment.keys().stream()
+                    .filter(key -> !key.accessKeyId().isEmpty())
+                    .toList();
+            List<KeyWarning> due = policy.warningsDue(
+                    identified, run.window().runAt(), run.window().period());
+            if (due.isEmpty()) {
+                continue;
+            }
+            IamUser user = assessment.verdict().user();
+            Map<String, String> userTags = tags.apply(user);
+            Optional<String> exempt =
+                    policy.exemptions().byTags(userTags, run.window().runAt()).exemptReason();
+            if (exempt.isPresent()) {
+                log.info(
+                        "warning not sent: user exempt by tag",
+                        "configRuleName",
+                        run.ruleName(),
+                        "userName",
+                        user.userName(),
+                        "reason",
+                        exempt.get());
+                continue;
+            }
+            Owner owner = Owner.of(run.settings().ownerTagKey(), userTags);
+            for (KeyWarning warning : due) {
+                events.add(event(user, warning, owner, run));
+                log.info(
+                        run.testMode() ? "test mode: warning not published" : "access key warning",
+                        "configRuleName",
+                        run.ruleName(),
+                        "userName",
+                        user.userName(),
+                        "userId",
+                        user.userId(),
+                        "accessKeyId",
+                        warning.key().accessKeyId(),
+                        "daysBefore",
+                        warning.daysBefore(),
+                        "nonCompliantOn",
+                        warning.nonCompliantOn().toString());
+            }
+        }
+        if (!run.testMode() && !events.isEmpty()) {
+            bus.publish(events);
+        }
+        return events.size();
+    }
+
+    /** Who owns the user's keys, by the owner tag; the event says when it is not known, and why. */
+    private record Owner(Optional<String> tagKey, Optional<String> value) {
+
+        static Owner of(Optional<String> tagKey, Map<String, String> tags) {
+            // IAM tag keys are case-insensitive.
+            Optional<String> value = tagKey.flatMap(key -> tags.entrySet().stream()
+                    .filter(tag -> tag.getKey().equalsIgnoreCase(key))
+                    .map(Map.Entry::getValue)
+                    .filter(text -> !text.isBlank())
+                    .findFirst());
+            return new Owner(tagKey, value);
+        }
+
+        String status() {
+            return tagKey.isEmpty() ? "NOT_CONFIGURED" : value.isPresent() ? "TAGGED" : "TAG_ABSENT";
+        }
+
+        String describe() {
+            if (tagKey.isEmpty()) {
+                return "Owner: not known (no owner tag configured).";
+            }
+            return value.map(v -> "Owner: " + v + " (tag " + tagKey.get() + ").")
+                    .orElse("Owner: not known (the user has no " + tagKey.get() + " tag).");
+        }
+    }
+
+    private static KeyEvent event(IamUser user, KeyWarning warning, Owner owner, Run run) {
+        AccessKeyActivity key = warning.key();
+        ObjectNode detail = KeyEvent.detail(key.accessKeyId(), user.userName());
+        detail.put("accountId", run.accountId());
+        detail.put("userId", user.userId());
+        detail.put("configRuleName", run.ruleName());
+        detail.put("createDate", key.createDate().toString());
+        detail.put("lastUsed", key.lastUsed().map(Object::toString).orElse(null));
+        detail.put("neverUsed", key.neverUsed());
+        detail.put("nonCompliantOn", warning.nonCompliantOn().toString());
+        detail.put("daysBefore", warning.daysBefore());
+        detail.put("limitDays", warning.limit().days());
+        detail.put("automaticRemediation", run.settings().automaticRemediation());
+        detail.put("ownerTagKey", owner.tagKey().orElse(null));
+        detail.put("owner", owner.value().orElse(null));
+        detail.put("ownerStatus", owner.status());
+        // The same for every announcement of this stage, so a consumer can drop a repeat (a retried run).
+        detail.put("announcementId", key.accessKeyId() + "/" + warning.nonCompliantOn() + "/" + warning.daysBefore());
+        String activity = key.neverUsed()
+                ? "was created on " + key.createDate().toString().substring(0, 10) + " and never used"
+                : "was last used on " + key.lastUsed().get().toString().substring(0, 10);
+        detail.put(
+                "message",
+                "Access key " + key.accessKeyId() + " of IAM user " + user.userName() + " (account "
+                        + run.accountId() + ") " + activity + ". It turns non-compliant on "
+                        + warning.nonCompliantOn() + " (limit "
+                        + warning.limit().days() + " days) unless used"
+                        + " before then; "
+                        + (run.settings().automaticRemediation()
+                                ? "automatic remediation will then disable it."
+                                : "an operator may then disable it.")
+                        + " " + owner.describe());
+        return new KeyEvent(KeyEvent.WARNING, detail);
+    }
+}
