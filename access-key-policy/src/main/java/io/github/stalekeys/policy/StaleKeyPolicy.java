@@ -16,7 +16,7 @@ import java.util.stream.Collectors;
  *
  * <p>Only {@link KeyStatus#ACTIVE} keys count. A key's last activity is its last use, or its creation
  * when it was never used. A key is stale when its last activity lies <em>more</em> than the threshold
- * back: idle for exactly the threshold is still compliant.
+ * back: unused for exactly the threshold is still compliant.
  */
 public final class StaleKeyPolicy {
 

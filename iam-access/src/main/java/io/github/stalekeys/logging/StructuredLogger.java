@@ -37,10 +37,6 @@ public final class StructuredLogger {
         write("INFO", message, fields);
     }
 
-    public void warn(String message, Object... fields) {
-        write("WARN", message, fields);
-    }
-
     public void error(String message, Object... fields) {
         write("ERROR", message, fields);
     }
