@@ -3,7 +3,7 @@
     python3 -m unittest discover -s deploy/checks
 
 template.yaml is translated to plain CloudFormation by the SAM translator (as CloudFormation's
-AWS::Serverless transform would), then every promise of issue 4 is asserted on the result: the
+AWS::Serverless transform would), then every promise of the deployment is asserted on the result: the
 rule and the runbook target the SnapStart aliases, the Config permission carries SourceAccount, no
 policy grants a `*` action, each role has exactly its list of actions, the remediation passes the
 runbook's parameters, the handlers exist in the artifacts `mvn package` built, and every template

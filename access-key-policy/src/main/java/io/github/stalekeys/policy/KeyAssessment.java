@@ -7,7 +7,7 @@ import java.time.Duration;
  *
  * @param key      the key judged
  * @param idleTime time since the key's last activity (zero when that lies in the future)
- * @param stale    whether the key is active and idle for longer than the threshold
+ * @param stale    whether the key is active and unused for longer than the threshold
  * @param limit    the threshold it was judged against
  */
 public record KeyAssessment(AccessKeyActivity key, Duration idleTime, boolean stale, MaxKeyAge limit) {
@@ -17,13 +17,13 @@ public record KeyAssessment(AccessKeyActivity key, Duration idleTime, boolean st
         return idleTime.toDays();
     }
 
-    /** A short, human-readable account of the key's disuse, e.g. "AKIA... unused 143 days". */
+    /** A short, human-readable account of how long the key has been unused, e.g. "AKIA... unused 143 days". */
     public String describe() {
         return (key.accessKeyId().isEmpty() ? "an access key" : key.accessKeyId()) + " " + disuse();
     }
 
     /**
-     * The disuse alone, e.g. "unused 143 days" or "never used, created 200 days ago". A key stale by hours
+     * How long the key has been unused, alone, e.g. "unused 143 days" or "never used, created 200 days ago". A key stale by hours
      * reads "unused over 90 days", not "unused 90 days" next to a limit of 90.
      */
     public String disuse() {

@@ -5,7 +5,7 @@ import java.time.Duration;
 /**
  * How long an active key may go without activity, in whole days (1..3650).
  *
- * @param days the threshold; a key idle for exactly this long is still compliant
+ * @param days the threshold; a key unused for exactly this long is still compliant
  */
 public record MaxKeyAge(int days) {
 

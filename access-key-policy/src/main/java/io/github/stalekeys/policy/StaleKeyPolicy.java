@@ -18,7 +18,7 @@ import java.util.stream.Collectors;
  *
  * <p>Only {@link KeyStatus#ACTIVE} keys count. A key's last activity is its last use, or its creation
  * when it was never used. A key is stale when its last activity lies <em>more</em> than its limit back
- * (never-used keys may have a limit of their own): idle for exactly the limit is still compliant.
+ * (never-used keys may have a limit of their own): unused for exactly the limit is still compliant.
  *
  * <p>It also says which keys are close to their limit ({@link WarningSchedule}), for the annotation and for
  * the warnings sent to key owners.

@@ -9,7 +9,7 @@ import java.util.Objects;
  * @param user       the user judged
  * @param compliance the outcome
  * @param annotation why, in 1..256 characters, as AWS Config accepts it
- * @param staleKeys  the active keys idle beyond the threshold (empty unless non-compliant)
+ * @param staleKeys  the active keys unused beyond the threshold (empty unless non-compliant)
  */
 public record UserVerdict(IamUser user, Compliance compliance, String annotation, List<KeyAssessment> staleKeys) {
 

@@ -117,13 +117,15 @@ class ChangeNoticesTest {
 
     @Test
     void neverUsedKeysAreDisabledByTheirOwnLimit(AwsEmulator emulator) {
-        RemediationHarness harness = new RemediationHarness(emulator);
+        // Deployed no laxer than the request (the deployed limits are a floor), so the request's limits apply.
+        RemediationHarness harness = new RemediationHarness(emulator, RemediationHarness.deployed(30, "", ""));
         SeededUser user = harness.account.user("setup-leftover");
         SeededKey neverUsed = harness.account.keyNeverUsed(user, 40);
         SeededKey used = harness.account.keyUsed(user, 40);
 
-        JsonNode result =
-                harness.invoke(RemediationHarness.disablePayload(user.userId()).put("maxNeverUsedKeyAgeDays", "30"));
+        JsonNode result = harness.invoke(RemediationHarness.disablePayload(user.userId())
+                .put("maxAccessKeyAgeDays", "90")
+                .put("maxNeverUsedKeyAgeDays", "30"));
 
         assertEquals("DISABLED", result.path("outcome").asText());
         assertEquals("Inactive", harness.account.status(user, neverUsed));

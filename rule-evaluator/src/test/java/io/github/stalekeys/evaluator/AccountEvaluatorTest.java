@@ -34,8 +34,12 @@ class AccountEvaluatorTest {
             "AKIAFRESH00000000001", "Active", NOW.minus(Duration.ofDays(400)), NOW.minus(Duration.ofDays(2)));
 
     private static AccountEvaluator evaluator(InMemoryIam iam) {
+        return evaluator(iam, null);
+    }
+
+    private static AccountEvaluator evaluator(InMemoryIam iam, String exemptUsers) {
         StaleKeyPolicy policy = new StaleKeyPolicy(
-                new MaxKeyAge(90), Exemptions.parse("exemptUsers", null, "exemptionTagKey", TAG_KEY), CLOCK);
+                new MaxKeyAge(90), Exemptions.parse("exemptUsers", exemptUsers, "exemptionTagKey", TAG_KEY), CLOCK);
         return new AccountEvaluator(iam, new CredentialReportSource(iam, wait -> {}), policy);
     }
 
@@ -116,6 +120,18 @@ class AccountEvaluatorTest {
 
         assertEquals(Compliance.NON_COMPLIANT, assessments.getFirst().verdict().compliance());
         assertEquals(1, iam.calls("ListAccessKeys"));
+    }
+
+    @Test
+    void aListedExemptUserIsSettledByTheReportEvenWithAStaleKey() {
+        InMemoryIam iam = new InMemoryIam()
+                .user("carol", "AIDACAROL00000000001", CREATED, Map.of(), STALE)
+                .reportRow("carol", CREATED, STALE);
+
+        List<UserAssessment> assessments = evaluator(iam, "carol").evaluateAll(Set.of(), farDeadline());
+
+        assertEquals(Compliance.NOT_APPLICABLE, assessments.getFirst().verdict().compliance());
+        assertEquals(0, iam.calls("ListAccessKeys"), "an exempt user needs no live look");
     }
 
     @Test

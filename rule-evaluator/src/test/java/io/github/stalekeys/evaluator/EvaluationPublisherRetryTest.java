@@ -145,6 +145,12 @@ class EvaluationPublisherRetryTest {
                 config.requests.stream().map(r -> r.evaluations().size()).toList());
         assertTrue(config.requests.stream().allMatch(PutEvaluationsRequest::testMode), "TESTMODE token: test mode");
 
+        ScriptedConfig exact = new ScriptedConfig();
+        new EvaluationPublisher(exact, wait -> {})
+                .publish(evaluations(200), ORDERING, "token", deadline(Duration.ofMinutes(1)));
+        assertEquals(2, exact.requests.size(), "no empty call after a full batch");
+        assertTrue(exact.requests.stream().noneMatch(PutEvaluationsRequest::testMode));
+
         ScriptedConfig late = new ScriptedConfig();
         EvaluationsNotRecordedException error = assertThrows(
                 EvaluationsNotRecordedException.class,

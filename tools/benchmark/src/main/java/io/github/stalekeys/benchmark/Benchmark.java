@@ -27,7 +27,7 @@ import software.amazon.awssdk.auth.credentials.AwsCredentials;
 import software.amazon.awssdk.regions.Region;
 
 /**
- * The benchmark of issue 6: for each account size, the packaged functions run in fresh JVMs against the
+ * The benchmark: for each account size, the packaged functions run in fresh JVMs against the
  * emulator (AWS calls by operation, wall time, peak RSS), the per-user strategy on the same account, the
  * evaluator's cold start with and without an AppCDS archive, and the size of each deployment package.
  * Prints Markdown tables.
@@ -37,6 +37,7 @@ import software.amazon.awssdk.regions.Region;
  */
 public final class Benchmark {
 
+    // By name: the functions are not on this tool's class path (each runs from its own package, in its own JVM).
     static final String EVALUATOR_HANDLER = "io.github.stalekeys.evaluator.AccessKeyComplianceHandler";
     static final String REMEDIATION_HANDLER = "io.github.stalekeys.remediation.AccessKeyRemediationHandler";
     static final String ACCOUNT_ID = "123456789012";

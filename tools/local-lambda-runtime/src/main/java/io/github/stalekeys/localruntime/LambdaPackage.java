@@ -113,7 +113,7 @@ public final class LambdaPackage {
                 "-XX:+UseSerialGC",
                 "-cp",
                 classPath,
-                "io.github.stalekeys.localruntime.LocalLambdaRuntime",
+                LocalLambdaRuntime.class.getName(),
                 handler,
                 String.valueOf(timeoutSeconds)));
         ProcessBuilder builder = new ProcessBuilder(command);

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.stalekeys.emulator.AwsEmulator;
 import io.github.stalekeys.emulator.EventCapture;
 import io.github.stalekeys.emulator.StoredEvaluation;
+import io.github.stalekeys.evaluator.AccessKeyComplianceHandler;
 import io.github.stalekeys.events.KeyEvent;
 import io.github.stalekeys.localruntime.LambdaPackage;
 import io.github.stalekeys.rehearsal.AutomationRehearsal;
@@ -33,7 +34,8 @@ import software.amazon.awssdk.services.iam.model.Tag;
 final class LocalDemo {
 
     static final String RULE_NAME = "iam-unused-access-keys";
-    static final String EVALUATOR_HANDLER = "io.github.stalekeys.evaluator.AccessKeyComplianceHandler";
+    static final String EVALUATOR_HANDLER = AccessKeyComplianceHandler.class.getName();
+    // By name: the remediation is not on this tool's class path (it runs from its own package, in its own JVM).
     static final String REMEDIATION_HANDLER = "io.github.stalekeys.remediation.AccessKeyRemediationHandler";
     private static final String RULE_PARAMETERS = "{\"maxAccessKeyAgeDays\":\"90\",\"exemptionTagKey\":\""
             + DemoAccount.EXEMPTION_TAG + "\",\"warningDays\":\"14\",\"evaluationFrequency\":\"TwentyFour_Hours\","
