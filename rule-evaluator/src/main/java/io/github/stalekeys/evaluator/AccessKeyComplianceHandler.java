@@ -4,6 +4,16 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.ConfigEvent;
 import io.github.stalekeys.aws.AwsClients;
+import io.github.stalekeys.configrule.ChangesOnly;
+import io.github.stalekeys.configrule.Deadline;
+import io.github.stalekeys.configrule.EvaluationPublisher;
+import io.github.stalekeys.configrule.InvalidEventException;
+import io.github.stalekeys.configrule.InvokingEventParser;
+import io.github.stalekeys.configrule.PreviousResults;
+import io.github.stalekeys.configrule.RuleEvaluation;
+import io.github.stalekeys.configrule.Sleeper;
+import io.github.stalekeys.configrule.Trigger;
+import io.github.stalekeys.iam.IamKeyInventory;
 import io.github.stalekeys.logging.StructuredLogger;
 import io.github.stalekeys.policy.Compliance;
 import io.github.stalekeys.policy.IamUser;
@@ -12,9 +22,11 @@ import io.github.stalekeys.policy.UserVerdict;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import software.amazon.awssdk.services.config.model.NoSuchConfigRuleException;
 
 /**
@@ -23,6 +35,9 @@ import software.amazon.awssdk.services.config.model.NoSuchConfigRuleException;
  * <p>It validates the event and the rule parameters before any AWS call (a bad event posts nothing),
  * dispatches on the trigger, and posts the evaluations. Every failure propagates, so Config shows the rule
  * as failed instead of silently keeping stale results.
+ *
+ * <p>A periodic run posts only what differs from the results Config holds, plus the results whose refresh is
+ * due ({@link ChangesOnly}); a change event always posts its one evaluation.
  */
 public final class AccessKeyComplianceHandler implements RequestHandler<ConfigEvent, EvaluationReport> {
 
@@ -60,28 +75,39 @@ public final class AccessKeyComplianceHandler implements RequestHandler<ConfigEv
         String resultToken = required(event.getResultToken(), "resultToken");
         RuleParameters parameters = RuleParameters.parse(event.getRuleParameters());
         Trigger trigger = InvokingEventParser.parse(event.getInvokingEvent());
+        if (trigger instanceof Trigger.ItemChange change) {
+            IamUserResource.checkItem(change);
+        }
         AwsClients account = parameters
                 .executionRoleName()
                 .map(roleName -> clients.assumingRole(roleArn(event, roleName), SESSION_NAME))
                 .orElse(clients);
         StaleKeyPolicy policy = new StaleKeyPolicy(parameters.maxKeyAge(), parameters.exemptions(), clock);
-        AccountEvaluator evaluator =
-                new AccountEvaluator(account.iam(), new CredentialReportSource(account.iam(), sleeper), policy);
+        AccountEvaluator evaluator = new AccountEvaluator(
+                account.iam(),
+                new IamKeyInventory(account.iam()),
+                new CredentialReportSource(account.iam(), sleeper),
+                policy);
 
         Deadline deadline = Deadline.fromRemaining(remainingTime(context), clock);
-        List<RuleEvaluation> evaluations = switch (trigger) {
+        List<RuleEvaluation> evaluations;
+        ChangesOnly.Selection selection;
+        switch (trigger) {
             case Trigger.Scheduled scheduled -> {
-                Set<String> previous = previousResults(account, ruleName, resultToken);
-                yield evaluator.evaluateAll(previous, deadline).stream()
+                Map<String, PreviousResults.Result> previous = previousResults(account, ruleName, resultToken);
+                evaluations = evaluator.evaluateAll(awaitingCleanUp(previous), deadline).stream()
                         .map(assessment -> logged(assessment.verdict(), ruleName))
                         .toList();
+                selection = ChangesOnly.select(evaluations, previous, parameters.refreshPeriod(), clock.instant());
             }
-            case Trigger.ItemChange change ->
-                List.of(evaluateItem(change, event.getEventLeftScope(), evaluator, ruleName));
-        };
+            case Trigger.ItemChange change -> {
+                evaluations = List.of(evaluateItem(change, event.getEventLeftScope(), evaluator, ruleName));
+                selection = new ChangesOnly.Selection(evaluations, 0, evaluations.size(), 0, 0);
+            }
+        }
 
         int posted = new EvaluationPublisher(account.config(), sleeper)
-                .publish(evaluations, trigger.orderingTimestamp(), resultToken, deadline.forPosting());
+                .publish(selection.toPost(), trigger.orderingTimestamp(), resultToken, deadline.forPosting());
         EvaluationReport report = new EvaluationReport(
                 ruleName,
                 event.getAccountId(),
@@ -90,7 +116,9 @@ public final class AccessKeyComplianceHandler implements RequestHandler<ConfigEv
                 count(evaluations, Compliance.COMPLIANT),
                 count(evaluations, Compliance.NON_COMPLIANT),
                 count(evaluations, Compliance.NOT_APPLICABLE),
-                posted);
+                posted,
+                selection.unchanged(),
+                selection.refreshes());
         log.info(
                 "evaluations posted",
                 "configRuleName",
@@ -106,28 +134,44 @@ public final class AccessKeyComplianceHandler implements RequestHandler<ConfigEv
                 "nonCompliant",
                 report.nonCompliant(),
                 "notApplicable",
-                report.notApplicable());
+                report.notApplicable(),
+                "posted",
+                report.posted(),
+                "unchanged",
+                report.unchanged(),
+                "refreshed",
+                report.refreshed());
         return report;
     }
 
     /**
-     * Users this rule judged before. A test-mode event (e.g. {@code sam local invoke}) may name a rule that is
-     * not deployed: it then has no previous results rather than failing.
+     * The results this rule holds on IAM users. A test-mode event (e.g. {@code sam local invoke}) may name a rule
+     * that is not deployed: it then has no previous results rather than failing.
      */
-    private static Set<String> previousResults(AwsClients account, String ruleName, String resultToken) {
+    private static Map<String, PreviousResults.Result> previousResults(
+            AwsClients account, String ruleName, String resultToken) {
         try {
-            return new PreviousResults(account.config()).evaluatedUserIds(ruleName);
+            return new PreviousResults(account.config()).of(ruleName, IamUserResource.TYPE);
         } catch (NoSuchConfigRuleException notDeployed) {
             if (EvaluationPublisher.TEST_MODE_TOKEN.equals(resultToken)) {
-                return Set.of();
+                return Map.of();
             }
             throw notDeployed;
         }
     }
 
+    /** Users with a result that does not yet say they are gone: if they no longer exist, that is reported once. */
+    private static Set<String> awaitingCleanUp(Map<String, PreviousResults.Result> previous) {
+        return previous.values().stream()
+                .filter(result -> result.compliance() != Compliance.NOT_APPLICABLE
+                        || !AccountEvaluator.USER_GONE.equals(result.annotation()))
+                .map(PreviousResults.Result::resourceId)
+                .collect(Collectors.toSet());
+    }
+
     private RuleEvaluation evaluateItem(
             Trigger.ItemChange change, boolean leftScope, AccountEvaluator evaluator, String ruleName) {
-        if (!RuleEvaluation.IAM_USER.equals(change.resourceType())) {
+        if (!IamUserResource.TYPE.equals(change.resourceType())) {
             return RuleEvaluation.notApplicable(
                     change.resourceType(),
                     change.resourceId(),
@@ -164,7 +208,7 @@ public final class AccessKeyComplianceHandler implements RequestHandler<ConfigEv
                     "accessKeyIds",
                     verdict.staleKeys().stream().map(k -> k.key().accessKeyId()).toList());
         }
-        return RuleEvaluation.of(verdict);
+        return IamUserResource.evaluation(verdict);
     }
 
     private static Duration remainingTime(Context context) {

@@ -1,5 +1,7 @@
 package io.github.stalekeys.evaluator;
 
+import io.github.stalekeys.configrule.Deadline;
+import io.github.stalekeys.configrule.DeadlineReachedException;
 import io.github.stalekeys.iam.IamKeyInventory;
 import io.github.stalekeys.policy.AccessKeyActivity;
 import io.github.stalekeys.policy.IamUser;
@@ -38,9 +40,9 @@ final class AccountEvaluator {
     private final CredentialReportSource reports;
     private final StaleKeyPolicy policy;
 
-    AccountEvaluator(IamClient iam, CredentialReportSource reports, StaleKeyPolicy policy) {
+    AccountEvaluator(IamClient iam, IamKeyInventory inventory, CredentialReportSource reports, StaleKeyPolicy policy) {
         this.iam = Objects.requireNonNull(iam, "iam");
-        this.inventory = new IamKeyInventory(iam);
+        this.inventory = Objects.requireNonNull(inventory, "inventory");
         this.reports = Objects.requireNonNull(reports, "reports");
         this.policy = Objects.requireNonNull(policy, "policy");
     }

@@ -3,6 +3,7 @@ package io.github.stalekeys.evaluator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.stalekeys.configrule.RefreshPeriod;
 import io.github.stalekeys.policy.Exemptions;
 import io.github.stalekeys.policy.IamIdentifiers;
 import io.github.stalekeys.policy.InvalidSettingException;
@@ -18,18 +19,22 @@ import java.util.Set;
  * @param maxKeyAge         {@code maxAccessKeyAgeDays}: 1..3650, default 90
  * @param exemptions        {@code exemptUsers} and {@code exemptionTagKey}
  * @param executionRoleName {@code executionRoleName}: the role to assume in the event's account, if any
+ * @param refreshPeriod     {@code refreshDays}: how long an unchanged result stands before it is posted again
  */
-record RuleParameters(MaxKeyAge maxKeyAge, Exemptions exemptions, Optional<String> executionRoleName) {
+record RuleParameters(
+        MaxKeyAge maxKeyAge, Exemptions exemptions, Optional<String> executionRoleName, RefreshPeriod refreshPeriod) {
 
     static final String MAX_ACCESS_KEY_AGE_DAYS = "maxAccessKeyAgeDays";
     static final String EXEMPT_USERS = "exemptUsers";
     static final String EXEMPTION_TAG_KEY = "exemptionTagKey";
     static final String EXECUTION_ROLE_NAME = "executionRoleName";
+    static final String REFRESH_DAYS = "refreshDays";
     private static final Set<String> KNOWN =
-            Set.of(MAX_ACCESS_KEY_AGE_DAYS, EXEMPT_USERS, EXEMPTION_TAG_KEY, EXECUTION_ROLE_NAME);
+            Set.of(MAX_ACCESS_KEY_AGE_DAYS, EXEMPT_USERS, EXEMPTION_TAG_KEY, EXECUTION_ROLE_NAME, REFRESH_DAYS);
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    static final RuleParameters DEFAULTS = new RuleParameters(MaxKeyAge.DEFAULT, Exemptions.NONE, Optional.empty());
+    static final RuleParameters DEFAULTS =
+            new RuleParameters(MaxKeyAge.DEFAULT, Exemptions.NONE, Optional.empty(), RefreshPeriod.DEFAULT);
 
     /** Parses the parameters; a missing or empty document means the defaults. */
     static RuleParameters parse(String json) {
@@ -73,7 +78,22 @@ record RuleParameters(MaxKeyAge maxKeyAge, Exemptions exemptions, Optional<Strin
         roleName.filter(name -> !IamIdentifiers.NAME.matcher(name).matches()).ifPresent(name -> {
             throw new InvalidSettingException(EXECUTION_ROLE_NAME, "is not a valid IAM role name: '" + name + "'");
         });
-        return new RuleParameters(maxKeyAge, exemptions, roleName);
+        RefreshPeriod refreshPeriod =
+                text(root, REFRESH_DAYS).map(RuleParameters::refreshPeriod).orElse(RefreshPeriod.DEFAULT);
+        return new RuleParameters(maxKeyAge, exemptions, roleName, refreshPeriod);
+    }
+
+    private static RefreshPeriod refreshPeriod(String value) {
+        String days = value.strip();
+        if (!days.matches("[0-9]{1,3}")
+                || Integer.parseInt(days) < RefreshPeriod.MIN_DAYS
+                || Integer.parseInt(days) > RefreshPeriod.MAX_DAYS) {
+            throw new InvalidSettingException(
+                    REFRESH_DAYS,
+                    "must be whole days, " + RefreshPeriod.MIN_DAYS + ".." + RefreshPeriod.MAX_DAYS + ", got '" + value
+                            + "'");
+        }
+        return new RefreshPeriod(Integer.parseInt(days));
     }
 
     private static Optional<String> text(JsonNode root, String name) {

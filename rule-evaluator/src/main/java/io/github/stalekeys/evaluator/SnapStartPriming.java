@@ -1,5 +1,9 @@
 package io.github.stalekeys.evaluator;
 
+import io.github.stalekeys.configrule.EvaluationPublisher;
+import io.github.stalekeys.configrule.InvokingEventParser;
+import io.github.stalekeys.configrule.RuleEvaluation;
+import io.github.stalekeys.configrule.Trigger;
 import io.github.stalekeys.logging.StructuredLogger;
 import io.github.stalekeys.policy.AccessKeyActivity;
 import io.github.stalekeys.policy.IamUser;
@@ -71,8 +75,8 @@ final class SnapStartPriming implements Resource {
                 report.row("priming").orElseThrow().keys().get(0));
         UserVerdict verdict = policy.judge(user, keys, tagged -> Map.of("team", "priming"));
         List<RuleEvaluation> evaluations = List.of(
-                RuleEvaluation.of(verdict),
-                RuleEvaluation.notApplicable(RuleEvaluation.IAM_USER, user.userId(), AccountEvaluator.USER_GONE));
+                IamUserResource.evaluation(verdict),
+                RuleEvaluation.notApplicable(IamUserResource.TYPE, user.userId(), AccountEvaluator.USER_GONE));
         evaluations.forEach(evaluation -> EvaluationPublisher.toSdk(evaluation, scheduled.orderingTimestamp()));
         new StructuredLogger("rule-evaluator", new PrintStream(OutputStream.nullOutputStream()), clock)
                 .info(

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.amazonaws.services.lambda.runtime.events.ConfigEvent;
 import com.amazonaws.services.lambda.runtime.tests.annotations.Event;
+import io.github.stalekeys.configrule.EvaluationsNotRecordedException;
+import io.github.stalekeys.configrule.InvalidEventException;
 import io.github.stalekeys.emulator.AwsEmulator;
 import io.github.stalekeys.emulator.AwsEmulatorExtension;
 import io.github.stalekeys.emulator.IamSeeder.SeededUser;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.stalekeys.configrule.EvaluationsNotRecordedException;
 import io.github.stalekeys.emulator.AwsEmulator;
 import io.github.stalekeys.emulator.AwsEmulatorExtension;
 import io.github.stalekeys.emulator.IamSeeder;
@@ -75,7 +76,7 @@ class PeriodicEvaluationTest {
         assertEquals(10, stored.size());
         assertEquals(
                 new EvaluationReport(
-                        EvaluatorHarness.RULE_NAME, EvaluatorHarness.ACCOUNT_ID, "Scheduled", false, 4, 3, 3, 10),
+                        EvaluatorHarness.RULE_NAME, EvaluatorHarness.ACCOUNT_ID, "Scheduled", false, 4, 3, 3, 10, 0, 0),
                 report);
 
         // Live reads only for the users the report flags; tags only for those who would fail.

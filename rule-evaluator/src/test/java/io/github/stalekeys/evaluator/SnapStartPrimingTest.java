@@ -3,6 +3,7 @@ package io.github.stalekeys.evaluator;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.stalekeys.configrule.RuleEvaluation;
 import io.github.stalekeys.policy.Compliance;
 import java.time.Clock;
 import java.util.List;
