@@ -89,7 +89,7 @@ public final class StaleKeyPolicy {
                 return UserVerdict.notApplicable(user, tagged.get());
             }
         }
-        String reasons = stale.stream().map(KeyAssessment::describe).collect(Collectors.joining("; "));
+        String reasons = stale.stream().map(KeyAssessment::describeByDate).collect(Collectors.joining("; "));
         return new UserVerdict(
                 user, Compliance.NON_COMPLIANT, reasons + " (limit " + maxKeyAge.days() + " days)", stale);
     }

@@ -20,9 +20,7 @@ class SnapStartPrimingTest {
                 List.of(Compliance.NON_COMPLIANT, Compliance.NOT_APPLICABLE),
                 shaped.stream().map(RuleEvaluation::compliance).toList());
         assertTrue(
-                shaped.get(0)
-                        .annotation()
-                        .startsWith("AKIAPRIMING000000001 unused 143 days; an access key never used, created "),
+                shaped.get(0).annotation().startsWith("AKIAPRIMING000000001 unused since "),
                 shaped.get(0).annotation());
     }
 }
