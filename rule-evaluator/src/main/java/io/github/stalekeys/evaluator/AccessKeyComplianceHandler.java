@@ -17,6 +17,7 @@ import io.github.stalekeys.iam.IamKeyInventory;
 import io.github.stalekeys.logging.StructuredLogger;
 import io.github.stalekeys.policy.Compliance;
 import io.github.stalekeys.policy.IamUser;
+import io.github.stalekeys.policy.InvalidSettingException;
 import io.github.stalekeys.policy.StaleKeyPolicy;
 import io.github.stalekeys.policy.UserVerdict;
 import java.time.Clock;
@@ -43,11 +44,14 @@ public final class AccessKeyComplianceHandler implements RequestHandler<ConfigEv
 
     private static final Pattern ACCOUNT_ID = Pattern.compile("[0-9]{12}");
     private static final String SESSION_NAME = "stale-access-keys-rule";
+    /** How many flagged users a periodic run confirms live at once: 1..16, default 4. */
+    static final String LIVE_CONCURRENCY_VARIABLE = "LIVE_CONFIRMATION_CONCURRENCY";
 
     private final AwsClients clients;
     private final Clock clock;
     private final Sleeper sleeper;
     private final StructuredLogger log;
+    private final int liveConcurrency;
 
     /** Used by the Lambda runtime: one set of clients per container. */
     public AccessKeyComplianceHandler() {
@@ -55,11 +59,18 @@ public final class AccessKeyComplianceHandler implements RequestHandler<ConfigEv
                 AwsClients.fromEnvironment(),
                 Clock.systemUTC(),
                 Sleeper.REAL,
-                StructuredLogger.toStandardOutput("rule-evaluator"));
+                StructuredLogger.toStandardOutput("rule-evaluator"),
+                liveConcurrency(System.getenv(LIVE_CONCURRENCY_VARIABLE)));
         SnapStartPriming.register();
     }
 
     AccessKeyComplianceHandler(AwsClients clients, Clock clock, Sleeper sleeper, StructuredLogger log) {
+        this(clients, clock, sleeper, log, AccountEvaluator.DEFAULT_LIVE_CONCURRENCY);
+    }
+
+    AccessKeyComplianceHandler(
+            AwsClients clients, Clock clock, Sleeper sleeper, StructuredLogger log, int liveConcurrency) {
+        this.liveConcurrency = liveConcurrency;
         this.clients = Objects.requireNonNull(clients, "clients");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
@@ -87,7 +98,8 @@ public final class AccessKeyComplianceHandler implements RequestHandler<ConfigEv
                 account.iam(),
                 new IamKeyInventory(account.iam()),
                 new CredentialReportSource(account.iam(), sleeper),
-                policy);
+                policy,
+                liveConcurrency);
 
         Deadline deadline = Deadline.fromRemaining(remainingTime(context), clock);
         List<RuleEvaluation> evaluations;
@@ -209,6 +221,19 @@ public final class AccessKeyComplianceHandler implements RequestHandler<ConfigEv
                     verdict.staleKeys().stream().map(k -> k.key().accessKeyId()).toList());
         }
         return IamUserResource.evaluation(verdict);
+    }
+
+    /** The {@value #LIVE_CONCURRENCY_VARIABLE} setting: unset means the default of 4. */
+    static int liveConcurrency(String value) {
+        if (value == null || value.isBlank()) {
+            return AccountEvaluator.DEFAULT_LIVE_CONCURRENCY;
+        }
+        String number = value.strip();
+        if (!number.matches("[0-9]{1,2}") || Integer.parseInt(number) < 1 || Integer.parseInt(number) > 16) {
+            throw new InvalidSettingException(
+                    LIVE_CONCURRENCY_VARIABLE, "must be a whole number 1..16, got '" + value + "'");
+        }
+        return Integer.parseInt(number);
     }
 
     private static Duration remainingTime(Context context) {

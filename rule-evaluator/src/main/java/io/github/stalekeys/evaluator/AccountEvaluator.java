@@ -18,6 +18,11 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import software.amazon.awssdk.services.iam.IamClient;
@@ -34,13 +39,29 @@ import software.amazon.awssdk.services.iam.model.User;
 final class AccountEvaluator {
 
     static final String USER_GONE = "The IAM user no longer exists";
+    /** Live confirmations in flight at once by default (see {@link #assess}). */
+    static final int DEFAULT_LIVE_CONCURRENCY = 4;
 
     private final IamClient iam;
     private final IamKeyInventory inventory;
     private final CredentialReportSource reports;
     private final StaleKeyPolicy policy;
+    private final int liveConcurrency;
 
     AccountEvaluator(IamClient iam, IamKeyInventory inventory, CredentialReportSource reports, StaleKeyPolicy policy) {
+        this(iam, inventory, reports, policy, DEFAULT_LIVE_CONCURRENCY);
+    }
+
+    AccountEvaluator(
+            IamClient iam,
+            IamKeyInventory inventory,
+            CredentialReportSource reports,
+            StaleKeyPolicy policy,
+            int liveConcurrency) {
+        if (liveConcurrency < 1) {
+            throw new IllegalArgumentException("liveConcurrency must be at least 1");
+        }
+        this.liveConcurrency = liveConcurrency;
         this.iam = Objects.requireNonNull(iam, "iam");
         this.inventory = Objects.requireNonNull(inventory, "inventory");
         this.reports = Objects.requireNonNull(reports, "reports");
@@ -55,36 +76,69 @@ final class AccountEvaluator {
         List<User> users = iam.listUsersPaginator(request -> request.maxItems(1000)).users().stream()
                 .toList();
         CredentialReport report = reports.fetch(deadline);
-        List<UserAssessment> verdicts = new ArrayList<>(users.size());
+        List<Future<UserAssessment>> verdicts = new ArrayList<>(users.size());
         Set<String> currentIds = new HashSet<>();
-        for (User listed : users) {
-            IamUser user = new IamUser(listed.userId(), listed.userName());
-            currentIds.add(user.userId());
-            Optional<List<AccessKeyActivity>> reported = report.row(user.userName())
-                    .filter(row -> sameSecond(row.userCreationTime(), listed.createDate()))
-                    .map(CredentialReport.Row::keys);
-            boolean settledByReport = reported.isPresent()
-                    && (policy.exemptions().byIdentity(user).isPresent()
-                            || policy.staleKeys(reported.get()).isEmpty());
-            if (settledByReport) {
-                verdicts.add(
-                        new UserAssessment(policy.judge(user, reported.get(), this::noTagsNeeded), reported.get()));
-                continue;
+        try (ExecutorService live = Executors.newFixedThreadPool(liveConcurrency)) {
+            for (User listed : users) {
+                verdicts.add(assess(listed, report, currentIds, live, deadline));
             }
+        }
+        List<UserAssessment> assessed = new ArrayList<>(verdicts.size());
+        for (Future<UserAssessment> verdict : verdicts) {
+            assessed.add(resultOf(verdict));
+        }
+        for (String goneId : previouslyEvaluatedIds) {
+            if (!currentIds.contains(goneId)) {
+                assessed.add(
+                        new UserAssessment(UserVerdict.notApplicable(new IamUser(goneId, ""), USER_GONE), List.of()));
+            }
+        }
+        return assessed;
+    }
+
+    /**
+     * One listed user: settled at once from the report, or confirmed live on the pool. Confirmations run a few
+     * at a time: each is three sequential round trips, so with hundreds of flagged users the run is bound by
+     * latency, not by IAM's rate; four in parallel (the default) stay well inside it, and the clients' adaptive
+     * retry slows down if IAM throttles all the same.
+     */
+    private Future<UserAssessment> assess(
+            User listed, CredentialReport report, Set<String> currentIds, ExecutorService live, Deadline deadline) {
+        IamUser user = new IamUser(listed.userId(), listed.userName());
+        currentIds.add(user.userId());
+        Optional<List<AccessKeyActivity>> reported = report.row(user.userName())
+                .filter(row -> sameSecond(row.userCreationTime(), listed.createDate()))
+                .map(CredentialReport.Row::keys);
+        boolean settledByReport = reported.isPresent()
+                && (policy.exemptions().byIdentity(user).isPresent()
+                        || policy.staleKeys(reported.get()).isEmpty());
+        if (settledByReport) {
+            return CompletableFuture.completedFuture(
+                    new UserAssessment(policy.judge(user, reported.get(), this::noTagsNeeded), reported.get()));
+        }
+        Function<Instant, Optional<Instant>> knownRecentUse =
+                reported.map(this::recentUseByCreation).orElse(created -> Optional.empty());
+        return live.submit(() -> {
             if (deadline.passed()) {
                 throw new DeadlineReachedException("stopped before confirming " + user.userName()
                         + " live: the invocation is close to its deadline; no evaluations were posted");
             }
-            verdicts.add(
-                    evaluateLive(user, reported.map(this::recentUseByCreation).orElse(created -> Optional.empty())));
-        }
-        for (String goneId : previouslyEvaluatedIds) {
-            if (!currentIds.contains(goneId)) {
-                verdicts.add(
-                        new UserAssessment(UserVerdict.notApplicable(new IamUser(goneId, ""), USER_GONE), List.of()));
+            return evaluateLive(user, knownRecentUse);
+        });
+    }
+
+    private static UserAssessment resultOf(Future<UserAssessment> verdict) {
+        try {
+            return verdict.get();
+        } catch (ExecutionException failed) {
+            if (failed.getCause() instanceof RuntimeException cause) {
+                throw cause;
             }
+            throw new IllegalStateException("a live confirmation failed", failed.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while confirming users live", e);
         }
-        return verdicts;
     }
 
     /**
