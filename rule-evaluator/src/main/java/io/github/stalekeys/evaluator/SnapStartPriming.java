@@ -25,7 +25,8 @@ import org.crac.Resource;
 /**
  * Runs the evaluator's own code once before SnapStart snapshots the function, so a restored function starts
  * with those classes loaded and initialised: parsing the event and the rule parameters, reading a credential
- * report, judging a user, shaping the evaluations and a log line. All of it offline, on made-up data: a
+ * report, judging a user, shaping the evaluations and a log line; then every SDK call the evaluator makes,
+ * through clients that answer themselves ({@link OfflineSdkPriming}). All of it offline, on made-up data: a
  * snapshot must never carry a write to AWS, nor wait on the network.
  */
 final class SnapStartPriming implements Resource {
@@ -42,6 +43,7 @@ final class SnapStartPriming implements Resource {
     @Override
     public void beforeCheckpoint(Context<? extends Resource> context) {
         prime(Clock.systemUTC());
+        OfflineSdkPriming.prime();
     }
 
     @Override

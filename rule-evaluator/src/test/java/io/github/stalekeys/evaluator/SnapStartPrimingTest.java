@@ -23,4 +23,21 @@ class SnapStartPrimingTest {
                 shaped.get(0).annotation().startsWith("AKIAPRIMING000000001 unused since "),
                 shaped.get(0).annotation());
     }
+
+    @Test
+    void sdkPrimingMakesEveryCallOfTheEvaluatorWithoutReachingAws() {
+        // The clients answer themselves: were a request to leave the process, it would fail to resolve or connect.
+        assertEquals(
+                List.of(
+                        "ListUsers",
+                        "GenerateCredentialReport",
+                        "GetCredentialReport",
+                        "GetUser",
+                        "ListAccessKeys",
+                        "GetAccessKeyLastUsed",
+                        "ListUserTags",
+                        "GetComplianceDetailsByConfigRule",
+                        "PutEvaluations"),
+                OfflineSdkPriming.prime());
+    }
 }
