@@ -31,6 +31,11 @@ public final class ChangesOnly {
 
     private ChangesOnly() {}
 
+    /** Every evaluation, as posted by a change event: Config expects its one result whatever it holds. */
+    public static Selection everything(List<RuleEvaluation> evaluations) {
+        return new Selection(evaluations, 0, evaluations.size(), 0, 0);
+    }
+
     /**
      * @param previous the standing results of the evaluations' resource type, by resource id
      */

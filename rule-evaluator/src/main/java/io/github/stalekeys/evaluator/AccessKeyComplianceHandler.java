@@ -114,7 +114,7 @@ public final class AccessKeyComplianceHandler implements RequestHandler<ConfigEv
             }
             case Trigger.ItemChange change -> {
                 evaluations = List.of(evaluateItem(change, event.getEventLeftScope(), evaluator, ruleName));
-                selection = new ChangesOnly.Selection(evaluations, 0, evaluations.size(), 0, 0);
+                selection = ChangesOnly.everything(evaluations);
             }
         }
 
