@@ -1,6 +1,8 @@
 package io.github.stalekeys.policy;
 
 import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 
 /**
  * The policy's judgement of one key.
@@ -20,6 +22,17 @@ public record KeyAssessment(AccessKeyActivity key, Duration idleTime, boolean st
     /** A short, human-readable account of how long the key has been unused, e.g. "AKIA... unused 143 days". */
     public String describe() {
         return (key.accessKeyId().isEmpty() ? "an access key" : key.accessKeyId()) + " " + disuse();
+    }
+
+    /**
+     * When the key was last active, as a date, e.g. "AKIA... unused since 2026-07-09" or "AKIA... never used, created
+     * 2026-05-12" (UTC): unlike a count of days it does not change by itself from one day to the next, so an
+     * annotation built from it changes only when the key does.
+     */
+    public String describeByDate() {
+        LocalDate date = LocalDate.ofInstant(key.lastActivity(), ZoneOffset.UTC);
+        return (key.accessKeyId().isEmpty() ? "an access key" : key.accessKeyId())
+                + (key.neverUsed() ? " never used, created " + date : " unused since " + date);
     }
 
     /**

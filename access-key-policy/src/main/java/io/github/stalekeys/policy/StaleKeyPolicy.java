@@ -191,7 +191,7 @@ public final class StaleKeyPolicy {
         }
         // A lapsed exemption goes first: the annotation may be cut at 256 characters, and it explains the change.
         String reasons = lapsed.map(note -> note + "; ").orElse("")
-                + stale.stream().map(KeyAssessment::describe).collect(Collectors.joining("; "));
+                + stale.stream().map(KeyAssessment::describeByDate).collect(Collectors.joining("; "));
         return new UserVerdict(user, Compliance.NON_COMPLIANT, reasons + " (" + limits.describe() + ")", stale);
     }
 

@@ -53,6 +53,16 @@ class StaleKeyPolicyTest {
     }
 
     @Test
+    void annotationNamesDatesSoItDoesNotChangeFromOneDayToTheNext() {
+        AccessKeyActivity stale = usedAgo("AKIASTALE", Duration.ofDays(143));
+        StaleKeyPolicy nextDay = new StaleKeyPolicy(
+                MaxKeyAge.DEFAULT, Exemptions.NONE, Clock.fixed(NOW.plus(Duration.ofDays(1)), ZoneOffset.UTC));
+        String today = policy.judge(ALICE, List.of(stale), NO_TAG_CALLS).annotation();
+        assertEquals("AKIASTALE unused since 2026-07-08 (limit 90 days)", today);
+        assertEquals(today, nextDay.judge(ALICE, List.of(stale), NO_TAG_CALLS).annotation());
+    }
+
+    @Test
     void exemptionTagKeysMatchWhateverTheirCaseAsIamTreatsThem() {
         StaleKeyPolicy withTag = new StaleKeyPolicy(
                 MaxKeyAge.DEFAULT,
@@ -76,7 +86,7 @@ class StaleKeyPolicyTest {
         UserVerdict verdict =
                 policy.judge(ALICE, List.of(neverUsedCreatedAgo("AKIANEVER", Duration.ofDays(200))), NO_TAG_CALLS);
         assertEquals(Compliance.NON_COMPLIANT, verdict.compliance());
-        assertEquals("AKIANEVER never used, created 200 days ago (limit 90 days)", verdict.annotation());
+        assertEquals("AKIANEVER never used, created 2026-05-12 (limit 90 days)", verdict.annotation());
     }
 
     @Test
@@ -122,7 +132,7 @@ class StaleKeyPolicyTest {
                 List.of(usedAgo("AKIAFRESH", Duration.ofDays(3)), usedAgo("AKIASTALE", Duration.ofDays(143))),
                 NO_TAG_CALLS);
         assertEquals(Compliance.NON_COMPLIANT, verdict.compliance());
-        assertEquals("AKIASTALE unused 143 days (limit 90 days)", verdict.annotation());
+        assertEquals("AKIASTALE unused since 2026-07-08 (limit 90 days)", verdict.annotation());
         assertEquals(
                 List.of("AKIASTALE"),
                 verdict.staleKeys().stream().map(k -> k.key().accessKeyId()).toList());
@@ -135,7 +145,7 @@ class StaleKeyPolicyTest {
                 List.of(usedAgo("AKIAXYZ", Duration.ofDays(143)), neverUsedCreatedAgo("AKIAABC", Duration.ofDays(200))),
                 NO_TAG_CALLS);
         assertEquals(
-                "AKIAXYZ unused 143 days; AKIAABC never used, created 200 days ago (limit 90 days)",
+                "AKIAXYZ unused since 2026-07-08; AKIAABC never used, created 2026-05-12 (limit 90 days)",
                 verdict.annotation());
     }
 

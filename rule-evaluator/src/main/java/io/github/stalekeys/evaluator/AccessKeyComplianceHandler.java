@@ -6,19 +6,32 @@ import com.amazonaws.services.lambda.runtime.events.ConfigEvent;
 import io.github.stalekeys.audit.AuditSeal;
 import io.github.stalekeys.audit.AuditTrail;
 import io.github.stalekeys.aws.AwsClients;
+import io.github.stalekeys.configrule.ChangesOnly;
+import io.github.stalekeys.configrule.Deadline;
+import io.github.stalekeys.configrule.EvaluationPublisher;
+import io.github.stalekeys.configrule.InvalidEventException;
+import io.github.stalekeys.configrule.InvokingEventParser;
+import io.github.stalekeys.configrule.PreviousResults;
+import io.github.stalekeys.configrule.RuleEvaluation;
+import io.github.stalekeys.configrule.Sleeper;
+import io.github.stalekeys.configrule.Trigger;
 import io.github.stalekeys.events.KeyEventBus;
+import io.github.stalekeys.iam.IamKeyInventory;
 import io.github.stalekeys.logging.StructuredLogger;
 import io.github.stalekeys.policy.Compliance;
 import io.github.stalekeys.policy.IamUser;
+import io.github.stalekeys.policy.InvalidSettingException;
 import io.github.stalekeys.policy.StaleKeyPolicy;
 import io.github.stalekeys.policy.UserVerdict;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import software.amazon.awssdk.services.config.model.NoSuchConfigRuleException;
 
 /**
@@ -27,17 +40,23 @@ import software.amazon.awssdk.services.config.model.NoSuchConfigRuleException;
  * <p>It validates the event and the rule parameters before any AWS call (a bad event posts nothing),
  * dispatches on the trigger, and posts the evaluations. Every failure propagates, so Config shows the rule
  * as failed instead of silently keeping stale results.
+ *
+ * <p>A periodic run posts only what differs from the results Config holds, plus the results whose refresh is
+ * due ({@link ChangesOnly}); a change event always posts its one evaluation.
  */
 public final class AccessKeyComplianceHandler implements RequestHandler<ConfigEvent, EvaluationReport> {
 
     private static final Pattern ACCOUNT_ID = Pattern.compile("[0-9]{12}");
     private static final String SESSION_NAME = "stale-access-keys-rule";
+    /** How many flagged users a periodic run confirms live at once: 1..16, default 4. */
+    static final String LIVE_CONCURRENCY_VARIABLE = "LIVE_CONFIRMATION_CONCURRENCY";
 
     private final AwsClients clients;
     private final Clock clock;
     private final Sleeper sleeper;
     private final StructuredLogger log;
     private final Optional<String> auditRecordKeyId;
+    private final int liveConcurrency;
 
     /** Used by the Lambda runtime: one set of clients per container. */
     public AccessKeyComplianceHandler() {
@@ -46,20 +65,38 @@ public final class AccessKeyComplianceHandler implements RequestHandler<ConfigEv
                 Clock.systemUTC(),
                 Sleeper.REAL,
                 StructuredLogger.toStandardOutput("rule-evaluator"),
-                Optional.ofNullable(System.getenv(AUDIT_RECORD_KEY_ID)).filter(id -> !id.isBlank()));
+                Optional.ofNullable(System.getenv(AUDIT_RECORD_KEY_ID)).filter(id -> !id.isBlank()),
+                liveConcurrency(System.getenv(LIVE_CONCURRENCY_VARIABLE)));
         SnapStartPriming.register();
     }
 
     AccessKeyComplianceHandler(AwsClients clients, Clock clock, Sleeper sleeper, StructuredLogger log) {
-        this(clients, clock, sleeper, log, Optional.empty());
+        this(clients, clock, sleeper, log, Optional.empty(), AccountEvaluator.DEFAULT_LIVE_CONCURRENCY);
+    }
+
+    AccessKeyComplianceHandler(
+            AwsClients clients, Clock clock, Sleeper sleeper, StructuredLogger log, Optional<String> auditRecordKeyId) {
+        this(clients, clock, sleeper, log, auditRecordKeyId, AccountEvaluator.DEFAULT_LIVE_CONCURRENCY);
+    }
+
+    AccessKeyComplianceHandler(
+            AwsClients clients, Clock clock, Sleeper sleeper, StructuredLogger log, int liveConcurrency) {
+        this(clients, clock, sleeper, log, Optional.empty(), liveConcurrency);
     }
 
     /**
      * @param auditRecordKeyId the KMS HMAC key that seals the remediation's audit records (environment variable
      *                         {@value #AUDIT_RECORD_KEY_ID}), to honour a backout's grace; empty: none is
+     * @param liveConcurrency  how many flagged users are confirmed live at a time
      */
     AccessKeyComplianceHandler(
-            AwsClients clients, Clock clock, Sleeper sleeper, StructuredLogger log, Optional<String> auditRecordKeyId) {
+            AwsClients clients,
+            Clock clock,
+            Sleeper sleeper,
+            StructuredLogger log,
+            Optional<String> auditRecordKeyId,
+            int liveConcurrency) {
+        this.liveConcurrency = liveConcurrency;
         this.clients = Objects.requireNonNull(clients, "clients");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
@@ -78,6 +115,9 @@ public final class AccessKeyComplianceHandler implements RequestHandler<ConfigEv
         String resultToken = required(event.getResultToken(), "resultToken");
         RuleParameters parameters = RuleParameters.parse(event.getRuleParameters());
         Trigger trigger = InvokingEventParser.parse(event.getInvokingEvent());
+        if (trigger instanceof Trigger.ItemChange change) {
+            IamUserResource.checkItem(change);
+        }
         AwsClients account = parameters
                 .executionRoleName()
                 .map(roleName -> clients.assumingRole(roleArn(event, roleName), SESSION_NAME))
@@ -88,7 +128,13 @@ public final class AccessKeyComplianceHandler implements RequestHandler<ConfigEv
                 ? Optional.empty()
                 : auditRecordKeyId.map(keyId -> new AuditTrail(account.iam(), new AuditSeal(account.kms(), keyId)));
         AccountEvaluator evaluator = new AccountEvaluator(
-                account.iam(), new CredentialReportSource(account.iam(), sleeper), policy, auditTrail, clock);
+                account.iam(),
+                new IamKeyInventory(account.iam()),
+                new CredentialReportSource(account.iam(), sleeper),
+                policy,
+                auditTrail,
+                clock,
+                liveConcurrency);
 
         Deadline deadline = Deadline.fromRemaining(remainingTime(context), clock);
         List<UserAssessment> periodic = List.of();
@@ -98,20 +144,25 @@ public final class AccessKeyComplianceHandler implements RequestHandler<ConfigEv
                 .map(scheduled -> new WarningWindow(
                         scheduled.orderingTimestamp(),
                         parameters.warnings().frequency().period()));
-        List<RuleEvaluation> evaluations = switch (trigger) {
+        List<RuleEvaluation> evaluations;
+        ChangesOnly.Selection selection;
+        switch (trigger) {
             case Trigger.Scheduled scheduled -> {
-                Set<String> previous = previousResults(account, ruleName, resultToken);
-                periodic = evaluator.evaluateAll(previous, deadline, warningWindow);
-                yield periodic.stream()
+                Map<String, PreviousResults.Result> previous = previousResults(account, ruleName, resultToken);
+                periodic = evaluator.evaluateAll(awaitingCleanUp(previous), deadline, warningWindow);
+                evaluations = periodic.stream()
                         .map(assessment -> logged(assessment.verdict(), ruleName))
                         .toList();
+                selection = ChangesOnly.select(evaluations, previous, parameters.refreshPeriod(), clock.instant());
             }
-            case Trigger.ItemChange change ->
-                List.of(evaluateItem(change, event.getEventLeftScope(), evaluator, ruleName));
-        };
+            case Trigger.ItemChange change -> {
+                evaluations = List.of(evaluateItem(change, event.getEventLeftScope(), evaluator, ruleName));
+                selection = ChangesOnly.everything(evaluations);
+            }
+        }
 
         int posted = new EvaluationPublisher(account.config(), sleeper)
-                .publish(evaluations, trigger.orderingTimestamp(), resultToken, deadline.forPosting());
+                .publish(selection.toPost(), trigger.orderingTimestamp(), resultToken, deadline.forPosting());
         EvaluationReport report = new EvaluationReport(
                 ruleName,
                 event.getAccountId(),
@@ -120,7 +171,9 @@ public final class AccessKeyComplianceHandler implements RequestHandler<ConfigEv
                 count(evaluations, Compliance.COMPLIANT),
                 count(evaluations, Compliance.NON_COMPLIANT),
                 count(evaluations, Compliance.NOT_APPLICABLE),
-                posted);
+                posted,
+                selection.unchanged(),
+                selection.refreshes());
         log.info(
                 "evaluations posted",
                 "configRuleName",
@@ -136,7 +189,13 @@ public final class AccessKeyComplianceHandler implements RequestHandler<ConfigEv
                 "nonCompliant",
                 report.nonCompliant(),
                 "notApplicable",
-                report.notApplicable());
+                report.notApplicable(),
+                "posted",
+                report.posted(),
+                "unchanged",
+                report.unchanged(),
+                "refreshed",
+                report.refreshed());
         if (warningWindow.isPresent()) {
             // After the evaluations are recorded: if publishing fails, the invocation fails and Lambda's retry
             // re-posts the same evaluations and announces the same period's warnings again.
@@ -166,23 +225,33 @@ public final class AccessKeyComplianceHandler implements RequestHandler<ConfigEv
     }
 
     /**
-     * Users this rule judged before. A test-mode event (e.g. {@code sam local invoke}) may name a rule that is
-     * not deployed: it then has no previous results rather than failing.
+     * The results this rule holds on IAM users. A test-mode event (e.g. {@code sam local invoke}) may name a rule
+     * that is not deployed: it then has no previous results rather than failing.
      */
-    private static Set<String> previousResults(AwsClients account, String ruleName, String resultToken) {
+    private static Map<String, PreviousResults.Result> previousResults(
+            AwsClients account, String ruleName, String resultToken) {
         try {
-            return new PreviousResults(account.config()).evaluatedUserIds(ruleName);
+            return new PreviousResults(account.config()).of(ruleName, IamUserResource.TYPE);
         } catch (NoSuchConfigRuleException notDeployed) {
             if (EvaluationPublisher.TEST_MODE_TOKEN.equals(resultToken)) {
-                return Set.of();
+                return Map.of();
             }
             throw notDeployed;
         }
     }
 
+    /** Users with a result that does not yet say they are gone: if they no longer exist, that is reported once. */
+    private static Set<String> awaitingCleanUp(Map<String, PreviousResults.Result> previous) {
+        return previous.values().stream()
+                .filter(result -> result.compliance() != Compliance.NOT_APPLICABLE
+                        || !AccountEvaluator.USER_GONE.equals(result.annotation()))
+                .map(PreviousResults.Result::resourceId)
+                .collect(Collectors.toSet());
+    }
+
     private RuleEvaluation evaluateItem(
             Trigger.ItemChange change, boolean leftScope, AccountEvaluator evaluator, String ruleName) {
-        if (!RuleEvaluation.IAM_USER.equals(change.resourceType())) {
+        if (!IamUserResource.TYPE.equals(change.resourceType())) {
             return RuleEvaluation.notApplicable(
                     change.resourceType(),
                     change.resourceId(),
@@ -219,7 +288,20 @@ public final class AccessKeyComplianceHandler implements RequestHandler<ConfigEv
                     "accessKeyIds",
                     verdict.staleKeys().stream().map(k -> k.key().accessKeyId()).toList());
         }
-        return RuleEvaluation.of(verdict);
+        return IamUserResource.evaluation(verdict);
+    }
+
+    /** The {@value #LIVE_CONCURRENCY_VARIABLE} setting: unset means the default of 4. */
+    static int liveConcurrency(String value) {
+        if (value == null || value.isBlank()) {
+            return AccountEvaluator.DEFAULT_LIVE_CONCURRENCY;
+        }
+        String number = value.strip();
+        if (!number.matches("[0-9]{1,2}") || Integer.parseInt(number) < 1 || Integer.parseInt(number) > 16) {
+            throw new InvalidSettingException(
+                    LIVE_CONCURRENCY_VARIABLE, "must be a whole number 1..16, got '" + value + "'");
+        }
+        return Integer.parseInt(number);
     }
 
     private static Duration remainingTime(Context context) {

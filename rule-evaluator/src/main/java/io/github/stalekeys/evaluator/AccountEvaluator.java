@@ -1,6 +1,8 @@
 package io.github.stalekeys.evaluator;
 
 import io.github.stalekeys.audit.AuditTrail;
+import io.github.stalekeys.configrule.Deadline;
+import io.github.stalekeys.configrule.DeadlineReachedException;
 import io.github.stalekeys.iam.IamKeyInventory;
 import io.github.stalekeys.policy.AccessKeyActivity;
 import io.github.stalekeys.policy.BackoutGrace;
@@ -20,7 +22,12 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import software.amazon.awssdk.services.iam.IamClient;
@@ -37,6 +44,8 @@ import software.amazon.awssdk.services.iam.model.User;
 final class AccountEvaluator {
 
     static final String USER_GONE = "The IAM user no longer exists";
+    /** Live confirmations in flight at once by default (see {@link #assess}). */
+    static final int DEFAULT_LIVE_CONCURRENCY = 4;
 
     private final IamClient iam;
     private final IamKeyInventory inventory;
@@ -44,25 +53,33 @@ final class AccountEvaluator {
     private final StaleKeyPolicy policy;
     private final Optional<AuditTrail> auditTrail;
     private final Clock clock;
+    private final int liveConcurrency;
     /** Tags read this run, by user id: a user both judged and warned is asked once. */
     private final Map<String, Map<String, String>> tagsRead = new ConcurrentHashMap<>();
 
-    AccountEvaluator(IamClient iam, CredentialReportSource reports, StaleKeyPolicy policy) {
-        this(iam, reports, policy, Optional.empty(), Clock.systemUTC());
+    AccountEvaluator(IamClient iam, IamKeyInventory inventory, CredentialReportSource reports, StaleKeyPolicy policy) {
+        this(iam, inventory, reports, policy, Optional.empty(), Clock.systemUTC(), DEFAULT_LIVE_CONCURRENCY);
     }
 
     /**
-     * @param auditTrail where the remediation's sealed records are read, to spare keys a backout restored
-     *                   during their grace; empty: no grace is honoured
+     * @param auditTrail      where the remediation's sealed records are read, to spare keys a backout restored
+     *                        during their grace; empty: no grace is honoured
+     * @param liveConcurrency how many flagged users are confirmed live at a time
      */
     AccountEvaluator(
             IamClient iam,
+            IamKeyInventory inventory,
             CredentialReportSource reports,
             StaleKeyPolicy policy,
             Optional<AuditTrail> auditTrail,
-            Clock clock) {
+            Clock clock,
+            int liveConcurrency) {
+        if (liveConcurrency < 1) {
+            throw new IllegalArgumentException("liveConcurrency must be at least 1");
+        }
+        this.liveConcurrency = liveConcurrency;
         this.iam = Objects.requireNonNull(iam, "iam");
-        this.inventory = new IamKeyInventory(iam);
+        this.inventory = Objects.requireNonNull(inventory, "inventory");
         this.reports = Objects.requireNonNull(reports, "reports");
         this.policy = Objects.requireNonNull(policy, "policy");
         this.auditTrail = Objects.requireNonNull(auditTrail, "auditTrail");
@@ -86,45 +103,81 @@ final class AccountEvaluator {
         List<User> users = iam.listUsersPaginator(request -> request.maxItems(1000)).users().stream()
                 .toList();
         CredentialReport report = reports.fetch(deadline);
-        List<UserAssessment> verdicts = new ArrayList<>(users.size());
+        List<Future<UserAssessment>> verdicts = new ArrayList<>(users.size());
         Set<String> currentIds = new HashSet<>();
-        for (User listed : users) {
-            IamUser user = new IamUser(listed.userId(), listed.userName());
-            currentIds.add(user.userId());
-            Optional<List<AccessKeyActivity>> reported = report.row(user.userName())
-                    .filter(row -> sameSecond(row.userCreationTime(), listed.createDate()))
-                    .map(CredentialReport.Row::keys);
-            boolean warningDue = reported.isPresent()
-                    && warningWindow
-                            .filter(window -> !policy.warningsDue(reported.get(), window.runAt(), window.period())
-                                    .isEmpty())
-                            .isPresent();
-            boolean settledByReport = reported.isPresent()
-                    && (policy.exemptions().byIdentity(user).isPresent()
-                            || (policy.staleKeys(reported.get()).isEmpty() && !warningDue));
-            if (settledByReport) {
-                verdicts.add(
-                        new UserAssessment(policy.judge(user, reported.get(), this::noTagsNeeded), reported.get()));
-                continue;
+        try (ExecutorService live = Executors.newFixedThreadPool(liveConcurrency)) {
+            for (User listed : users) {
+                verdicts.add(assess(listed, report, currentIds, live, deadline, warningWindow));
             }
+        }
+        List<UserAssessment> assessed = new ArrayList<>(verdicts.size());
+        for (Future<UserAssessment> verdict : verdicts) {
+            assessed.add(resultOf(verdict));
+        }
+        for (String goneId : previouslyEvaluatedIds) {
+            if (!currentIds.contains(goneId)) {
+                assessed.add(
+                        new UserAssessment(UserVerdict.notApplicable(new IamUser(goneId, ""), USER_GONE), List.of()));
+            }
+        }
+        return assessed;
+    }
+
+    /**
+     * One listed user: settled at once from the report, or confirmed live on the pool. Confirmations run a few
+     * at a time: each is three sequential round trips, so with hundreds of flagged users the run is bound by
+     * latency, not by IAM's rate; four in parallel (the default) stay well inside it, and the clients' adaptive
+     * retry slows down if IAM throttles all the same.
+     */
+    private Future<UserAssessment> assess(
+            User listed,
+            CredentialReport report,
+            Set<String> currentIds,
+            ExecutorService live,
+            Deadline deadline,
+            Optional<WarningWindow> warningWindow) {
+        IamUser user = new IamUser(listed.userId(), listed.userName());
+        currentIds.add(user.userId());
+        Optional<List<AccessKeyActivity>> reported = report.row(user.userName())
+                .filter(row -> sameSecond(row.userCreationTime(), listed.createDate()))
+                .map(CredentialReport.Row::keys);
+        boolean warningDue = reported.isPresent()
+                && warningWindow
+                        .filter(window -> !policy.warningsDue(reported.get(), window.runAt(), window.period())
+                                .isEmpty())
+                        .isPresent();
+        boolean settledByReport = reported.isPresent()
+                && (policy.exemptions().byIdentity(user).isPresent()
+                        || (policy.staleKeys(reported.get()).isEmpty() && !warningDue));
+        if (settledByReport) {
+            return CompletableFuture.completedFuture(
+                    new UserAssessment(policy.judge(user, reported.get(), this::noTagsNeeded), reported.get()));
+        }
+        // A key about to be warned of is looked up afresh: it may have been used since the report.
+        Function<Instant, Optional<Instant>> knownRecentUse = reported.filter(keys -> !warningDue)
+                .map(this::recentUseByCreation)
+                .orElse(created -> Optional.empty());
+        return live.submit(() -> {
             if (deadline.passed()) {
                 throw new DeadlineReachedException("stopped before confirming " + user.userName()
                         + " live: the invocation is close to its deadline; no evaluations were posted");
             }
-            // A key about to be warned of is looked up afresh: it may have been used since the report.
-            verdicts.add(evaluateLive(
-                    user,
-                    reported.filter(keys -> !warningDue)
-                            .map(this::recentUseByCreation)
-                            .orElse(created -> Optional.empty())));
-        }
-        for (String goneId : previouslyEvaluatedIds) {
-            if (!currentIds.contains(goneId)) {
-                verdicts.add(
-                        new UserAssessment(UserVerdict.notApplicable(new IamUser(goneId, ""), USER_GONE), List.of()));
+            return evaluateLive(user, knownRecentUse);
+        });
+    }
+
+    private static UserAssessment resultOf(Future<UserAssessment> verdict) {
+        try {
+            return verdict.get();
+        } catch (ExecutionException failed) {
+            if (failed.getCause() instanceof RuntimeException cause) {
+                throw cause;
             }
+            throw new IllegalStateException("a live confirmation failed", failed.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while confirming users live", e);
         }
-        return verdicts;
     }
 
     /**

@@ -1,6 +1,9 @@
 package io.github.stalekeys.evaluator;
 
 import io.github.stalekeys.aws.AwsClients;
+import io.github.stalekeys.configrule.Deadline;
+import io.github.stalekeys.configrule.Sleeper;
+import io.github.stalekeys.iam.IamKeyInventory;
 import io.github.stalekeys.policy.StaleKeyPolicy;
 import java.time.Clock;
 import java.time.Duration;
@@ -46,8 +49,11 @@ public final class AccountPreview {
 
     /** Every current user of the account, judged; stops with an error rather than exceed {@code timeBudget}. */
     public List<UserAssessment> assessAccount(Duration timeBudget) {
-        AccountEvaluator evaluator =
-                new AccountEvaluator(clients.iam(), new CredentialReportSource(clients.iam(), Sleeper.REAL), policy);
+        AccountEvaluator evaluator = new AccountEvaluator(
+                clients.iam(),
+                new IamKeyInventory(clients.iam()),
+                new CredentialReportSource(clients.iam(), Sleeper.REAL),
+                policy);
         return evaluator.evaluateAll(
                 Set.of(), Deadline.fromRemaining(timeBudget.plus(Deadline.POSTING_RESERVE), clock));
     }

@@ -1,5 +1,7 @@
 package io.github.stalekeys.evaluator;
 
+import io.github.stalekeys.configrule.Deadline;
+import io.github.stalekeys.configrule.Sleeper;
 import java.time.Duration;
 import java.util.Objects;
 import software.amazon.awssdk.services.iam.IamClient;

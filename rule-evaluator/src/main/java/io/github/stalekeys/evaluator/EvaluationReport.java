@@ -4,7 +4,9 @@ package io.github.stalekeys.evaluator;
  * What one invocation did, returned to the caller (Config ignores it; {@code sam local invoke} and the
  * tests read it).
  *
- * @param posted how many evaluations AWS Config accepted (validated only, when {@code testMode})
+ * @param posted    how many evaluations AWS Config accepted (validated only, when {@code testMode})
+ * @param unchanged evaluations not posted because Config already holds the same result
+ * @param refreshed unchanged evaluations posted again because their refresh was due
  */
 public record EvaluationReport(
         String configRuleName,
@@ -14,4 +16,6 @@ public record EvaluationReport(
         int compliant,
         int nonCompliant,
         int notApplicable,
-        int posted) {}
+        int posted,
+        int unchanged,
+        int refreshed) {}

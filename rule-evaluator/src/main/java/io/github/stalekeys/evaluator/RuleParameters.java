@@ -3,6 +3,7 @@ package io.github.stalekeys.evaluator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.stalekeys.configrule.RefreshPeriod;
 import io.github.stalekeys.policy.EvaluationFrequency;
 import io.github.stalekeys.policy.Exemptions;
 import io.github.stalekeys.policy.IamIdentifiers;
@@ -27,13 +28,15 @@ import java.util.Set;
  *                           their creation); default: {@code maxAccessKeyAgeDays}
  * @param warnings          {@code warningDays}, {@code evaluationFrequency}, {@code ownerTagKey},
  *                          {@code automaticRemediation}
+ * @param refreshPeriod     {@code refreshDays}: how long an unchanged result stands before it is posted again
  */
 record RuleParameters(
         MaxKeyAge maxKeyAge,
         Exemptions exemptions,
         Optional<String> executionRoleName,
         MaxKeyAge maxNeverUsedKeyAge,
-        WarningSettings warnings) {
+        WarningSettings warnings,
+        RefreshPeriod refreshPeriod) {
 
     static final String MAX_ACCESS_KEY_AGE_DAYS = "maxAccessKeyAgeDays";
     static final String EXEMPT_USERS = "exemptUsers";
@@ -44,6 +47,7 @@ record RuleParameters(
     static final String EVALUATION_FREQUENCY = "evaluationFrequency";
     static final String OWNER_TAG_KEY = "ownerTagKey";
     static final String AUTOMATIC_REMEDIATION = "automaticRemediation";
+    static final String REFRESH_DAYS = "refreshDays";
     private static final Set<String> KNOWN = Set.of(
             MAX_ACCESS_KEY_AGE_DAYS,
             EXEMPT_USERS,
@@ -53,11 +57,17 @@ record RuleParameters(
             WARNING_DAYS,
             EVALUATION_FREQUENCY,
             OWNER_TAG_KEY,
-            AUTOMATIC_REMEDIATION);
+            AUTOMATIC_REMEDIATION,
+            REFRESH_DAYS);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     static final RuleParameters DEFAULTS = new RuleParameters(
-            MaxKeyAge.DEFAULT, Exemptions.NONE, Optional.empty(), MaxKeyAge.DEFAULT, WarningSettings.DEFAULTS);
+            MaxKeyAge.DEFAULT,
+            Exemptions.NONE,
+            Optional.empty(),
+            MaxKeyAge.DEFAULT,
+            WarningSettings.DEFAULTS,
+            RefreshPeriod.DEFAULT);
 
     /** The policy these parameters describe. */
     StaleKeyPolicy policy(Clock clock) {
@@ -111,7 +121,9 @@ record RuleParameters(
                 .filter(value -> !value.isBlank())
                 .map(value -> MaxKeyAge.parse(MAX_NEVER_USED_KEY_AGE_DAYS, value))
                 .orElse(maxKeyAge);
-        return new RuleParameters(maxKeyAge, exemptions, roleName, maxNeverUsedKeyAge, warnings(root));
+        RefreshPeriod refreshPeriod =
+                text(root, REFRESH_DAYS).map(RuleParameters::refreshPeriod).orElse(RefreshPeriod.DEFAULT);
+        return new RuleParameters(maxKeyAge, exemptions, roleName, maxNeverUsedKeyAge, warnings(root), refreshPeriod);
     }
 
     private static WarningSettings warnings(JsonNode root) {
@@ -138,6 +150,19 @@ record RuleParameters(
                 })
                 .orElse(WarningSettings.DEFAULTS.automaticRemediation());
         return new WarningSettings(schedule, frequency, ownerTagKey, automatic);
+    }
+
+    private static RefreshPeriod refreshPeriod(String value) {
+        String days = value.strip();
+        if (!days.matches("[0-9]{1,3}")
+                || Integer.parseInt(days) < RefreshPeriod.MIN_DAYS
+                || Integer.parseInt(days) > RefreshPeriod.MAX_DAYS) {
+            throw new InvalidSettingException(
+                    REFRESH_DAYS,
+                    "must be whole days, " + RefreshPeriod.MIN_DAYS + ".." + RefreshPeriod.MAX_DAYS + ", got '" + value
+                            + "'");
+        }
+        return new RefreshPeriod(Integer.parseInt(days));
     }
 
     private static Optional<String> text(JsonNode root, String name) {

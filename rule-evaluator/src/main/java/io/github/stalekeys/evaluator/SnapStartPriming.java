@@ -1,5 +1,9 @@
 package io.github.stalekeys.evaluator;
 
+import io.github.stalekeys.configrule.EvaluationPublisher;
+import io.github.stalekeys.configrule.InvokingEventParser;
+import io.github.stalekeys.configrule.RuleEvaluation;
+import io.github.stalekeys.configrule.Trigger;
 import io.github.stalekeys.logging.StructuredLogger;
 import io.github.stalekeys.policy.AccessKeyActivity;
 import io.github.stalekeys.policy.IamUser;
@@ -21,7 +25,8 @@ import org.crac.Resource;
 /**
  * Runs the evaluator's own code once before SnapStart snapshots the function, so a restored function starts
  * with those classes loaded and initialised: parsing the event and the rule parameters, reading a credential
- * report, judging a user, shaping the evaluations and a log line. All of it offline, on made-up data: a
+ * report, judging a user, shaping the evaluations and a log line; then every SDK call the evaluator makes,
+ * through clients that answer themselves ({@link OfflineSdkPriming}). All of it offline, on made-up data: a
  * snapshot must never carry a write to AWS, nor wait on the network.
  */
 final class SnapStartPriming implements Resource {
@@ -38,6 +43,7 @@ final class SnapStartPriming implements Resource {
     @Override
     public void beforeCheckpoint(Context<? extends Resource> context) {
         prime(Clock.systemUTC());
+        OfflineSdkPriming.prime();
     }
 
     @Override
@@ -71,8 +77,8 @@ final class SnapStartPriming implements Resource {
                 report.row("priming").orElseThrow().keys().get(0));
         UserVerdict verdict = policy.judge(user, keys, tagged -> Map.of("team", "priming"));
         List<RuleEvaluation> evaluations = List.of(
-                RuleEvaluation.of(verdict),
-                RuleEvaluation.notApplicable(RuleEvaluation.IAM_USER, user.userId(), AccountEvaluator.USER_GONE));
+                IamUserResource.evaluation(verdict),
+                RuleEvaluation.notApplicable(IamUserResource.TYPE, user.userId(), AccountEvaluator.USER_GONE));
         evaluations.forEach(evaluation -> EvaluationPublisher.toSdk(evaluation, scheduled.orderingTimestamp()));
         new StructuredLogger("rule-evaluator", new PrintStream(OutputStream.nullOutputStream()), clock)
                 .info(

@@ -2,6 +2,8 @@ package io.github.stalekeys.evaluator;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.github.stalekeys.configrule.Deadline;
+import io.github.stalekeys.iam.IamKeyInventory;
 import io.github.stalekeys.policy.Compliance;
 import io.github.stalekeys.policy.Exemptions;
 import io.github.stalekeys.policy.IamUser;
@@ -40,7 +42,7 @@ class AccountEvaluatorTest {
     private static AccountEvaluator evaluator(InMemoryIam iam, String exemptUsers) {
         StaleKeyPolicy policy = new StaleKeyPolicy(
                 new MaxKeyAge(90), Exemptions.parse("exemptUsers", exemptUsers, "exemptionTagKey", TAG_KEY), CLOCK);
-        return new AccountEvaluator(iam, new CredentialReportSource(iam, wait -> {}), policy);
+        return new AccountEvaluator(iam, new IamKeyInventory(iam), new CredentialReportSource(iam, wait -> {}), policy);
     }
 
     private static Deadline farDeadline() {

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.amazonaws.services.lambda.runtime.events.ConfigEvent;
 import com.amazonaws.services.lambda.runtime.tests.annotations.Event;
+import io.github.stalekeys.configrule.EvaluationsNotRecordedException;
+import io.github.stalekeys.configrule.InvalidEventException;
 import io.github.stalekeys.emulator.AwsEmulator;
 import io.github.stalekeys.emulator.AwsEmulatorExtension;
 import io.github.stalekeys.emulator.IamSeeder.SeededUser;
@@ -41,7 +43,7 @@ class ChangeEventTest {
         assertEquals(1, report.nonCompliant());
         StoredEvaluation stored = harness.stored().get(alice.userId());
         assertEquals("NON_COMPLIANT", stored.complianceType());
-        assertEquals(staleKey + " unused 143 days (limit 90 days)", stored.annotation());
+        assertEquals(staleKey + " unused since " + harness.daysAgo(143) + " (limit 90 days)", stored.annotation());
         assertEquals(Instant.parse("2026-11-28T09:15:00Z"), stored.orderingTimestamp(), "the item's capture time");
         // GetUser (confirms the id, brings the tags), ListAccessKeys, GetAccessKeyLastUsed x2.
         assertEquals(4, iamCalls(emulator));

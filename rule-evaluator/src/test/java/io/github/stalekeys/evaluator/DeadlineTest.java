@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.stalekeys.aws.AwsClients;
+import io.github.stalekeys.configrule.DeadlineReachedException;
+import io.github.stalekeys.configrule.Sleeper;
 import io.github.stalekeys.emulator.AwsEmulator;
 import io.github.stalekeys.emulator.AwsEmulatorExtension;
 import io.github.stalekeys.emulator.Fault;

@@ -91,6 +91,12 @@ final class EvaluatorHarness {
         return report;
     }
 
+    /** The UTC date {@code days} before the harness clock's now, as annotations name a key's last activity. */
+    String daysAgo(int days) {
+        return java.time.LocalDate.ofInstant(clock.instant().minus(Duration.ofDays(days)), ZoneOffset.UTC)
+                .toString();
+    }
+
     String token() {
         return emulator.registerResultToken(RULE_NAME);
     }

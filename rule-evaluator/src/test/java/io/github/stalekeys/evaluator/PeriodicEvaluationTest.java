@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.stalekeys.configrule.EvaluationsNotRecordedException;
 import io.github.stalekeys.emulator.AwsEmulator;
 import io.github.stalekeys.emulator.AwsEmulatorExtension;
 import io.github.stalekeys.emulator.IamSeeder;
@@ -60,16 +61,24 @@ class PeriodicEvaluationTest {
 
         Map<String, StoredEvaluation> stored = harness.stored();
         assertVerdict(stored, fresh, "COMPLIANT", "The active access key was used or created within 90 days");
-        assertVerdict(stored, stale, "NON_COMPLIANT", staleKey + " unused 143 days (limit 90 days)");
+        assertVerdict(
+                stored,
+                stale,
+                "NON_COMPLIANT",
+                staleKey + " unused since " + harness.daysAgo(143) + " (limit 90 days)");
         assertVerdict(
                 stored,
                 neverUsedOld,
                 "NON_COMPLIANT",
-                neverUsedKey + " never used, created 200 days ago (limit 90 days)");
+                neverUsedKey + " never used, created " + harness.daysAgo(200) + " (limit 90 days)");
         assertVerdict(stored, neverUsedNew, "COMPLIANT", "The active access key was used or created within 90 days");
         assertVerdict(stored, inactive, "COMPLIANT", "No active access keys");
         assertVerdict(stored, noKeys, "COMPLIANT", "No active access keys");
-        assertVerdict(stored, twoKeys, "NON_COMPLIANT", twoKeysStale + " unused 120 days (limit 90 days)");
+        assertVerdict(
+                stored,
+                twoKeys,
+                "NON_COMPLIANT",
+                twoKeysStale + " unused since " + harness.daysAgo(120) + " (limit 90 days)");
         assertVerdict(stored, tagged, "NOT_APPLICABLE", "Exempt: tagged KeyRotationExempt");
         assertVerdict(stored, listed, "NOT_APPLICABLE", "Exempt: listed in exemptUsers");
         assertEquals("NOT_APPLICABLE", stored.get(goneUserId).complianceType());
@@ -77,7 +86,7 @@ class PeriodicEvaluationTest {
         assertEquals(10, stored.size());
         assertEquals(
                 new EvaluationReport(
-                        EvaluatorHarness.RULE_NAME, EvaluatorHarness.ACCOUNT_ID, "Scheduled", false, 4, 3, 3, 10),
+                        EvaluatorHarness.RULE_NAME, EvaluatorHarness.ACCOUNT_ID, "Scheduled", false, 4, 3, 3, 10, 0, 0),
                 report);
 
         // Live reads only for the users the report flags; tags only for those who would fail.

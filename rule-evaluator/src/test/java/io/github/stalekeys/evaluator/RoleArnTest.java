@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.amazonaws.services.lambda.runtime.events.ConfigEvent;
+import io.github.stalekeys.configrule.InvalidEventException;
 import org.junit.jupiter.api.Test;
 
 class RoleArnTest {

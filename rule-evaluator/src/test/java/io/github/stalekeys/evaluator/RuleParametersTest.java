@@ -108,4 +108,24 @@ class RuleParametersTest {
                         .maxNeverUsedKeyAge()
                         .days());
     }
+
+    @Test
+    void refreshDaysDefaultsToThirtyAndIsRead() {
+        assertEquals(30, RuleParameters.parse("{}").refreshPeriod().days());
+        assertEquals(
+                7,
+                RuleParameters.parse("{\"refreshDays\": \"7\"}").refreshPeriod().days());
+        assertEquals(
+                60,
+                RuleParameters.parse("{\"refreshDays\": 60}").refreshPeriod().days());
+    }
+
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"0", "61", "thirty", "1.5", "-1", "", "0030000"})
+    void refreshDaysOutsideOneToSixtyIsRefusedNamingIt(String value) {
+        InvalidSettingException error = assertThrows(
+                InvalidSettingException.class, () -> RuleParameters.parse("{\"refreshDays\": \"" + value + "\"}"));
+        assertEquals("refreshDays", error.settingName(), error.getMessage());
+        assertTrue(error.getMessage().contains("1..60"), error.getMessage());
+    }
 }

@@ -3,6 +3,7 @@ package io.github.stalekeys.evaluator;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.stalekeys.configrule.RuleEvaluation;
 import io.github.stalekeys.policy.Compliance;
 import java.time.Clock;
 import java.util.List;
@@ -19,9 +20,24 @@ class SnapStartPrimingTest {
                 List.of(Compliance.NON_COMPLIANT, Compliance.NOT_APPLICABLE),
                 shaped.stream().map(RuleEvaluation::compliance).toList());
         assertTrue(
-                shaped.get(0)
-                        .annotation()
-                        .startsWith("AKIAPRIMING000000001 unused 143 days; an access key never used, created "),
+                shaped.get(0).annotation().startsWith("AKIAPRIMING000000001 unused since "),
                 shaped.get(0).annotation());
+    }
+
+    @Test
+    void sdkPrimingMakesEveryCallOfTheEvaluatorWithoutReachingAws() {
+        // The clients answer themselves: were a request to leave the process, it would fail to resolve or connect.
+        assertEquals(
+                List.of(
+                        "ListUsers",
+                        "GenerateCredentialReport",
+                        "GetCredentialReport",
+                        "GetUser",
+                        "ListAccessKeys",
+                        "GetAccessKeyLastUsed",
+                        "ListUserTags",
+                        "GetComplianceDetailsByConfigRule",
+                        "PutEvaluations"),
+                OfflineSdkPriming.prime());
     }
 }

@@ -1,5 +1,6 @@
 package io.github.stalekeys.evaluator;
 
+import io.github.stalekeys.configrule.Sleeper;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

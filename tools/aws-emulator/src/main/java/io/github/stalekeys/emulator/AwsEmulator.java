@@ -301,6 +301,16 @@ public final class AwsEmulator implements AutoCloseable {
                 .httpClientBuilder(UrlConnectionHttpClient.builder());
     }
 
+    /**
+     * Makes every AWS API call wait {@code latency} before it is answered (a realistic round trip from Lambda to
+     * IAM or Config is some tens of milliseconds); {@code Duration.ZERO} answers at once. Calls made in parallel
+     * wait in parallel. {@link #reset()} sets it back to zero.
+     */
+    public void setLatency(Duration latency) {
+        Objects.requireNonNull(latency, "latency");
+        control("POST", "/_emulator/latency", json.createObjectNode().put("millis", latency.toMillis()));
+    }
+
     /** Forgets all AWS state and every extension setting: clock, faults, triggers, counts, switches. */
     public void reset() {
         control("POST", "/_emulator/reset", json.createObjectNode());

@@ -29,6 +29,9 @@ Run as ``python3 aws_emulator.py --port N``. It serves moto's WSGI application (
 * Fault injection (``POST /_emulator/faults``): a seeded share of AWS calls answered with IAM
   ``Throttling`` / Config ``ThrottlingException``, HTTP 500 or 503, a dropped connection (before or
   after the call took effect) or a delay, so tests can prove the product's retries.
+* A per-call latency (``POST /_emulator/latency``, ``{"millis": 40}``): every AWS API call waits that
+  long before it is answered, as a round trip from Lambda to IAM or Config would; calls made in
+  parallel wait in parallel, so a benchmark shows what concurrency buys.
 * One-shot triggers (``POST /_emulator/iam/triggers``): delete a user or a key right after the
   n-th call of an operation, i.e. in the middle of a run; and raw key statuses (``Expired``, or
   values no API model knows) through key seeding.
@@ -1039,6 +1042,21 @@ def refused_assume_role(environ, body):
 
 
 # --------------------------------------------------------------------------------------------
+# Latency
+# --------------------------------------------------------------------------------------------
+
+LATENCY = {"millis": 0}
+
+
+def set_latency(body):
+    millis = body.get("millis")
+    if isinstance(millis, bool) or not isinstance(millis, int) or not 0 <= millis <= 10000:
+        return error_json(400, "ValidationException", "millis must be an integer in 0..10000")
+    LATENCY["millis"] = millis
+    return ok_json({"millis": millis})
+
+
+# --------------------------------------------------------------------------------------------
 # Reset, HTTP plumbing, main
 # --------------------------------------------------------------------------------------------
 
@@ -1053,6 +1071,7 @@ def reset_everything():
         clear_faults()
         TRIGGERS.clear()
         TRUST["enforced"] = False
+        LATENCY["millis"] = 0
     return ok_json({"status": "reset"})
 
 
@@ -1105,6 +1124,7 @@ def control_request(method, path, body, query):
         ("POST", "/_emulator/iam/triggers"): lambda: add_trigger(data),
         ("POST", "/_emulator/iam/access-keys"): lambda: seed_access_keys(data),
         ("POST", "/_emulator/sts/enforce-trust"): lambda: set_trust_enforcement(data),
+        ("POST", "/_emulator/latency"): lambda: set_latency(data),
     }
     route = routes.get((method, path))
     if route is not None:
@@ -1131,6 +1151,8 @@ class EmulatorMiddleware:
         if call is None:
             return self.answer(environ, start_response, body)
         count_call(call)
+        if LATENCY["millis"]:
+            time.sleep(LATENCY["millis"] / 1000)  # outside the state lock: parallel calls wait in parallel
         fault = draw_fault(call)
         if fault == "delay":
             time.sleep(FAULTS["delay_ms"] / 1000)

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.stalekeys.aws.AwsClients;
+import io.github.stalekeys.configrule.RefreshPeriod;
 import io.github.stalekeys.emulator.AwsEmulator;
 import io.github.stalekeys.localruntime.LambdaPackage;
 import io.github.stalekeys.policy.Exemptions;
@@ -97,8 +98,10 @@ public final class Benchmark {
     public static void main(String[] args) throws IOException {
         List<Integer> sizes = List.of(100, 1_000, 5_000);
         int coldRuns = 5;
+        int latencyMs = 40;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
+                case "--latency-ms" -> latencyMs = Integer.parseInt(args[++i]);
                 case "--sizes" ->
                     sizes = Arrays.stream(args[++i].split(","))
                             .map(String::strip)
@@ -106,7 +109,7 @@ public final class Benchmark {
                             .toList();
                 case "--cold-runs" -> coldRuns = Integer.parseInt(args[++i]);
                 default -> {
-                    System.err.println("usage: benchmark [--sizes 100,1000,5000] [--cold-runs 5]");
+                    System.err.println("usage: benchmark [--sizes 100,1000,5000] [--cold-runs 5] [--latency-ms 40]");
                     System.exit(2);
                 }
             }
@@ -127,6 +130,8 @@ public final class Benchmark {
             for (int n : sizes) {
                 benchmark.account(n);
             }
+            benchmark.latency(sizes.stream().mapToInt(Integer::intValue).max().orElseThrow(), latencyMs);
+            benchmark.cost(sizes);
             benchmark.coldStart(coldRuns, evaluatorZip, runtimeJar);
         } finally {
             evaluator.delete();
@@ -157,6 +162,7 @@ public final class Benchmark {
         SeededMix clean = SeededMix.seed(emulator, n, true, now);
         Measure cleanPeriodic = evaluatorRun("periodic run, no stale user", scheduledEvent(clean.resultToken), clean);
         rows.add(cleanPeriodic);
+        rows.add(unchangedRun("periodic run the next day, nothing changed", clean, Map.of()));
         Measure cleanPerUser = perUser("per-user strategy (same account, no stale user)", clean);
         rows.add(cleanPerUser);
 
@@ -188,24 +194,7 @@ public final class Benchmark {
                 mixed.staleUsers,
                 100.0 * mixed.staleUsers / n,
                 mixed.deletedWithResults);
-        out.println(
-                "| Run | AWS calls | IAM | Config | Wall time (s) | Peak RSS (MB) | AWS calls by operation | Result |");
-        out.println("|---|---:|---:|---:|---:|---:|---|---|");
-        for (Measure row : rows) {
-            out.printf(
-                    Locale.ROOT,
-                    "| %s | %,d | %,d | %,d | %.2f | %s | %s | %s |%n",
-                    row.label(),
-                    row.total(),
-                    row.service("iam:"),
-                    row.service("config:"),
-                    row.wall().toMillis() / 1000.0,
-                    row.peakRssKb() < 0
-                            ? "n/a (in-process)"
-                            : String.format(Locale.ROOT, "%.0f", row.peakRssKb() / 1024.0),
-                    byOperation(row.calls()),
-                    row.result());
-        }
+        printRows(rows);
         out.println();
         ratio("no stale user", cleanPerUser, cleanPeriodic);
         ratio("mixed", perUser, periodic);
@@ -379,9 +368,122 @@ public final class Benchmark {
         }
     }
 
+    /** A second periodic run on an account whose results Config already holds: it must record nothing. */
+    private Measure unchangedRun(String label, SeededMix account, Map<String, String> extraEnvironment) {
+        Measure run = evaluatorRun(label, scheduledEvent(account.resultToken), null, extraEnvironment);
+        if (!run.result().endsWith("; 0 posted")) {
+            throw new IllegalStateException(label + ": expected nothing posted, got " + run.result());
+        }
+        return run;
+    }
+
+    /**
+     * The periodic run at a realistic round trip ({@code latencyMs} on every AWS call) and without, on an account
+     * of {@code n} users with no stale user and with 10 % stale users; the flagged users' live confirmations
+     * one at a time and {@code DEFAULT} at a time.
+     */
+    private void latency(int n, int latencyMs) {
+        Instant now = Instant.now();
+        List<Measure> rows = new ArrayList<>();
+        Map<String, String> sequential = Map.of("LIVE_CONFIRMATION_CONCURRENCY", "1");
+        for (int millis : new int[] {0, latencyMs}) {
+            String at = " (" + millis + " ms a call)";
+            SeededMix clean = SeededMix.seed(emulator, n, SeededMix.Share.NONE, now);
+            emulator.setLatency(Duration.ofMillis(millis));
+            rows.add(evaluatorRun(
+                    "no stale user, first run: every user recorded" + at, scheduledEvent(clean.resultToken), clean));
+            rows.add(unchangedRun("no stale user, next day, nothing changed" + at, clean, Map.of()));
+            emulator.setLatency(Duration.ZERO);
+            SeededMix heavy = SeededMix.seed(emulator, n, SeededMix.Share.TEN_PERCENT, now);
+            emulator.setLatency(Duration.ofMillis(millis));
+            rows.add(evaluatorRun(
+                    "10 % stale, first run: every user recorded" + at, scheduledEvent(heavy.resultToken), heavy));
+            rows.add(unchangedRun(
+                    "10 % stale, next day, nothing changed, confirmations one at a time" + at, heavy, sequential));
+            rows.add(unchangedRun(
+                    "10 % stale, next day, nothing changed, 4 confirmations at a time" + at, heavy, Map.of()));
+            emulator.setLatency(Duration.ZERO);
+        }
+        out.println();
+        out.printf(Locale.ROOT, "## %,d users at %d ms a call (latency)%n%n", n, latencyMs);
+        out.printf(
+                Locale.ROOT,
+                "Every AWS call waits %d ms in the emulator before it is answered (calls in parallel wait in "
+                        + "parallel); the same runs without latency for comparison. 10 %% stale: %,d flagged users, "
+                        + "each confirmed live before its verdict.%n%n",
+                latencyMs,
+                n / 10);
+        printRows(rows);
+    }
+
+    /** Config's charge for what the rule records, by the rule's own selection code over 60 simulated days. */
+    private void cost(List<Integer> sizes) {
+        double price = 0.001;
+        out.println();
+        out.println("## What AWS Config records, and charges (USD 0.001 an evaluation), with 24-hour runs");
+        out.println();
+        out.printf(
+                Locale.ROOT,
+                "1 %% of users get a new result each day; refresh period %d days (the default). Changes only: "
+                        + "simulated with the rule's `ChangesOnly` and `RefreshPeriod` over 60 daily runs; "
+                        + "posting every user: the managed rule's and the peers' behaviour, 30 runs a month.%n%n",
+                RefreshPeriod.DEFAULT.days());
+        out.println("| Users | Posting every user: a run / a month / USD a month | Changes only: first run | "
+                + "Changes only: first month (first run included) / USD | Changes only: a month in steady state / "
+                + "a run on average / busiest day / USD | Steady month vs posting every user |");
+        out.println("|---:|---|---:|---|---|---:|");
+        for (int n : sizes) {
+            CostModel.Days days = CostModel.simulate(n, 0.01, RefreshPeriod.DEFAULT);
+            int everyMonth = n * 30;
+            out.printf(
+                    Locale.ROOT,
+                    "| %,d | %,d / %,d / %.2f | %,d | %,d / %.2f | %,d / %.0f / %,d / %.2f | 1/%.0f |%n",
+                    n,
+                    n,
+                    everyMonth,
+                    everyMonth * price,
+                    days.firstRun(),
+                    days.firstMonth(),
+                    days.firstMonth() * price,
+                    days.steadyMonth(),
+                    days.steadyMonth() / 30.0,
+                    days.busiestSteadyDay(),
+                    days.steadyMonth() * price,
+                    (double) everyMonth / days.steadyMonth());
+        }
+    }
+
+    private void printRows(List<Measure> rows) {
+        out.println(
+                "| Run | AWS calls | IAM | Config | Wall time (s) | Peak RSS (MB) | AWS calls by operation | Result |");
+        out.println("|---|---:|---:|---:|---:|---:|---|---|");
+        for (Measure row : rows) {
+            out.printf(
+                    Locale.ROOT,
+                    "| %s | %,d | %,d | %,d | %.2f | %s | %s | %s |%n",
+                    row.label(),
+                    row.total(),
+                    row.service("iam:"),
+                    row.service("config:"),
+                    row.wall().toMillis() / 1000.0,
+                    row.peakRssKb() < 0
+                            ? "n/a (in-process)"
+                            : String.format(Locale.ROOT, "%.0f", row.peakRssKb() / 1024.0),
+                    byOperation(row.calls()),
+                    row.result());
+        }
+    }
+
     private Measure evaluatorRun(String label, String event, SeededMix expectStoredFor) {
+        return evaluatorRun(label, event, expectStoredFor, Map.of());
+    }
+
+    private Measure evaluatorRun(
+            String label, String event, SeededMix expectStoredFor, Map<String, String> extraEnvironment) {
         emulator.resetCallCounts();
-        LambdaPackage.Run run = evaluator.invoke(event, environment, "");
+        Map<String, String> env = new LinkedHashMap<>(environment);
+        env.putAll(extraEnvironment);
+        LambdaPackage.Run run = evaluator.invoke(event, env, "");
         Map<String, Long> calls = new TreeMap<>(emulator.callCounts());
         requireSuccess(run, label);
         JsonNode report = parse(run.response());

@@ -20,7 +20,8 @@ import software.amazon.awssdk.services.iam.model.User;
  * proportions per 100 users: 2 with a key unused 150 days, 1 with a key never used and created 200 days ago,
  * 2 with two keys of which one is unused 120 days (5 % stale in all); 3 with a key never used and created 10
  * days ago, 3 with only an inactive key unused 400 days, 5 with no key, 14 with two fresh keys, 70 with one
- * fresh key. The {@code clean} variant turns the 5 stale ones into fresh ones (no stale user at all).
+ * fresh key. The {@code clean} variant turns the 5 stale ones into fresh ones (no stale user at all); the
+ * {@link Share#TEN_PERCENT} variant makes 5 of the fresh ones stale too (10 % stale).
  *
  * <p>Config already holds a result for every current user (the previous periodic run) and for {@code n/50}
  * users deleted since, all posted with {@code PutEvaluations} and a registered result token.
@@ -28,6 +29,13 @@ import software.amazon.awssdk.services.iam.model.User;
 final class SeededMix {
 
     static final String RULE_NAME = "iam-unused-access-keys";
+
+    /** How many users in a hundred are stale. */
+    enum Share {
+        NONE,
+        FIVE_PERCENT,
+        TEN_PERCENT
+    }
 
     final int users;
     final boolean clean;
@@ -60,8 +68,10 @@ final class SeededMix {
     }
 
     /** The kind of user {@code i}: one of the proportions above. */
-    static String kind(int i, boolean clean) {
+    static String kind(int i, Share share) {
+        boolean clean = share == Share.NONE;
         int slot = i % 100;
+        if (share == Share.TEN_PERCENT && slot >= 30 && slot < 35) return "stale";
         if (slot <= 1) return clean ? "fresh" : "stale";
         if (slot == 2) return clean ? "fresh" : "never-used-old";
         if (slot <= 4) return clean ? "two-fresh" : "two-one-stale";
@@ -73,6 +83,11 @@ final class SeededMix {
     }
 
     static SeededMix seed(AwsEmulator emulator, int n, boolean clean, Instant now) {
+        return seed(emulator, n, clean ? Share.NONE : Share.FIVE_PERCENT, now);
+    }
+
+    static SeededMix seed(AwsEmulator emulator, int n, Share share, Instant now) {
+        boolean clean = share == Share.NONE;
         emulator.reset();
         List<String> names = IntStream.range(0, n).mapToObj(SeededMix::name).toList();
         emulator.seedUsers(names);
@@ -82,7 +97,7 @@ final class SeededMix {
         int staleUsers = 0;
         for (int i = 0; i < n; i++) {
             String name = names.get(i);
-            switch (kind(i, clean)) {
+            switch (kind(i, share)) {
                 case "stale" -> {
                     stale.add(seeds.size());
                     seeds.add(used(name, now, 150));

@@ -1,20 +1,19 @@
-package io.github.stalekeys.evaluator;
+package io.github.stalekeys.configrule;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.github.stalekeys.policy.IamIdentifiers;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 
 /** Reads the {@code invokingEvent} JSON string of a Config rule event into a {@link Trigger}. */
-final class InvokingEventParser {
+public final class InvokingEventParser {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private InvokingEventParser() {}
 
-    static Trigger parse(String invokingEvent) {
+    public static Trigger parse(String invokingEvent) {
         if (invokingEvent == null || invokingEvent.isBlank()) {
             throw new InvalidEventException("invokingEvent is missing");
         }
@@ -48,24 +47,13 @@ final class InvokingEventParser {
             throw new InvalidEventException(path + " is missing");
         }
         JsonNode nameNode = item.get("resourceName");
-        String type = requiredText(item, "resourceType", path + ".resourceType");
-        String id = requiredText(item, "resourceId", path + ".resourceId");
-        String name = nameNode == null || nameNode.isNull() ? null : nameNode.asText();
-        if (RuleEvaluation.IAM_USER.equals(type)) {
-            // Ids and names reach IAM calls and evaluations: anything IAM could not have issued is refused.
-            if (!IamIdentifiers.USER_ID.matcher(id).matches()) {
-                throw new InvalidEventException(path + ".resourceId '" + id + "' is not an IAM user id (AIDA...)");
-            }
-            if (name != null && !IamIdentifiers.NAME.matcher(name).matches()) {
-                throw new InvalidEventException(path + ".resourceName '" + name + "' is not an IAM user name");
-            }
-        }
         return new Trigger.ItemChange(
-                type,
-                id,
-                name,
+                requiredText(item, "resourceType", path + ".resourceType"),
+                requiredText(item, "resourceId", path + ".resourceId"),
+                nameNode == null || nameNode.isNull() ? null : nameNode.asText(),
                 requiredText(item, "configurationItemStatus", path + ".configurationItemStatus"),
-                instant(item, "configurationItemCaptureTime", path + ".configurationItemCaptureTime"));
+                instant(item, "configurationItemCaptureTime", path + ".configurationItemCaptureTime"),
+                path);
     }
 
     private static String requiredText(JsonNode node, String field, String path) {

@@ -1,4 +1,4 @@
-package io.github.stalekeys.evaluator;
+package io.github.stalekeys.configrule;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -15,18 +15,23 @@ import software.amazon.awssdk.services.config.model.PutEvaluationsResponse;
  * Posts evaluations with {@code PutEvaluations}: at most 100 a call, every one carrying the notification's
  * ordering timestamp. Evaluations Config lists as failed are retried with backoff; if some still fail, or the
  * Lambda deadline comes first, the invocation fails naming them, so no result is dropped silently.
+ *
+ * <p>With nothing to post it still calls {@code PutEvaluations} once, with no evaluations: the API accepts 0 to
+ * 100 and is "required in every AWS Lambda function that is invoked by an AWS Config rule"
+ * (https://docs.aws.amazon.com/config/latest/APIReference/API_PutEvaluations.html), so the invocation's result
+ * token is answered even by a run that found nothing new.
  */
-final class EvaluationPublisher {
+public final class EvaluationPublisher {
 
-    static final int BATCH_SIZE = 100;
-    static final String TEST_MODE_TOKEN = "TESTMODE";
+    public static final int BATCH_SIZE = 100;
+    public static final String TEST_MODE_TOKEN = "TESTMODE";
     private static final int ATTEMPTS = 5;
     private static final Duration FIRST_BACKOFF = Duration.ofMillis(500);
 
     private final ConfigClient config;
     private final Sleeper sleeper;
 
-    EvaluationPublisher(ConfigClient config, Sleeper sleeper) {
+    public EvaluationPublisher(ConfigClient config, Sleeper sleeper) {
         this.config = Objects.requireNonNull(config, "config");
         this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
     }
@@ -36,8 +41,14 @@ final class EvaluationPublisher {
      *
      * @param deadline when to stop retrying and starting batches, to fail clearly before Lambda's timeout
      */
-    int publish(List<RuleEvaluation> evaluations, Instant orderingTimestamp, String resultToken, Deadline deadline) {
+    public int publish(
+            List<RuleEvaluation> evaluations, Instant orderingTimestamp, String resultToken, Deadline deadline) {
         boolean testMode = TEST_MODE_TOKEN.equals(resultToken);
+        if (evaluations.isEmpty()) {
+            config.putEvaluations(request ->
+                    request.resultToken(resultToken).testMode(testMode).evaluations(List.of()));
+            return 0;
+        }
         List<String> notRecorded = new ArrayList<>();
         boolean outOfTime = false;
         for (int from = 0; from < evaluations.size(); from += BATCH_SIZE) {
@@ -103,7 +114,7 @@ final class EvaluationPublisher {
         return resend;
     }
 
-    static Evaluation toSdk(RuleEvaluation evaluation, Instant orderingTimestamp) {
+    public static Evaluation toSdk(RuleEvaluation evaluation, Instant orderingTimestamp) {
         return Evaluation.builder()
                 .complianceResourceType(evaluation.resourceType())
                 .complianceResourceId(evaluation.resourceId())

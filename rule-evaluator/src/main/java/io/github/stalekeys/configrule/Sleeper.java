@@ -1,10 +1,10 @@
-package io.github.stalekeys.evaluator;
+package io.github.stalekeys.configrule;
 
 import java.time.Duration;
 
 /** Waits between polls and retries; tests pass one that only records the waits. */
 @FunctionalInterface
-interface Sleeper {
+public interface Sleeper {
 
     Sleeper REAL = duration -> {
         try {

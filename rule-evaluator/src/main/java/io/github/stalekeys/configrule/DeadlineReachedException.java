@@ -1,11 +1,11 @@
-package io.github.stalekeys.evaluator;
+package io.github.stalekeys.configrule;
 
 /** The invocation stopped itself before Lambda's deadline rather than be killed half-way. */
-final class DeadlineReachedException extends RuntimeException {
+public final class DeadlineReachedException extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
 
-    DeadlineReachedException(String message) {
+    public DeadlineReachedException(String message) {
         super(message);
     }
 }

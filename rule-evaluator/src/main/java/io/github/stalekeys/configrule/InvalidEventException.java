@@ -1,11 +1,11 @@
-package io.github.stalekeys.evaluator;
+package io.github.stalekeys.configrule;
 
 /** The Config event cannot be evaluated as given; the message names the offending field. */
-final class InvalidEventException extends IllegalArgumentException {
+public final class InvalidEventException extends IllegalArgumentException {
 
     private static final long serialVersionUID = 1L;
 
-    InvalidEventException(String message) {
+    public InvalidEventException(String message) {
         super(message);
     }
 }

@@ -1,11 +1,11 @@
-package io.github.stalekeys.evaluator;
+package io.github.stalekeys.configrule;
 
 /** AWS Config kept refusing some evaluations; the message names the resources not recorded. */
-final class EvaluationsNotRecordedException extends RuntimeException {
+public final class EvaluationsNotRecordedException extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
 
-    EvaluationsNotRecordedException(String message) {
+    public EvaluationsNotRecordedException(String message) {
         super(message);
     }
 }

@@ -1,4 +1,4 @@
-package io.github.stalekeys.evaluator;
+package io.github.stalekeys.configrule;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;

@@ -1,4 +1,4 @@
-package io.github.stalekeys.evaluator;
+package io.github.stalekeys.configrule;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -64,7 +64,7 @@ class EvaluationPublisherRetryTest {
     private static List<RuleEvaluation> evaluations(int count) {
         return IntStream.range(0, count)
                 .mapToObj(i -> new RuleEvaluation(
-                        RuleEvaluation.IAM_USER,
+                        "AWS::IAM::User",
                         String.format("AIDAUSER%012d", i),
                         Compliance.COMPLIANT,
                         "all keys used within 90 days"))

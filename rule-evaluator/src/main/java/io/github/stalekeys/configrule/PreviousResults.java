@@ -1,0 +1,69 @@
+package io.github.stalekeys.configrule;
+
+import io.github.stalekeys.policy.Compliance;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import software.amazon.awssdk.services.config.ConfigClient;
+import software.amazon.awssdk.services.config.model.ComplianceType;
+import software.amazon.awssdk.services.config.model.EvaluationResult;
+
+/**
+ * The results AWS Config holds for a rule, read through every page of {@code GetComplianceDetailsByConfigRule}
+ * (stopping at the first 100 is a known bug of public rules).
+ */
+public final class PreviousResults {
+
+    /**
+     * One stored result.
+     *
+     * @param recorded {@code ResultRecordedTime}: when Config recorded this result
+     */
+    public record Result(String resourceId, Compliance compliance, String annotation, Instant recorded) {
+
+        public Result {
+            Objects.requireNonNull(resourceId, "resourceId");
+            Objects.requireNonNull(compliance, "compliance");
+            Objects.requireNonNull(recorded, "recorded");
+        }
+
+        /** Whether posting {@code evaluation} would record the same thing again. */
+        public boolean sameAs(RuleEvaluation evaluation) {
+            return compliance == evaluation.compliance() && Objects.equals(annotation, evaluation.annotation());
+        }
+    }
+
+    private static final int PAGE_SIZE = 100;
+
+    private final ConfigClient config;
+
+    public PreviousResults(ConfigClient config) {
+        this.config = Objects.requireNonNull(config, "config");
+    }
+
+    /** The rule's standing results on resources of {@code resourceType}, by resource id. */
+    public Map<String, Result> of(String configRuleName, String resourceType) {
+        Map<String, Result> results = new HashMap<>();
+        for (EvaluationResult result : config.getComplianceDetailsByConfigRulePaginator(
+                        request -> request.configRuleName(configRuleName)
+                                .complianceTypes(
+                                        ComplianceType.COMPLIANT,
+                                        ComplianceType.NON_COMPLIANT,
+                                        ComplianceType.NOT_APPLICABLE)
+                                .limit(PAGE_SIZE))
+                .evaluationResults()) {
+            var qualifier = result.evaluationResultIdentifier().evaluationResultQualifier();
+            if (resourceType.equals(qualifier.resourceType()) && result.resultRecordedTime() != null) {
+                results.put(
+                        qualifier.resourceId(),
+                        new Result(
+                                qualifier.resourceId(),
+                                Compliance.valueOf(result.complianceTypeAsString()),
+                                result.annotation(),
+                                result.resultRecordedTime()));
+            }
+        }
+        return results;
+    }
+}
