@@ -27,8 +27,8 @@ import software.amazon.awssdk.services.iam.model.Tag;
 
 /**
  * The whole product on a local AWS emulator: seed an account, run the rule's periodic evaluation, remediate
- * every non-compliant user through the remediation runbook, evaluate again, back one user out, and show the
- * audit trail. The functions run from their deployment packages in fresh JVMs, as Lambda runs them; the
+ * every non-compliant user through the remediation runbook, back one user out, evaluate again and remediate the
+ * restored user again (the backout's grace spares its key in both), and show the audit trail. The functions run from their deployment packages in fresh JVMs, as Lambda runs them; the
  * runbooks run from their files.
  */
 final class LocalDemo {
@@ -42,6 +42,8 @@ final class LocalDemo {
             + "\"ownerTagKey\":\"" + DemoAccount.OWNER_TAG + "\",\"automaticRemediation\":\"false\"}";
     private static final String AUTOMATION_ROLE = "arn:aws:iam::123456789012:role/StaleKeysAutomation";
     private static final String REMEDIATION_FUNCTION = "stale-keys-remediation:live";
+    // The backout runbook's default, passed explicitly so the demo shows the parameter.
+    static final int GRACE_DAYS = 30;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Where the build put what the demo runs. */
@@ -61,6 +63,8 @@ final class LocalDemo {
             Map<String, List<String>> disabledKeys,
             Map<String, String> secondVerdicts,
             List<String> restoredKeys,
+            String restoredAnnotation,
+            List<String> disabledAfterBackout,
             String restoredStatus,
             Map<String, List<String>> auditTrail,
             List<String> notices) {}
@@ -135,7 +139,7 @@ final class LocalDemo {
         out.println();
         out.println("==> 2/5 AWS Config runs the rule (periodic trigger): " + EVALUATOR_HANDLER);
         Instant firstRun = clock.instant();
-        Map<String, String> first = evaluate(emulator, evaluator, account, firstRun);
+        Map<String, String> first = verdicts(evaluate(emulator, evaluator, account, firstRun));
         notices.addAll(printNotices(bus));
 
         out.println();
@@ -153,11 +157,18 @@ final class LocalDemo {
         notices.addAll(printNotices(bus));
 
         out.println();
-        out.println("==> 4/5 The rule's next daily run, then an operator backs one remediation out");
-        // Config's next periodic run comes one period (TwentyFour_Hours) later: it announces no warning again.
-        Map<String, String> second = evaluate(emulator, evaluator, account, firstRun.plus(Duration.ofHours(24)));
+        out.println("==> 4/5 An operator backs one remediation out (grace: " + GRACE_DAYS
+                + " days), then the rule's next daily run and a remediation of that user");
         String backedOut = "former-contractor";
         List<String> restored = backout(remediation, backedOut, executions.get(backedOut));
+        notices.addAll(printNotices(bus));
+        // Config's next periodic run comes one period (TwentyFour_Hours) later: it announces no warning again,
+        // and reads the grace from the sealed audit record: the restored key, still unused, is not reported.
+        Map<String, StoredEvaluation> second =
+                evaluate(emulator, evaluator, account, firstRun.plus(Duration.ofHours(24)));
+        // What automatic remediation would do next: the same runbook on the restored user disables nothing.
+        AutomationRehearsal.Execution again = remediate(remediation, account, backedOut);
+        List<String> disabledAgain = texts(again.outputs().get("ParseResult.DisabledKeyIds"));
         notices.addAll(printNotices(bus));
         String status = emulator.iamClient()
                 .listAccessKeys(request -> request.userName(backedOut))
@@ -169,7 +180,16 @@ final class LocalDemo {
         out.println(
                 "==> 5/5 The audit trail the remediation left on the users (tags StaleKeyRemediation:<execution id>)");
         Map<String, List<String>> audit = auditTrail(emulator, account);
-        return new Outcome(first, disabled, second, restored, status, audit, notices);
+        return new Outcome(
+                first,
+                disabled,
+                verdicts(second),
+                restored,
+                second.get(backedOut).annotation(),
+                disabledAgain,
+                status,
+                audit,
+                notices);
     }
 
     /** Prints the events the step put on the default bus, as the notification e-mail reads; returns them. */
@@ -228,7 +248,8 @@ final class LocalDemo {
         }
     }
 
-    private Map<String, String> evaluate(
+    /** Runs the rule's periodic evaluation, prints the table; returns the stored evaluation of each user by name. */
+    private Map<String, StoredEvaluation> evaluate(
             AwsEmulator emulator, Function evaluator, DemoAccount account, Instant notificationTime) {
         String event = scheduledEvent(
                 "123456789012",
@@ -242,16 +263,22 @@ final class LocalDemo {
             throw new IllegalStateException("the rule failed: " + run.response() + "\n" + run.logs());
         }
         out.printf("    fresh JVM, %.1f s: %s%n", run.wall().toMillis() / 1000.0, run.response());
-        Map<String, String> verdicts = new LinkedHashMap<>();
+        Map<String, StoredEvaluation> byName = new LinkedHashMap<>();
         Map<String, StoredEvaluation> byId = new LinkedHashMap<>();
         emulator.storedEvaluations(RULE_NAME).forEach(evaluation -> byId.put(evaluation.resourceId(), evaluation));
         TextTable table = new TextTable("USER", "VERDICT", "WHY (the annotation in the Config console)");
         account.users().values().forEach(user -> {
             StoredEvaluation evaluation = byId.get(user.userId());
-            verdicts.put(user.userName(), evaluation.complianceType());
+            byName.put(user.userName(), evaluation);
             table.row(user.userName(), evaluation.complianceType(), evaluation.annotation());
         });
         table.print(out, "    ");
+        return byName;
+    }
+
+    private static Map<String, String> verdicts(Map<String, StoredEvaluation> evaluations) {
+        Map<String, String> verdicts = new LinkedHashMap<>();
+        evaluations.forEach((userName, evaluation) -> verdicts.put(userName, evaluation.complianceType()));
         return verdicts;
     }
 
@@ -296,10 +323,11 @@ final class LocalDemo {
                         "AutomationAssumeRole", AUTOMATION_ROLE,
                         "IAMUserName", userName,
                         "RemediationExecutionId", remediationExecution,
+                        "GraceDays", String.valueOf(GRACE_DAYS),
                         "RemediationFunction", REMEDIATION_FUNCTION));
         out.println("    runbook restore-access-keys for " + userName + ", execution " + remediationExecution + ":");
-        payloadOf(execution, "RestoreKeys")
-                .path("restoredKeys")
+        JsonNode result = payloadOf(execution, "RestoreKeys");
+        result.path("restoredKeys")
                 .forEach(key -> out.printf(
                         "        %s is %s again; last used %s (%s, %s)%n",
                         key.get("accessKeyId").asText(),
@@ -307,6 +335,10 @@ final class LocalDemo {
                         key.path("lastUsedDate").asText("never"),
                         key.path("serviceName").asText("-"),
                         key.path("region").asText("-")));
+        if (result.hasNonNull("graceUntil")) {
+            out.println("        grace until " + result.get("graceUntil").asText()
+                    + " (sealed in the audit record): neither reported nor disabled for disuse unless used");
+        }
         return texts(execution.outputs().get("ParseResult.RestoredKeyIds"));
     }
 

@@ -7,8 +7,12 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -16,16 +20,25 @@ import org.junit.jupiter.api.Test;
 @Tag("emulator")
 class LocalDemoTest {
 
-    @Test
-    void theWholeFlowFindsRemediatesAndBacksOut() {
-        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+    private static final Pattern AUDIT_RECORD = Pattern.compile(
+            "restoredAt=(?<restoredOn>\\d{4}-\\d{2}-\\d{2})T\\S+ graceUntil=(?<graceEnds>\\d{4}-\\d{2}-\\d{2})T");
 
-        LocalDemo.Outcome outcome = new LocalDemo(
+    // One run of the demo (about a minute) for both tests.
+    private static LocalDemo.Outcome outcome;
+    private static String text;
+
+    @BeforeAll
+    static void runTheDemo() {
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        outcome = new LocalDemo(
                         LocalDemo.Artifacts.inProject(Path.of("").toAbsolutePath()),
                         new PrintStream(printed, true, StandardCharsets.UTF_8))
                 .run();
+        text = printed.toString(StandardCharsets.UTF_8);
+    }
 
-        String text = printed.toString(StandardCharsets.UTF_8);
+    @Test
+    void theWholeFlowFindsRemediatesAndBacksOut() {
         for (String step : List.of("==> 1/5", "==> 2/5", "==> 3/5", "==> 4/5", "==> 5/5", "The emulator is stopped")) {
             assertTrue(text.contains(step), "shows " + step + ":\n" + text);
         }
@@ -67,12 +80,33 @@ class LocalDemoTest {
                         .allMatch(v -> v.equals("COMPLIANT") || v.equals("NOT_APPLICABLE")),
                 outcome.secondVerdicts().toString());
         assertEquals(outcome.disabledKeys().get("former-contractor"), outcome.restoredKeys());
-        assertEquals("Active", outcome.restoredStatus());
         assertEquals(
                 List.of("former-contractor", "forgotten-key", "data-exporter", "legacy-etl"),
                 List.copyOf(outcome.auditTrail().keySet()));
+        String record = outcome.auditTrail().get("former-contractor").get(0);
+        assertTrue(record.contains(" restored="), outcome.auditTrail().toString());
+    }
+
+    /** The backout's grace: the next daily run and a remediation of the restored user both leave its key alone. */
+    @Test
+    void theNextRunAndTheRemediationSpareTheRestoredKeyUntilTheGraceEnds() {
+        String restoredKey = outcome.restoredKeys().get(0);
+        Matcher record = AUDIT_RECORD.matcher(
+                outcome.auditTrail().get("former-contractor").get(0));
+        assertTrue(record.find(), "the sealed record names the restore and its grace: " + outcome.auditTrail());
+        LocalDate restoredOn = LocalDate.parse(record.group("restoredOn"));
+        LocalDate graceEnds = LocalDate.parse(record.group("graceEnds"));
+        assertEquals(restoredOn.plusDays(LocalDemo.GRACE_DAYS), graceEnds, record.group());
+        assertEquals("COMPLIANT", outcome.secondVerdicts().get("former-contractor"), text);
+        assertEquals(
+                restoredKey + " restored by a backout on " + restoredOn + ": not reported until " + graceEnds
+                        + " unless used",
+                outcome.restoredAnnotation());
+        assertEquals(List.of(), outcome.disabledAfterBackout(), text);
         assertTrue(
-                outcome.auditTrail().get("former-contractor").get(0).contains(" restored="),
-                outcome.auditTrail().toString());
+                text.contains("kept     " + restoredKey + ": restored by a backout on " + restoredOn
+                        + ", not used since; left alone until " + graceEnds),
+                text);
+        assertEquals("Active", outcome.restoredStatus(), "the key is still active after that remediation");
     }
 }
