@@ -18,6 +18,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -336,7 +337,10 @@ final class LocalDemo {
                         key.path("serviceName").asText("-"),
                         key.path("region").asText("-")));
         if (result.hasNonNull("graceUntil")) {
-            out.println("        grace until " + result.get("graceUntil").asText()
+            // To the second, as the sealed record keeps it.
+            Instant graceUntil =
+                    Instant.parse(result.get("graceUntil").asText()).truncatedTo(ChronoUnit.SECONDS);
+            out.println("        grace until " + graceUntil
                     + " (sealed in the audit record): neither reported nor disabled for disuse unless used");
         }
         return texts(execution.outputs().get("ParseResult.RestoredKeyIds"));
