@@ -1,16 +1,11 @@
 package io.github.stalekeys.evaluator;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.stalekeys.policy.Exemptions;
 import io.github.stalekeys.policy.IamIdentifiers;
 import io.github.stalekeys.policy.InvalidSettingException;
 import io.github.stalekeys.policy.MaxKeyAge;
-import java.util.Iterator;
-import java.util.Map;
+import io.github.stalekeys.ruleparameters.RuleParameterDocument;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * The rule's input parameters, read once from the event's {@code ruleParameters} JSON string.
@@ -21,62 +16,30 @@ import java.util.Set;
  */
 record RuleParameters(MaxKeyAge maxKeyAge, Exemptions exemptions, Optional<String> executionRoleName) {
 
-    static final String MAX_ACCESS_KEY_AGE_DAYS = "maxAccessKeyAgeDays";
-    static final String EXEMPT_USERS = "exemptUsers";
-    static final String EXEMPTION_TAG_KEY = "exemptionTagKey";
-    static final String EXECUTION_ROLE_NAME = "executionRoleName";
-    private static final Set<String> KNOWN =
-            Set.of(MAX_ACCESS_KEY_AGE_DAYS, EXEMPT_USERS, EXEMPTION_TAG_KEY, EXECUTION_ROLE_NAME);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    static final String MAX_ACCESS_KEY_AGE_DAYS = RuleParameterDocument.MAX_ACCESS_KEY_AGE_DAYS;
+    static final String EXEMPT_USERS = RuleParameterDocument.EXEMPT_USERS;
+    static final String EXEMPTION_TAG_KEY = RuleParameterDocument.EXEMPTION_TAG_KEY;
+    static final String EXECUTION_ROLE_NAME = RuleParameterDocument.EXECUTION_ROLE_NAME;
 
     static final RuleParameters DEFAULTS = new RuleParameters(MaxKeyAge.DEFAULT, Exemptions.NONE, Optional.empty());
 
-    /** Parses the parameters; a missing or empty document means the defaults. */
+    /**
+     * Parses the parameters; a missing or empty document means the defaults. The remediation reads the threshold
+     * and the exemptions through the same {@link RuleParameterDocument}.
+     */
     static RuleParameters parse(String json) {
         if (json == null || json.isBlank()) {
             return DEFAULTS;
         }
-        JsonNode root;
-        try {
-            root = JSON.readTree(json);
-        } catch (JsonProcessingException e) {
-            throw new InvalidSettingException("ruleParameters", "is not valid JSON: " + e.getOriginalMessage());
-        }
-        if (!root.isObject()) {
-            throw new InvalidSettingException("ruleParameters", "must be a JSON object, got " + root.getNodeType());
-        }
-        for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> field = it.next();
-            if (!KNOWN.contains(field.getKey())) {
-                throw new InvalidSettingException(
-                        "ruleParameters",
-                        "has an unknown parameter '" + field.getKey() + "'; known: "
-                                + String.join(", ", KNOWN.stream().sorted().toList()));
-            }
-            if (!field.getValue().isValueNode() || field.getValue().isNull()) {
-                throw new InvalidSettingException(
-                        field.getKey(),
-                        "must be a string (or a plain number or boolean), got "
-                                + field.getValue().getNodeType());
-            }
-        }
-        MaxKeyAge maxKeyAge = text(root, MAX_ACCESS_KEY_AGE_DAYS)
-                .map(value -> MaxKeyAge.parse(MAX_ACCESS_KEY_AGE_DAYS, value))
-                .orElse(MaxKeyAge.DEFAULT);
-        Exemptions exemptions = Exemptions.parse(
-                EXEMPT_USERS,
-                text(root, EXEMPT_USERS).orElse(null),
-                EXEMPTION_TAG_KEY,
-                text(root, EXEMPTION_TAG_KEY).orElse(null));
-        Optional<String> roleName =
-                text(root, EXECUTION_ROLE_NAME).filter(name -> !name.isBlank()).map(String::strip);
+        RuleParameterDocument document = RuleParameterDocument.parse(json);
+        MaxKeyAge maxKeyAge = document.maxKeyAge();
+        Exemptions exemptions = document.exemptions();
+        Optional<String> roleName = document.text(EXECUTION_ROLE_NAME)
+                .filter(name -> !name.isBlank())
+                .map(String::strip);
         roleName.filter(name -> !IamIdentifiers.NAME.matcher(name).matches()).ifPresent(name -> {
             throw new InvalidSettingException(EXECUTION_ROLE_NAME, "is not a valid IAM role name: '" + name + "'");
         });
         return new RuleParameters(maxKeyAge, exemptions, roleName);
-    }
-
-    private static Optional<String> text(JsonNode root, String name) {
-        return Optional.ofNullable(root.get(name)).map(JsonNode::asText);
     }
 }
