@@ -49,14 +49,15 @@ class StaleKeyRemediationTest {
         String executionId = payload.get("automationExecutionId").asText();
         String record = harness.auditTags("alice").get(AuditRecord.TAG_PREFIX + executionId);
         assertTrue(record.startsWith("disabled=" + stale.accessKeyId() + " at="), record);
-        // ListDiscoveredResources, GetUser, ListAccessKeys, GetAccessKeyLastUsed x2, GenerateMac (the record's
-        // seal), TagUser, UpdateAccessKey.
-        assertEquals(8, calls.values().stream().mapToLong(Long::longValue).sum(), calls.toString());
+        // DescribeConfigRules (the deployed rule's settings), ListDiscoveredResources, GetUser, ListAccessKeys,
+        // GetAccessKeyLastUsed x2, GenerateMac (the record's seal), TagUser, UpdateAccessKey.
+        assertEquals(1, calls.get("config:DescribeConfigRules"));
+        assertEquals(9, calls.values().stream().mapToLong(Long::longValue).sum(), calls.toString());
         assertEquals(1, calls.get("iam:UpdateAccessKey"));
     }
 
     @Test
-    void aSingleStaleKeyCostsAtMostSevenCalls(AwsEmulator emulator) {
+    void aSingleStaleKeyCostsAtMostEightCalls(AwsEmulator emulator) {
         RemediationHarness harness = new RemediationHarness(emulator);
         SeededUser bob = harness.account.user("bob");
         harness.account.keyNeverUsed(bob, 200);
@@ -65,7 +66,7 @@ class StaleKeyRemediationTest {
         harness.invoke(RemediationHarness.disablePayload(bob.userId()));
 
         assertEquals(
-                7,
+                8,
                 emulator.callCounts().values().stream()
                         .mapToLong(Long::longValue)
                         .sum(),

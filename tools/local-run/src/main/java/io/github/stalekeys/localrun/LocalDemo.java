@@ -99,6 +99,8 @@ final class LocalDemo {
         out.println("==> 1/5 Seeding a demo account (threshold: 90 days)");
         DemoAccount account = DemoAccount.seed(emulator, clock, out);
 
+        // The deployed rule: the remediation reads its threshold and exemptions from it.
+        emulator.putConfigRule(RULE_NAME, RULE_PARAMETERS);
         AwsCredentials credentials = emulator.credentials().resolveCredentials();
         // What Lambda would hand the functions, pointed at the emulator; memory and timeouts as template.yaml.
         Map<String, String> env = Map.of(
@@ -110,9 +112,9 @@ final class LocalDemo {
                 credentials.accessKeyId(),
                 "AWS_SECRET_ACCESS_KEY",
                 credentials.secretAccessKey(),
-                // The remediation's deployed settings, as template.yaml sets them.
-                "MAX_ACCESS_KEY_AGE_DAYS",
-                "90",
+                // The remediation's environment, as template.yaml sets it: the rule it takes its settings from.
+                "CONFIG_RULE_NAME",
+                RULE_NAME,
                 "AUDIT_RECORD_KEY_ID",
                 emulator.createHmacKey());
         Function evaluator = new Function(
