@@ -18,7 +18,7 @@ record DeployedSettings(String configRuleName, String auditRecordKeyId) {
     static final String CONFIG_RULE_NAME = "CONFIG_RULE_NAME";
     static final String AUDIT_RECORD_KEY_ID = "AUDIT_RECORD_KEY_ID";
 
-    // PutConfigRule ConfigRuleName: 1..128 characters (API reference); no control characters or blanks.
+    // PutConfigRule ConfigRuleName: 1..128 characters (API reference); the template allows no blanks either.
     private static final Pattern RULE_NAME = Pattern.compile("[\\x21-\\x7E]{1,128}");
     private static final Pattern KMS_KEY = Pattern.compile(
             "(arn:aws[a-z0-9-]*:kms:[a-z0-9-]+:\\d{12}:key/)?[0-9a-fA-F-]{36}|alias/[A-Za-z0-9/_-]{1,250}");
@@ -34,7 +34,8 @@ record DeployedSettings(String configRuleName, String auditRecordKeyId) {
             throw new InvalidSettingException(
                     CONFIG_RULE_NAME,
                     "must name the AWS Config rule whose parameters are the deployed threshold and exemptions"
-                            + " (1 to 128 printable characters), got " + InvalidSettingException.echo(ruleName));
+                            + " (1 to 128 printable characters without spaces), got "
+                            + InvalidSettingException.echo(ruleName));
         }
         String keyId = environment.getOrDefault(AUDIT_RECORD_KEY_ID, "").strip();
         if (!KMS_KEY.matcher(keyId).matches()) {
