@@ -133,9 +133,10 @@ class SettingsReachTheAliasTest(unittest.TestCase):
                     self.assertTrue(cfn.publishes_new_version(self.base, self.base_values, after, values, function),
                                     "%s=%s changes %s but publishes no new version: the alias keeps the old "
                                     "settings" % (name, values[name], function))
-        # The check means something only if the sizes do change the functions.
+        # The check means something only if the sizes, and the rule name the remediation reads its
+        # settings from, do change the functions.
         self.assertLessEqual({"EvaluatorMemorySize", "EvaluatorTimeout", "RemediationMemorySize",
-                              "RemediationTimeout"}, changed_a_function)
+                              "RemediationTimeout", "ConfigRuleName"}, changed_a_function)
 
     def test_a_code_change_alone_publishes_a_new_version(self):
         for function in self.functions:
@@ -159,9 +160,16 @@ class SettingsReachTheAliasTest(unittest.TestCase):
         # PublishVersion Description: 0..256 characters (Lambda API reference, botocore model).
         limit = cfn.api_limits("lambda", "Description")["max"]
         values = dict(self.base_values)
+        written = t.referenced_names([res["Properties"].get("VersionDescription")
+                                      for res in self.source["Resources"].values()])
         for name, spec in self.source["Parameters"].items():
             if spec.get("Type") == "Number" and "MaxValue" in spec:
                 values[name] = spec["MaxValue"]
+            elif name in written and spec.get("Type") == "String" and "AllowedValues" not in spec:
+                # The longest value CloudFormation accepts (the rule name: 64 characters).
+                longest = longest_accepted(spec, name, limit=limit + 1)
+                self.assertLessEqual(longest, limit, "%s: bound its length, it is written into a version" % name)
+                values[name] = samples_of_length(name, longest)
         translated = cfn.translate(values)
         for function in self.functions:
             _, version = cfn.version_of(translated, function)

@@ -187,6 +187,9 @@ class MemberTemplateTest(unittest.TestCase):
         self.assertEqual(remediation["Properties"]["Parameters"]["IAMUserId"], {"ResourceValue": {"Value": "RESOURCE_ID"}})
         single.check_remediation_parameters(self, self.cfn)
 
+    def test_the_remediation_reads_its_settings_from_the_rule_of_its_account(self):
+        single.check_remediation_serves_the_rule(self, self.cfn)
+
     def test_the_cross_account_mode_is_cut_out(self):
         for name in member_template.CROSS_ACCOUNT_PARAMETERS:
             self.assertNotIn(name, self.cfn["Parameters"])

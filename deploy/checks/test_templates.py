@@ -36,7 +36,7 @@ EVALUATOR_ACTIONS = {
 }
 EVALUATOR_CROSS_ACCOUNT_ACTIONS = {"sts:AssumeRole"}
 REMEDIATION_ACTIONS = {
-    "config:ListDiscoveredResources", "iam:GetUser", "iam:ListUsers", "iam:ListAccessKeys",
+    "config:ListDiscoveredResources", "config:DescribeConfigRules", "iam:GetUser", "iam:ListUsers", "iam:ListAccessKeys",
     "iam:GetAccessKeyLastUsed", "iam:UpdateAccessKey", "iam:TagUser", "iam:UntagUser",
     "events:PutEvents",
     "logs:CreateLogStream", "logs:PutLogEvents",
@@ -312,6 +312,9 @@ class SamTemplateTest(unittest.TestCase):
         self.assertEqual(statement["Action"], "sns:Publish")
         self.assertIn("aws:SourceArn", statement["Condition"]["ArnEquals"], "only our rule may publish")
 
+    def test_the_remediation_reads_its_settings_from_the_rule_it_serves(self):
+        check_remediation_serves_the_rule(self, self.cfn)
+
     def test_remediation_role_has_exactly_its_actions_and_tags_only_its_audit_record(self):
         role = self.role_of("RemediationFunction")
         statements = t.role_statements(self.cfn, role)
@@ -494,6 +497,25 @@ def check_remediation_parameters(test, template):
                     test.assertEqual(len(value["StaticValue"]["Values"]), 1, name)
             if scenario == "all conditions true":
                 test.assertEqual(set(passed), declared, "with every setting given, every runbook parameter is passed")
+
+
+def check_remediation_serves_the_rule(test, template):
+    """The remediation takes the deployed threshold and exemptions from the live rule (its InputParameters,
+    read with config:DescribeConfigRules at each run), never from its own environment: a function property
+    given as !Ref never reaches the published version the runbooks invoke (aws/serverless-application-model
+    #1640, #3820), while a rule's parameters are updated in place."""
+    (rule,) = t.resources_of(template, "AWS::Config::ConfigRule").values()
+    function = template["Resources"]["RemediationFunction"]
+    variables = function["Properties"]["Environment"]["Variables"]
+    test.assertEqual(variables.get("CONFIG_RULE_NAME"), rule["Properties"]["ConfigRuleName"],
+                     "the remediation names the rule it serves")
+    rule_settings = t.referenced_names(rule["Properties"]["InputParameters"])
+    test.assertTrue(rule_settings, "the rule's parameters come from template parameters")
+    test.assertFalse(t.referenced_names(variables) & rule_settings,
+                     "the rule's settings reach the remediation through the rule, not its environment: %s"
+                     % sorted(t.referenced_names(variables) & rule_settings))
+    role = function["Properties"]["Role"]["Fn::GetAtt"][0]
+    test.assertIn("config:DescribeConfigRules", t.actions_of(t.role_statements(template, role)))
 
 
 def check_every_parameter_used(test, template):

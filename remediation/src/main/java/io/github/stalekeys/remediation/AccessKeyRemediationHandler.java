@@ -33,7 +33,10 @@ public final class AccessKeyRemediationHandler implements RequestStreamHandler {
     private final KeyRestoration restoration;
     private final KeyChangeNotifier notifier;
 
-    /** Used by the Lambda runtime: one set of clients per container, the deployed settings read once. */
+    /**
+     * Used by the Lambda runtime: one set of clients per container, the environment read once; the rule's settings
+     * are read at each remediation.
+     */
     public AccessKeyRemediationHandler() {
         this(
                 AwsClients.fromEnvironment(),
@@ -47,7 +50,8 @@ public final class AccessKeyRemediationHandler implements RequestStreamHandler {
         IamKeyInventory inventory = new IamKeyInventory(clients.iam());
         AuditTrail trail = new AuditTrail(clients.iam(), new AuditSeal(clients.kms(), deployed.auditRecordKeyId()));
         UserDirectory directory = new UserDirectory(clients.iam(), inventory, clients.config());
-        this.remediation = new StaleKeyRemediation(clients.iam(), directory, inventory, trail, deployed, clock, log);
+        ServedRule rule = new ServedRule(clients.config(), deployed.configRuleName());
+        this.remediation = new StaleKeyRemediation(clients.iam(), directory, inventory, trail, rule, clock, log);
         this.restoration = new KeyRestoration(clients.iam(), directory, inventory, trail, clock, log);
         this.notifier = new KeyChangeNotifier(new KeyEventBus(clients.events(), KeyEventBus.Pause.REAL), log);
     }

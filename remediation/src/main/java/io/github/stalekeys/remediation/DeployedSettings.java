@@ -1,48 +1,41 @@
 package io.github.stalekeys.remediation;
 
-import io.github.stalekeys.policy.Exemptions;
 import io.github.stalekeys.policy.InvalidSettingException;
-import io.github.stalekeys.policy.KeyAgeLimits;
-import io.github.stalekeys.policy.MaxKeyAge;
 import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
- * What the deployment decided, from the function's own environment (set by the template), never from the
- * payload: whoever can start a runbook or invoke the function may ask for a higher threshold or more
- * exemptions, never for less than this.
+ * What the function's own environment (set by the template) names: the Config rule whose parameters are the
+ * deployed threshold and exemptions ({@link ServedRule}), and the key that seals audit records. Neither comes from
+ * the payload.
  *
- * @param maxKeyAge        the deployed threshold: the lowest the remediation ever applies
- * @param exemptions       the deployed exemptions: always added to any the payload names
+ * @param configRuleName   the AWS Config rule this remediation serves
  * @param auditRecordKeyId the KMS HMAC key that seals audit records
  */
-record DeployedSettings(MaxKeyAge maxKeyAge, Exemptions exemptions, String auditRecordKeyId) {
+record DeployedSettings(String configRuleName, String auditRecordKeyId) {
 
-    static final String MAX_ACCESS_KEY_AGE_DAYS = "MAX_ACCESS_KEY_AGE_DAYS";
-    static final String EXEMPT_USERS = "EXEMPT_USERS";
-    static final String EXEMPTION_TAG_KEY = "EXEMPTION_TAG_KEY";
+    static final String CONFIG_RULE_NAME = "CONFIG_RULE_NAME";
     static final String AUDIT_RECORD_KEY_ID = "AUDIT_RECORD_KEY_ID";
 
+    // PutConfigRule ConfigRuleName: 1..128 characters (API reference); the template allows no blanks either.
+    private static final Pattern RULE_NAME = Pattern.compile("[\\x21-\\x7E]{1,128}");
     private static final Pattern KMS_KEY = Pattern.compile(
             "(arn:aws[a-z0-9-]*:kms:[a-z0-9-]+:\\d{12}:key/)?[0-9a-fA-F-]{36}|alias/[A-Za-z0-9/_-]{1,250}");
 
     DeployedSettings {
-        Objects.requireNonNull(maxKeyAge, "maxKeyAge");
-        Objects.requireNonNull(exemptions, "exemptions");
+        Objects.requireNonNull(configRuleName, "configRuleName");
         Objects.requireNonNull(auditRecordKeyId, "auditRecordKeyId");
     }
 
-    /** The deployed limits: for now one threshold for used and never-used keys alike. */
-    KeyAgeLimits limits() {
-        return KeyAgeLimits.same(maxKeyAge);
-    }
-
     static DeployedSettings fromEnvironment(Map<String, String> environment) {
-        String days = environment.get(MAX_ACCESS_KEY_AGE_DAYS);
-        if (days == null || days.isBlank()) {
+        String ruleName = environment.getOrDefault(CONFIG_RULE_NAME, "").strip();
+        if (!RULE_NAME.matcher(ruleName).matches()) {
             throw new InvalidSettingException(
-                    MAX_ACCESS_KEY_AGE_DAYS, "is not set: the template sets it to the deployed threshold");
+                    CONFIG_RULE_NAME,
+                    "must name the AWS Config rule whose parameters are the deployed threshold and exemptions"
+                            + " (1 to 128 printable characters without spaces), got "
+                            + InvalidSettingException.echo(ruleName));
         }
         String keyId = environment.getOrDefault(AUDIT_RECORD_KEY_ID, "").strip();
         if (!KMS_KEY.matcher(keyId).matches()) {
@@ -51,13 +44,6 @@ record DeployedSettings(MaxKeyAge maxKeyAge, Exemptions exemptions, String audit
                     "must name the KMS HMAC key that seals audit records (key id, key ARN or alias), got "
                             + InvalidSettingException.echo(keyId));
         }
-        return new DeployedSettings(
-                MaxKeyAge.parse(MAX_ACCESS_KEY_AGE_DAYS, days),
-                Exemptions.parse(
-                        EXEMPT_USERS,
-                        environment.get(EXEMPT_USERS),
-                        EXEMPTION_TAG_KEY,
-                        environment.get(EXEMPTION_TAG_KEY)),
-                keyId);
+        return new DeployedSettings(ruleName, keyId);
     }
 }

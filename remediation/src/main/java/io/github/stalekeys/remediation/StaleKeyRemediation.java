@@ -36,7 +36,8 @@ import software.amazon.awssdk.services.iam.model.StatusType;
  * evaluation, so every key is re-read live and judged by the same policy as the rule; a key used since is
  * left alone. Keys are only ever set to {@code Inactive}: never deleted; passwords are never touched.
  *
- * <p>The deployed threshold is a floor and the deployed exemptions always apply, whatever the payload says.
+ * <p>The deployed threshold is a floor and the deployed exemptions always apply, whatever the payload says: both
+ * are read from the live Config rule at each run, before anything else.
  * Keys a backout restored are left alone during their grace. The audit record is written (sealed) before the
  * first key changes and corrected if a disable then fails; settled records are removed first so they do not
  * fill IAM's quota of 50 tags per user. At that quota anyway, the keys are still disabled and the sealed
@@ -48,7 +49,7 @@ final class StaleKeyRemediation {
     private final UserDirectory directory;
     private final IamKeyInventory inventory;
     private final AuditTrail trail;
-    private final DeployedSettings deployed;
+    private final ServedRule rule;
     private final Clock clock;
     private final StructuredLogger log;
 
@@ -57,19 +58,21 @@ final class StaleKeyRemediation {
             UserDirectory directory,
             IamKeyInventory inventory,
             AuditTrail trail,
-            DeployedSettings deployed,
+            ServedRule rule,
             Clock clock,
             StructuredLogger log) {
         this.iam = Objects.requireNonNull(iam, "iam");
         this.directory = Objects.requireNonNull(directory, "directory");
         this.inventory = Objects.requireNonNull(inventory, "inventory");
         this.trail = Objects.requireNonNull(trail, "trail");
-        this.deployed = Objects.requireNonNull(deployed, "deployed");
+        this.rule = Objects.requireNonNull(rule, "rule");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.log = Objects.requireNonNull(log, "log");
     }
 
     RemediationResult disable(RunbookRequest.DisableStaleKeys request) {
+        // Read first, at every run: the rule's parameters as they are now, or nothing happens at all.
+        RuleSettings deployed = rule.settings();
         Optional<TaggedUser> found = directory.byId(request.userId());
         if (found.isEmpty()) {
             return userGone(request);
@@ -113,7 +116,7 @@ final class StaleKeyRemediation {
                             + ": each execution records once; start a new execution. Nothing was changed");
         }
         reportRejected(user, records, request.automationExecutionId());
-        KeyAgeLimits limits = effectiveLimits(request);
+        KeyAgeLimits limits = effectiveLimits(request, deployed);
         StaleKeyPolicy policy = new StaleKeyPolicy(limits, WarningSchedule.OFF, request.exemptions(), clock);
         RemediationPlan plan =
                 new BackoutGrace(records.graceGrants(), clock).apply(RemediationPlan.of(policy, keys.get()));
@@ -302,19 +305,21 @@ final class StaleKeyRemediation {
                 executionId));
     }
 
-    /** The request's limits, each raised to the deployed one: a payload may ask for more time, never less. */
-    private KeyAgeLimits effectiveLimits(RunbookRequest.DisableStaleKeys request) {
+    /** The request's limits, each raised to the deployed rule's: a payload may ask for more time, never less. */
+    private KeyAgeLimits effectiveLimits(RunbookRequest.DisableStaleKeys request, RuleSettings deployed) {
         KeyAgeLimits requested = request.limits();
         KeyAgeLimits floor = deployed.limits();
         KeyAgeLimits effective = new KeyAgeLimits(
                 atLeast(requested.used(), floor.used()), atLeast(requested.neverUsed(), floor.neverUsed()));
         if (!effective.equals(requested)) {
             log.info(
-                    "threshold raised to the deployed one",
+                    "threshold raised to the deployed rule's",
                     "requested",
                     requested.describe(),
                     "deployed",
                     floor.describe(),
+                    "ruleName",
+                    deployed.ruleName(),
                     "automationExecutionId",
                     request.automationExecutionId());
         }

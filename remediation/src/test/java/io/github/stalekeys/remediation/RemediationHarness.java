@@ -9,8 +9,6 @@ import io.github.stalekeys.emulator.AwsEmulator;
 import io.github.stalekeys.emulator.IamSeeder;
 import io.github.stalekeys.emulator.LogScan;
 import io.github.stalekeys.logging.StructuredLogger;
-import io.github.stalekeys.policy.Exemptions;
-import io.github.stalekeys.policy.MaxKeyAge;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -36,14 +34,22 @@ final class RemediationHarness {
     final ByteArrayOutputStream logs = new ByteArrayOutputStream();
     final AccessKeyRemediationHandler handler;
 
-    /** The deployment's settings without the audit key, which each harness creates on its emulator. */
-    record Deployed(MaxKeyAge maxKeyAge, Exemptions exemptions) {}
+    /** The Config rule the harness deploys and the function serves (CONFIG_RULE_NAME). */
+    static final String RULE_NAME = "iam-user-unused-access-keys";
 
-    /** As the template sets them: threshold, exemptUsers, exemptionTagKey. */
+    /** The deployed rule's input parameters, as the template writes them (blank settings left out). */
+    record Deployed(String ruleParameters) {}
+
+    /** As the template sets the rule: maxAccessKeyAgeDays, exemptUsers, exemptionTagKey. */
     static Deployed deployed(int days, String exemptUsers, String exemptionTagKey) {
-        return new Deployed(
-                new MaxKeyAge(days),
-                Exemptions.parse("EXEMPT_USERS", exemptUsers, "EXEMPTION_TAG_KEY", exemptionTagKey));
+        ObjectNode parameters = JSON.createObjectNode().put("maxAccessKeyAgeDays", String.valueOf(days));
+        if (!exemptUsers.isEmpty()) {
+            parameters.put("exemptUsers", exemptUsers);
+        }
+        if (!exemptionTagKey.isEmpty()) {
+            parameters.put("exemptionTagKey", exemptionTagKey);
+        }
+        return new Deployed(parameters.toString());
     }
 
     final String auditKeyId;
@@ -64,9 +70,10 @@ final class RemediationHarness {
         AwsClients clients =
                 AwsClients.create(Region.of(emulator.region()), emulator.credentials(), emulator.endpoint());
         this.auditKeyId = createAuditKey(clients.kms());
+        emulator.putConfigRule(RULE_NAME, deployed.ruleParameters());
         this.handler = new AccessKeyRemediationHandler(
                 clients,
-                new DeployedSettings(deployed.maxKeyAge(), deployed.exemptions(), auditKeyId),
+                new DeployedSettings(RULE_NAME, auditKeyId),
                 clock,
                 new StructuredLogger("remediation", new PrintStream(logs, true, StandardCharsets.UTF_8), clock));
     }

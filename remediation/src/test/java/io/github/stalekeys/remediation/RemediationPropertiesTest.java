@@ -141,13 +141,11 @@ class RemediationPropertiesTest {
         ByteArrayOutputStream logs = new ByteArrayOutputStream();
         AwsClients clients =
                 AwsClients.create(Region.of(emulator.region()), emulator.credentials(), emulator.endpoint());
-        // Deployed at the lowest threshold and without exemptions: each trial's payload decides.
+        // The rule deployed at the lowest threshold and without exemptions: each trial's payload decides.
+        emulator.putConfigRule(RemediationHarness.RULE_NAME, "{\"maxAccessKeyAgeDays\":\"1\"}");
         AccessKeyRemediationHandler handler = new AccessKeyRemediationHandler(
                 clients,
-                new DeployedSettings(
-                        new io.github.stalekeys.policy.MaxKeyAge(1),
-                        io.github.stalekeys.policy.Exemptions.NONE,
-                        RemediationHarness.createAuditKey(clients.kms())),
+                new DeployedSettings(RemediationHarness.RULE_NAME, RemediationHarness.createAuditKey(clients.kms())),
                 clock,
                 new StructuredLogger("remediation", new PrintStream(logs, true, StandardCharsets.UTF_8), clock));
         String exemptUsers = String.join(

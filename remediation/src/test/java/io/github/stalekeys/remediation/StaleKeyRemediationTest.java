@@ -49,14 +49,16 @@ class StaleKeyRemediationTest {
         String executionId = payload.get("automationExecutionId").asText();
         String record = harness.auditTags("alice").get(AuditRecord.TAG_PREFIX + executionId);
         assertTrue(record.startsWith("disabled=" + stale.accessKeyId() + " at="), record);
-        // ListDiscoveredResources, GetUser, ListAccessKeys, GetAccessKeyLastUsed x2, GenerateMac (the record's
-        // seal), TagUser, UpdateAccessKey, and PutEvents for the change notice.
-        assertEquals(9, calls.values().stream().mapToLong(Long::longValue).sum(), calls.toString());
+        // DescribeConfigRules (the deployed rule's settings), ListDiscoveredResources, GetUser, ListAccessKeys,
+        // GetAccessKeyLastUsed x2, GenerateMac (the record's seal), TagUser, UpdateAccessKey, and PutEvents for
+        // the change notice.
+        assertEquals(1, calls.get("config:DescribeConfigRules"));
+        assertEquals(10, calls.values().stream().mapToLong(Long::longValue).sum(), calls.toString());
         assertEquals(1, calls.get("iam:UpdateAccessKey"));
     }
 
     @Test
-    void aSingleStaleKeyCostsAtMostEightCallsSealAndNoticeIncluded(AwsEmulator emulator) {
+    void aSingleStaleKeyCostsAtMostNineCallsRuleReadSealAndNoticeIncluded(AwsEmulator emulator) {
         RemediationHarness harness = new RemediationHarness(emulator);
         SeededUser bob = harness.account.user("bob");
         harness.account.keyNeverUsed(bob, 200);
@@ -65,7 +67,7 @@ class StaleKeyRemediationTest {
         harness.invoke(RemediationHarness.disablePayload(bob.userId()));
 
         assertEquals(
-                8,
+                9,
                 emulator.callCounts().values().stream()
                         .mapToLong(Long::longValue)
                         .sum(),

@@ -1,8 +1,5 @@
 package io.github.stalekeys.evaluator;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.stalekeys.configrule.RefreshPeriod;
 import io.github.stalekeys.policy.EvaluationFrequency;
 import io.github.stalekeys.policy.Exemptions;
@@ -12,11 +9,9 @@ import io.github.stalekeys.policy.KeyAgeLimits;
 import io.github.stalekeys.policy.MaxKeyAge;
 import io.github.stalekeys.policy.StaleKeyPolicy;
 import io.github.stalekeys.policy.WarningSchedule;
+import io.github.stalekeys.ruleparameters.RuleParameterDocument;
 import java.time.Clock;
-import java.util.Iterator;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * The rule's input parameters, read once from the event's {@code ruleParameters} JSON string.
@@ -38,29 +33,16 @@ record RuleParameters(
         WarningSettings warnings,
         RefreshPeriod refreshPeriod) {
 
-    static final String MAX_ACCESS_KEY_AGE_DAYS = "maxAccessKeyAgeDays";
-    static final String EXEMPT_USERS = "exemptUsers";
-    static final String EXEMPTION_TAG_KEY = "exemptionTagKey";
-    static final String EXECUTION_ROLE_NAME = "executionRoleName";
-    static final String MAX_NEVER_USED_KEY_AGE_DAYS = "maxNeverUsedKeyAgeDays";
-    static final String WARNING_DAYS = "warningDays";
-    static final String EVALUATION_FREQUENCY = "evaluationFrequency";
-    static final String OWNER_TAG_KEY = "ownerTagKey";
-    static final String AUTOMATIC_REMEDIATION = "automaticRemediation";
-    static final String REFRESH_DAYS = "refreshDays";
-    private static final Set<String> KNOWN = Set.of(
-            MAX_ACCESS_KEY_AGE_DAYS,
-            EXEMPT_USERS,
-            EXEMPTION_TAG_KEY,
-            EXECUTION_ROLE_NAME,
-            MAX_NEVER_USED_KEY_AGE_DAYS,
-            WARNING_DAYS,
-            EVALUATION_FREQUENCY,
-            OWNER_TAG_KEY,
-            AUTOMATIC_REMEDIATION,
-            REFRESH_DAYS);
-    private static final ObjectMapper JSON = new ObjectMapper();
-
+    static final String MAX_ACCESS_KEY_AGE_DAYS = RuleParameterDocument.MAX_ACCESS_KEY_AGE_DAYS;
+    static final String EXEMPT_USERS = RuleParameterDocument.EXEMPT_USERS;
+    static final String EXEMPTION_TAG_KEY = RuleParameterDocument.EXEMPTION_TAG_KEY;
+    static final String EXECUTION_ROLE_NAME = RuleParameterDocument.EXECUTION_ROLE_NAME;
+    static final String MAX_NEVER_USED_KEY_AGE_DAYS = RuleParameterDocument.MAX_NEVER_USED_KEY_AGE_DAYS;
+    static final String WARNING_DAYS = RuleParameterDocument.WARNING_DAYS;
+    static final String EVALUATION_FREQUENCY = RuleParameterDocument.EVALUATION_FREQUENCY;
+    static final String OWNER_TAG_KEY = RuleParameterDocument.OWNER_TAG_KEY;
+    static final String AUTOMATIC_REMEDIATION = RuleParameterDocument.AUTOMATIC_REMEDIATION;
+    static final String REFRESH_DAYS = RuleParameterDocument.REFRESH_DAYS;
     static final RuleParameters DEFAULTS = new RuleParameters(
             MaxKeyAge.DEFAULT,
             Exemptions.NONE,
@@ -75,72 +57,46 @@ record RuleParameters(
                 new KeyAgeLimits(maxKeyAge, maxNeverUsedKeyAge), warnings.schedule(), exemptions, clock);
     }
 
-    /** Parses the parameters; a missing or empty document means the defaults. */
+    /**
+     * Parses the parameters; a missing or empty document means the defaults. The remediation reads the limits
+     * and the exemptions through the same {@link RuleParameterDocument}.
+     */
     static RuleParameters parse(String json) {
         if (json == null || json.isBlank()) {
             return DEFAULTS;
         }
-        JsonNode root;
-        try {
-            root = JSON.readTree(json);
-        } catch (JsonProcessingException e) {
-            throw new InvalidSettingException("ruleParameters", "is not valid JSON: " + e.getOriginalMessage());
-        }
-        if (!root.isObject()) {
-            throw new InvalidSettingException("ruleParameters", "must be a JSON object, got " + root.getNodeType());
-        }
-        for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> field = it.next();
-            if (!KNOWN.contains(field.getKey())) {
-                throw new InvalidSettingException(
-                        "ruleParameters",
-                        "has an unknown parameter '" + field.getKey() + "'; known: "
-                                + String.join(", ", KNOWN.stream().sorted().toList()));
-            }
-            if (!field.getValue().isValueNode() || field.getValue().isNull()) {
-                throw new InvalidSettingException(
-                        field.getKey(),
-                        "must be a string (or a plain number or boolean), got "
-                                + field.getValue().getNodeType());
-            }
-        }
-        MaxKeyAge maxKeyAge = text(root, MAX_ACCESS_KEY_AGE_DAYS)
-                .map(value -> MaxKeyAge.parse(MAX_ACCESS_KEY_AGE_DAYS, value))
-                .orElse(MaxKeyAge.DEFAULT);
-        Exemptions exemptions = Exemptions.parse(
-                EXEMPT_USERS,
-                text(root, EXEMPT_USERS).orElse(null),
-                EXEMPTION_TAG_KEY,
-                text(root, EXEMPTION_TAG_KEY).orElse(null));
-        Optional<String> roleName =
-                text(root, EXECUTION_ROLE_NAME).filter(name -> !name.isBlank()).map(String::strip);
+        // Read the one way the remediation reads the live rule's parameters too.
+        RuleParameterDocument document = RuleParameterDocument.parse(json);
+        MaxKeyAge maxKeyAge = document.maxKeyAge();
+        Exemptions exemptions = document.exemptions();
+        Optional<String> roleName = document.text(EXECUTION_ROLE_NAME)
+                .filter(name -> !name.isBlank())
+                .map(String::strip);
         roleName.filter(name -> !IamIdentifiers.NAME.matcher(name).matches()).ifPresent(name -> {
             throw new InvalidSettingException(EXECUTION_ROLE_NAME, "is not a valid IAM role name: '" + name + "'");
         });
-        MaxKeyAge maxNeverUsedKeyAge = text(root, MAX_NEVER_USED_KEY_AGE_DAYS)
-                .filter(value -> !value.isBlank())
-                .map(value -> MaxKeyAge.parse(MAX_NEVER_USED_KEY_AGE_DAYS, value))
-                .orElse(maxKeyAge);
+        MaxKeyAge maxNeverUsedKeyAge = document.limits().neverUsed();
         RefreshPeriod refreshPeriod =
-                text(root, REFRESH_DAYS).map(RuleParameters::refreshPeriod).orElse(RefreshPeriod.DEFAULT);
-        return new RuleParameters(maxKeyAge, exemptions, roleName, maxNeverUsedKeyAge, warnings(root), refreshPeriod);
+                document.text(REFRESH_DAYS).map(RuleParameters::refreshPeriod).orElse(RefreshPeriod.DEFAULT);
+        return new RuleParameters(
+                maxKeyAge, exemptions, roleName, maxNeverUsedKeyAge, warnings(document), refreshPeriod);
     }
 
-    private static WarningSettings warnings(JsonNode root) {
-        WarningSchedule schedule = text(root, WARNING_DAYS)
+    private static WarningSettings warnings(RuleParameterDocument document) {
+        WarningSchedule schedule = document.text(WARNING_DAYS)
                 .map(value -> WarningSchedule.parse(WARNING_DAYS, value))
                 .orElse(WarningSettings.DEFAULTS.schedule());
-        EvaluationFrequency frequency = text(root, EVALUATION_FREQUENCY)
+        EvaluationFrequency frequency = document.text(EVALUATION_FREQUENCY)
                 .map(value -> EvaluationFrequency.parse(EVALUATION_FREQUENCY, value))
                 .orElse(WarningSettings.DEFAULTS.frequency());
         Optional<String> ownerTagKey =
-                text(root, OWNER_TAG_KEY).map(String::strip).filter(key -> !key.isEmpty());
+                document.text(OWNER_TAG_KEY).map(String::strip).filter(key -> !key.isEmpty());
         ownerTagKey
                 .filter(key -> !IamIdentifiers.TAG_KEY.matcher(key).matches() || key.startsWith("aws:"))
                 .ifPresent(key -> {
                     throw new InvalidSettingException(OWNER_TAG_KEY, "is not a valid IAM tag key: '" + key + "'");
                 });
-        boolean automatic = text(root, AUTOMATIC_REMEDIATION)
+        boolean automatic = document.text(AUTOMATIC_REMEDIATION)
                 .map(value -> switch (value.strip()) {
                     case "true" -> true;
                     case "false" -> false;
@@ -163,9 +119,5 @@ record RuleParameters(
                             + "'");
         }
         return new RefreshPeriod(Integer.parseInt(days));
-    }
-
-    private static Optional<String> text(JsonNode root, String name) {
-        return Optional.ofNullable(root.get(name)).map(JsonNode::asText);
     }
 }

@@ -148,7 +148,9 @@ class BackoutGraceLoopTest {
                             new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
                             clock),
                     Optional.of(auditKey));
-            this.remediation = new RemediationFunction(clients, 90, auditKey, clock);
+            // The remediation reads its threshold and exemptions from the same rule the evaluator runs as.
+            emulator.putConfigRule(EvaluatorHarness.RULE_NAME, PARAMETERS);
+            this.remediation = new RemediationFunction(clients, EvaluatorHarness.RULE_NAME, auditKey, clock);
         }
 
         /** Moves the functions' clock and IAM's together. */

@@ -4,8 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.stalekeys.aws.AwsClients;
 import io.github.stalekeys.logging.StructuredLogger;
-import io.github.stalekeys.policy.Exemptions;
-import io.github.stalekeys.policy.MaxKeyAge;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -14,17 +12,20 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 
-/** The remediation function as the runbooks invoke it, deployed at {@code days}, for the rule's loop tests. */
+/**
+ * The remediation function as the runbooks invoke it, serving the Config rule {@code ruleName} (which the test puts
+ * in the emulator with its parameters), for the rule's loop tests.
+ */
 public final class RemediationFunction {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final AccessKeyRemediationHandler handler;
 
-    public RemediationFunction(AwsClients clients, int days, String auditKeyId, Clock clock) {
+    public RemediationFunction(AwsClients clients, String ruleName, String auditKeyId, Clock clock) {
         this.handler = new AccessKeyRemediationHandler(
                 clients,
-                new DeployedSettings(new MaxKeyAge(days), Exemptions.NONE, auditKeyId),
+                new DeployedSettings(ruleName, auditKeyId),
                 clock,
                 new StructuredLogger("remediation", new PrintStream(new ByteArrayOutputStream()), clock));
     }

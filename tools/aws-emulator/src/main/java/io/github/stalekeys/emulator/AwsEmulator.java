@@ -248,7 +248,12 @@ public final class AwsEmulator implements AutoCloseable {
      * audit records, and returns its id.
      */
     public String createHmacKey() {
-        try (KmsClient kms = configure(KmsClient.builder(), credentials()).build()) {
+        return createHmacKey(credentials());
+    }
+
+    /** {@link #createHmacKey()} in the account of {@code credentials} (a role session of a member account). */
+    public String createHmacKey(AwsCredentialsProvider credentials) {
+        try (KmsClient kms = configure(KmsClient.builder(), credentials).build()) {
             return kms.createKey(key -> key.keySpec(KeySpec.HMAC_256)
                             .keyUsage(KeyUsageType.GENERATE_VERIFY_MAC)
                             .description("audit record seal"))
@@ -468,6 +473,43 @@ public final class AwsEmulator implements AutoCloseable {
                     Instant.parse(item.path("resultRecordedTime").asText())));
         }
         return List.copyOf(result);
+    }
+
+    /**
+     * Creates (or replaces) the custom Lambda rule {@code ruleName} of the default account with these input
+     * parameters (a JSON object as a string, or null for none), as DescribeConfigRules then returns it. moto's own
+     * PutConfigRule wants the rule's function in moto's Lambda, which cannot run here.
+     */
+    public void putConfigRule(String ruleName, String inputParametersOrNull) {
+        requireText(ruleName, "ruleName");
+        putConfigRule(json.createObjectNode().put("configRuleName", ruleName), inputParametersOrNull);
+    }
+
+    /** {@link #putConfigRule(String, String)} in account {@code accountId}: only its credentials see the rule. */
+    public void putConfigRule(String ruleName, String inputParametersOrNull, String accountId) {
+        requireText(ruleName, "ruleName");
+        requireText(accountId, "accountId");
+        putConfigRule(
+                json.createObjectNode().put("configRuleName", ruleName).put("accountId", accountId),
+                inputParametersOrNull);
+    }
+
+    private void putConfigRule(ObjectNode body, String inputParametersOrNull) {
+        if (inputParametersOrNull != null) {
+            body.put("inputParameters", inputParametersOrNull);
+        }
+        control("POST", "/_emulator/config/rules", body);
+    }
+
+    /** Answers these Config operations (e.g. {@code DescribeConfigRules}) AccessDeniedException; none to undo. */
+    public void denyConfigCalls(String... operations) {
+        ObjectNode body = json.createObjectNode();
+        var names = body.putArray("operations");
+        for (String operation : operations) {
+            requireText(operation, "operation");
+            names.add(operation);
+        }
+        control("POST", "/_emulator/config/denied", body);
     }
 
     /** Whether Config's ListDiscoveredResources sees IAM users (false: as if none are recorded). */

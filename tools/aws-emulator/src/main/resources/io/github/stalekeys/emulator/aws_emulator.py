@@ -15,6 +15,10 @@ Run as ``python3 aws_emulator.py --port N``. It serves moto's WSGI application (
   GetComplianceDetailsByConfigRule, yet the rule must store results and page through old ones.
   ListDiscoveredResources for IAM users is answered from moto's IAM users, with a switch to act
   as if Config recorded no IAM users.
+* Config rules with input parameters (``POST /_emulator/config/rules``), answered by DescribeConfigRules:
+  moto's PutConfigRule wants the rule's Lambda function in moto's Lambda, which cannot run here. And
+  a switch (``POST /_emulator/config/denied``) that answers chosen Config operations AccessDeniedException,
+  as for a role without the permission.
 * Control over credential report readiness, since moto generates reports instantly and the rule
   has to cope with STARTED / INPROGRESS / ReportExpired.
 * IAM paging for ListUsers, ListAccessKeys and ListUserTags (MaxItems 1..1000, default 100,
@@ -274,6 +278,8 @@ CONFIG = {
     "rules": {},  # (account id, rule name) -> {(resource type, resource id): stored result}
     "faults": [],  # [{"ids": set, "times": remaining calls}]
     "records_iam_users": True,
+    "definitions": {},  # (account id, rule name) -> ConfigRule as DescribeConfigRules returns it
+    "denied": set(),  # Config operations answered AccessDeniedException
 }
 
 
@@ -315,6 +321,68 @@ def register_result_token(body):
         CONFIG["tokens"][token] = (account, rule, now_utc())
         CONFIG["rules"].setdefault((account, rule), {})
     return ok_json({"resultToken": token})
+
+
+def put_rule_definition(body):
+    """Creates or replaces a custom Lambda rule with its InputParameters (a JSON string, or absent)."""
+    rule = body.get("configRuleName")
+    parameters = body.get("inputParameters")
+    if not isinstance(rule, str) or not 1 <= len(rule) <= 128:
+        return error_json(400, "ValidationException", "configRuleName of 1 to 128 characters is required")
+    if parameters is not None and (not isinstance(parameters, str) or not 1 <= len(parameters) <= 1024):
+        # PutConfigRule: InputParameters 1..1024 characters (Config API reference).
+        return error_json(400, "ValidationException", "inputParameters must be a string of 1 to 1024 characters")
+    try:
+        account = account_of(body.get("accountId"))
+    except ValueError as e:
+        return error_json(400, "ValidationException", str(e))
+    with STATE_LOCK:
+        existing = CONFIG["definitions"].get((account, rule))
+        rule_id = existing["ConfigRuleId"] if existing else "config-rule-" + secrets.token_hex(3)
+        definition = {
+            "ConfigRuleName": rule,
+            "ConfigRuleArn": f"arn:aws:config:us-east-1:{account}:config-rule/{rule_id}",
+            "ConfigRuleId": rule_id,
+            "Source": {"Owner": "CUSTOM_LAMBDA", "SourceIdentifier": body.get("sourceIdentifier", "")},
+            "ConfigRuleState": "ACTIVE",
+        }
+        if parameters is not None:
+            definition["InputParameters"] = parameters
+        CONFIG["definitions"][(account, rule)] = definition
+    return ok_json(definition)
+
+
+def set_denied(body):
+    operations = body.get("operations")
+    if not isinstance(operations, list) or not all(isinstance(o, str) and o for o in operations):
+        return error_json(400, "ValidationException", "operations must be a list of Config operation names")
+    with STATE_LOCK:
+        CONFIG["denied"] = set(operations)
+    return ok_json({"operations": sorted(operations)})
+
+
+def moto_has_rule(account, rule):
+    from moto.config.models import config_backends
+
+    return any(rule in getattr(b, "config_rules", {}) for b in list(config_backends[account].values()))
+
+
+def describe_config_rules(request, account):
+    """The rules put through /_emulator/config/rules; None (moto answers) for rules only moto holds.
+
+    A name no one holds is NoSuchConfigRuleException, as Config answers (moto 5.2.1 returns an empty list)."""
+    names = request.get("ConfigRuleNames") or []
+    with STATE_LOCK:
+        if not names:
+            mine = [d for (a, _), d in CONFIG["definitions"].items() if a == account]
+            return {"ConfigRules": sorted(mine, key=lambda d: d["ConfigRuleName"])} if mine else None
+        for name in names:
+            if (account, name) not in CONFIG["definitions"] and not moto_has_rule(account, name):
+                raise ConfigError("NoSuchConfigRuleException",
+                                  f"The ConfigRule '{name}' provided in the request is invalid. Please check the configRule name")
+        if not all((account, name) in CONFIG["definitions"] for name in names):
+            return None
+        return {"ConfigRules": [CONFIG["definitions"][(account, name)] for name in names]}
 
 
 def add_evaluation_fault(body):
@@ -476,7 +544,7 @@ def paginate(items, key_of, limit, token, scope):
 
 
 def rule_exists(account, rule):
-    if (account, rule) in CONFIG["rules"]:
+    if (account, rule) in CONFIG["rules"] or (account, rule) in CONFIG["definitions"]:
         return True
     from moto.config.models import config_backends
 
@@ -605,6 +673,13 @@ def handle_config_call(operation, body, environ):
     except ValueError:
         return error_json(400, "SerializationException", "request body is not JSON")
     try:
+        with STATE_LOCK:
+            denied = operation in CONFIG["denied"]
+        if denied:
+            raise ConfigError("AccessDeniedException", f"User is not authorized to perform: config:{operation}")
+        if operation == "DescribeConfigRules":
+            described = describe_config_rules(request, request_account(environ))
+            return None if described is None else ok_json(described, json_protocol=True)
         if operation == "PutEvaluations":
             return ok_json(put_evaluations(request, request_account(environ)), json_protocol=True)
         if operation == "GetComplianceDetailsByConfigRule":
@@ -1066,7 +1141,7 @@ def reset_everything():
         moto_api_backend.reset()  # what POST /moto-api/reset does
         CLOCK["offset"] = datetime.timedelta(0)
         CALLS.clear()
-        CONFIG.update(tokens={}, rules={}, faults=[], records_iam_users=True)
+        CONFIG.update(tokens={}, rules={}, faults=[], records_iam_users=True, definitions={}, denied=set())
         REPORT.update(ready_after=None, never_ready=False, expired_once=False, generate_calls=0)
         clear_faults()
         TRIGGERS.clear()
@@ -1115,6 +1190,8 @@ def control_request(method, path, body, query):
         ("POST", "/_emulator/config/result-tokens"): lambda: register_result_token(data),
         ("POST", "/_emulator/config/failed-evaluations"): lambda: add_evaluation_fault(data),
         ("POST", "/_emulator/config/recorder"): lambda: set_recorder(data),
+        ("POST", "/_emulator/config/rules"): lambda: put_rule_definition(data),
+        ("POST", "/_emulator/config/denied"): lambda: set_denied(data),
         ("GET", "/_emulator/config/evaluations"): lambda: stored_evaluations_json(query),
         ("POST", "/_emulator/iam/credential-report"): lambda: configure_credential_report(data),
         ("POST", "/_emulator/iam/users"): lambda: seed_users(data),

@@ -88,9 +88,9 @@ public final class Benchmark {
                 credentials.accessKeyId(),
                 "AWS_SECRET_ACCESS_KEY",
                 credentials.secretAccessKey(),
-                // The remediation's deployed settings, as template.yaml sets them.
-                "MAX_ACCESS_KEY_AGE_DAYS",
-                "90",
+                // The remediation's environment, as template.yaml sets it: the rule it takes its settings from.
+                "CONFIG_RULE_NAME",
+                SeededMix.RULE_NAME,
                 "AUDIT_RECORD_KEY_ID",
                 emulator.createHmacKey());
     }
@@ -514,6 +514,7 @@ public final class Benchmark {
                 .put("exemptUsers", "")
                 .put("exemptionTagKey", EXEMPTION_TAG)
                 .put("automationExecutionId", UUID.randomUUID().toString());
+        emulator.putConfigRule(SeededMix.RULE_NAME, PARAMETERS); // the deployed rule, read by each remediation
         emulator.resetCallCounts();
         LambdaPackage.Run run = remediation.invoke(payload.toString(), environment, "");
         Map<String, Long> calls = new TreeMap<>(emulator.callCounts());

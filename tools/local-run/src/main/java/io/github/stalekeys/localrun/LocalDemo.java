@@ -114,6 +114,8 @@ final class LocalDemo {
         EventCapture bus = EventCapture.of(emulator, KeyEvent.SOURCE);
         List<String> notices = new ArrayList<>();
 
+        // The deployed rule: the remediation reads its threshold and exemptions from it.
+        emulator.putConfigRule(RULE_NAME, RULE_PARAMETERS);
         AwsCredentials credentials = emulator.credentials().resolveCredentials();
         // What Lambda would hand the functions, pointed at the emulator; memory and timeouts as template.yaml.
         Map<String, String> env = Map.of(
@@ -125,9 +127,9 @@ final class LocalDemo {
                 credentials.accessKeyId(),
                 "AWS_SECRET_ACCESS_KEY",
                 credentials.secretAccessKey(),
-                // The remediation's deployed settings, as template.yaml sets them.
-                "MAX_ACCESS_KEY_AGE_DAYS",
-                "90",
+                // The remediation's environment, as template.yaml sets it: the rule it takes its settings from.
+                "CONFIG_RULE_NAME",
+                RULE_NAME,
                 "AUDIT_RECORD_KEY_ID",
                 emulator.createHmacKey());
         Function evaluator = new Function(

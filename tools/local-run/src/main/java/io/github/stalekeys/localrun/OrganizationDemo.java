@@ -109,7 +109,14 @@ final class OrganizationDemo {
 
         Account workloads = accounts.get(WORKLOADS);
         Account sandbox = accounts.get(SANDBOX);
-        Function remediation = new Function(remediationPackage, environment(emulator, workloads.remediationRole()));
+        // As the member template deploys it: the remediation reads its settings from its own account's rule,
+        // and seals audit records with its own account's key.
+        emulator.putConfigRule(RULE_NAME, RULE_PARAMETERS, workloads.id());
+        Map<String, String> remediationEnvironment =
+                new LinkedHashMap<>(environment(emulator, workloads.remediationRole()));
+        remediationEnvironment.put("CONFIG_RULE_NAME", RULE_NAME);
+        remediationEnvironment.put("AUDIT_RECORD_KEY_ID", emulator.createHmacKey(workloads.remediationRole()));
+        Function remediation = new Function(remediationPackage, remediationEnvironment);
         out.println();
         out.println("==> 3/5 \"Remediate\" " + SHARED_NAME + " in account " + WORKLOADS
                 + " (a user of the same name exists in " + SANDBOX + ")");
