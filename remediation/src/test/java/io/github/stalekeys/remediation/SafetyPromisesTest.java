@@ -252,4 +252,37 @@ class SafetyPromisesTest {
         JsonNode restored = harness.invoke(RemediationHarness.restorePayload("alice"));
         assertEquals(List.of(key.accessKeyId()), ids(restored.get("restoredKeyIds")));
     }
+
+    @Test
+    void aGenuineRecordCopiedToAnotherUserOrAnotherExecutionOrWithAMadeUpSealRestoresNothing(AwsEmulator emulator) {
+        RemediationHarness harness = new RemediationHarness(emulator);
+        SeededUser bob = harness.account.user("bob");
+        harness.account.keyUsed(bob, 143);
+        harness.invoke(RemediationHarness.disablePayload(bob.userId()));
+        Map.Entry<String, String> bobsRecord =
+                harness.auditTags("bob").entrySet().iterator().next();
+        SeededUser alice = harness.account.user("alice");
+        SeededKey key = harness.account.keyUsed(alice, 1);
+        harness.account.setStatus(alice, key, StatusType.INACTIVE); // a responder, on purpose
+        String aliceValue = bobsRecord.getValue().replaceAll("disabled=\\S+", "disabled=" + key.accessKeyId());
+        String madeUp =
+                "disabled=" + key.accessKeyId() + " at=2026-01-01T00:00:00Z mac=" + "Zm9yZ2Vk".repeat(5) + "Zm8=";
+        emulator.iamClient()
+                .tagUser(tag -> tag.userName("alice")
+                        .tags(
+                                t -> t.key(bobsRecord.getKey()).value(bobsRecord.getValue()), // bob's, as it is
+                                t -> t.key(AuditRecord.TAG_PREFIX + UUID.randomUUID())
+                                        .value(bobsRecord.getValue()),
+                                t -> t.key(AuditRecord.TAG_PREFIX + UUID.randomUUID())
+                                        .value(aliceValue),
+                                t -> t.key(AuditRecord.TAG_PREFIX + UUID.randomUUID())
+                                        .value(madeUp)));
+
+        JsonNode result = harness.invoke(RemediationHarness.restorePayload("alice"));
+
+        assertEquals(List.of(), ids(result.get("restoredKeyIds")));
+        assertEquals("Inactive", harness.account.status(alice, key));
+        assertEquals(4, result.get("message").asText().split("ignored audit tag").length - 1, result.toString());
+        assertTrue(result.get("message").asText().contains("its seal does not verify"), result.toString());
+    }
 }
