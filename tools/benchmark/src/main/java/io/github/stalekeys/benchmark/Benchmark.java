@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -514,9 +515,12 @@ public final class Benchmark {
                 .put("exemptUsers", "")
                 .put("exemptionTagKey", EXEMPTION_TAG)
                 .put("automationExecutionId", UUID.randomUUID().toString());
-        emulator.putConfigRule(SeededMix.RULE_NAME, PARAMETERS); // the deployed rule, read by each remediation
+        // Seeding an account resets the emulator: deploy the rule and the audit key again, as the stack would.
+        emulator.putConfigRule(SeededMix.RULE_NAME, PARAMETERS);
+        Map<String, String> deployed = new HashMap<>(environment);
+        deployed.put("AUDIT_RECORD_KEY_ID", emulator.createHmacKey());
         emulator.resetCallCounts();
-        LambdaPackage.Run run = remediation.invoke(payload.toString(), environment, "");
+        LambdaPackage.Run run = remediation.invoke(payload.toString(), deployed, "");
         Map<String, Long> calls = new TreeMap<>(emulator.callCounts());
         requireSuccess(run, label);
         JsonNode result = parse(run.response());
