@@ -160,7 +160,7 @@ class SamTemplateTest(unittest.TestCase):
                     "exemptionTagKey": "ExemptionTagKey", "executionRoleName": "ExecutionRoleName",
                     "maxNeverUsedKeyAgeDays": "MaxNeverUsedKeyAgeDays", "warningDays": "WarningDays",
                     "evaluationFrequency": "EvaluationFrequency", "ownerTagKey": "OwnerTagKey",
-                    "automaticRemediation": "AutomaticRemediation"}
+                    "automaticRemediation": "AutomaticRemediation", "refreshDays": "RefreshDays"}
         for scenario, template in self.resolved.items():
             with self.subTest(scenario=scenario):
                 params = template["Resources"][self.rule()[0]]["Properties"]["InputParameters"]
