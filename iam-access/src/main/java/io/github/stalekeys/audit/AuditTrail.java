@@ -68,7 +68,7 @@ public final class AuditTrail {
                     rejected.add(new Rejected(readable.tagKey(), "not written by the remediation: it carries no seal"));
                 case AuditRecord.Readable readable -> {
                     if (seal.verifies(
-                            readable.record().sealedContent(user.userId()),
+                            readable.sealedContent(user.userId()),
                             readable.mac().get())) {
                         trusted.add(readable.record());
                     } else {
@@ -114,12 +114,12 @@ public final class AuditTrail {
     }
 
     /**
-     * Marks {@code keyIds} restored on {@code record} with their grace, in one write; returns the record as
-     * written (unchanged, and nothing written, when it names none of those keys).
+     * Marks {@code keyIds} restored on {@code record} with their grace in whole days, in one write; keys it
+     * marked restored before keep theirs. Returns the record as written (unchanged, and nothing written, when
+     * none of those keys is outstanding on it).
      */
-    public AuditRecord markRestored(
-            IamUser user, AuditRecord record, List<String> keyIds, Instant at, Optional<Instant> graceUntil) {
-        AuditRecord updated = record.withRestored(keyIds, at, graceUntil);
+    public AuditRecord markRestored(IamUser user, AuditRecord record, List<String> keyIds, Instant at, int graceDays) {
+        AuditRecord updated = record.withRestored(keyIds, at, graceDays);
         if (!updated.equals(record)) {
             write(user, updated);
         }

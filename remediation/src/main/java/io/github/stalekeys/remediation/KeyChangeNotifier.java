@@ -13,7 +13,8 @@ import software.amazon.awssdk.core.exception.SdkException;
 /**
  * Tells key owners and auditors what the runbooks did, on the account's default event bus: one {@value
  * KeyEvent#DISABLED} event per key disabled (one {@value KeyEvent#DISABLE_DRY_RUN} per key a dry run would
- * disable), one {@value KeyEvent#RESTORED} per key the backout restored, each with the Automation execution id.
+ * disable), one {@value KeyEvent#RESTORED} per key the backout restored (with the end of its grace, or null
+ * for none), each with the Automation execution id.
  *
  * <p>It is told after the change is done and recorded. A notice that cannot be published does not fail the
  * execution: the keys are changed and recorded already, and a failed execution would make Config retry a
@@ -55,12 +56,18 @@ final class KeyChangeNotifier {
             detail.put("automationExecutionId", automationExecutionId);
             detail.put("status", key.status());
             detail.put("lastUsed", key.lastUsedDate());
+            detail.put("graceUntil", result.graceUntil());
             detail.put(
                     "message",
                     "Access key " + key.accessKeyId() + " of IAM user " + result.userName()
                             + (accountId == null ? "" : " (account " + accountId + ")")
                             + " was set back to Active by the backout runbook (Automation execution "
-                            + automationExecutionId + ").");
+                            + automationExecutionId + "). "
+                            + (result.graceUntil() == null
+                                    ? "It has no grace: if it stays unused, the next evaluation reports it"
+                                            + " and the remediation may disable it again."
+                                    : "It is not reported or disabled for disuse before " + result.graceUntil()
+                                            + " unless it is used; after that, unused, it may be disabled again."));
             events.add(new KeyEvent(KeyEvent.RESTORED, detail));
         }
         publish(events, result.userName(), automationExecutionId);

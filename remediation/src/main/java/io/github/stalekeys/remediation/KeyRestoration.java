@@ -12,6 +12,7 @@ import io.github.stalekeys.remediation.RestoreResult.RestoredKey;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -84,10 +85,10 @@ final class KeyRestoration {
         List<String> reactivated = new ArrayList<>();
         Map<String, Optional<AccessKeyLastUsed>> lastUses = new LinkedHashMap<>();
         List<RestoredKey> restored;
-        Instant now = clock.instant();
-        Optional<Instant> graceUntil = request.graceDays() == 0
-                ? Optional.empty()
-                : Optional.of(now.plus(Duration.ofDays(request.graceDays())));
+        Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS); // as the record keeps it
+        int graceDays = request.graceDays();
+        Optional<Instant> graceUntil =
+                graceDays == 0 ? Optional.empty() : Optional.of(now.plus(Duration.ofDays(graceDays)));
         try {
             Map<String, String> statuses = targets.isEmpty() ? Map.of() : statuses(user);
             for (String keyId : targets) {
@@ -123,7 +124,7 @@ final class KeyRestoration {
         } catch (RuntimeException unexpected) {
             // Whatever stopped us, the record must say which keys are Active again before the failure is reported.
             try {
-                markRestored(user, trusted, reactivated, now, graceUntil, request.automationExecutionId());
+                markRestored(user, trusted, reactivated, now, graceDays, request.automationExecutionId());
             } catch (RuntimeException alsoFailed) {
                 unexpected.addSuppressed(alsoFailed);
             }
@@ -131,7 +132,7 @@ final class KeyRestoration {
         }
         List<String> restoredIds =
                 restored.stream().map(RestoredKey::accessKeyId).toList();
-        markRestored(user, trusted, restoredIds, now, graceUntil, request.automationExecutionId());
+        markRestored(user, trusted, restoredIds, now, graceDays, request.automationExecutionId());
         kept.forEach(key -> log.info(
                 "access key left as it is",
                 "userName",
@@ -290,10 +291,10 @@ final class KeyRestoration {
             List<AuditRecord> records,
             List<String> restoredIds,
             Instant at,
-            Optional<Instant> graceUntil,
+            int graceDays,
             String executionId) {
         for (AuditRecord record : records) {
-            AuditRecord updated = trail.markRestored(user, record, restoredIds, at, graceUntil);
+            AuditRecord updated = trail.markRestored(user, record, restoredIds, at, graceDays);
             if (!updated.equals(record)) {
                 log.info(
                         "audit record updated",
@@ -304,7 +305,11 @@ final class KeyRestoration {
                         "restoredAccessKeyIds",
                         updated.restoredKeyIds(),
                         "graceUntil",
-                        updated.graceUntil().map(Instant::toString).orElse(null),
+                        graceDays == 0
+                                ? null
+                                : at.plus(Duration.ofDays(graceDays)).toString(),
+                        "record",
+                        updated.content(),
                         "automationExecutionId",
                         executionId);
             }

@@ -290,7 +290,7 @@ final class StaleKeyRemediation {
                 .filter(record -> record.outstanding().stream()
                         .allMatch(keyId -> statuses.getOrDefault(keyId, KeyStatus.ACTIVE) == KeyStatus.ACTIVE))
                 .filter(record ->
-                        record.graceUntil().map(until -> !now.isBefore(until)).orElse(true))
+                        record.lastGraceEnd().map(until -> !now.isBefore(until)).orElse(true))
                 .toList();
         trail.remove(user, settled);
         settled.forEach(record -> log.info(

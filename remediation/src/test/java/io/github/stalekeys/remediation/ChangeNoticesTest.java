@@ -49,7 +49,7 @@ class ChangeNoticesTest {
         assertSameFields("key-disabled.json", disabled.get(0));
 
         ObjectNode restore = RemediationHarness.restorePayload("pipeline");
-        harness.invoke(restore);
+        JsonNode answer = harness.invoke(restore);
 
         List<JsonNode> restored = capture.events();
         assertEquals(1, restored.size());
@@ -60,7 +60,31 @@ class ChangeNoticesTest {
         assertEquals(
                 restore.path("automationExecutionId").asText(),
                 restored.get(0).path("detail").path("automationExecutionId").asText());
+        String graceUntil = answer.path("graceUntil").asText();
+        assertEquals(
+                graceUntil, restored.get(0).path("detail").path("graceUntil").asText());
+        assertTrue(
+                restored.get(0).path("detail").path("message").asText().contains("before " + graceUntil),
+                restored.get(0).toString());
         assertSameFields("key-restored.json", restored.get(0));
+    }
+
+    @Test
+    void aRestoredKeyWithoutGraceIsAnnouncedSo(AwsEmulator emulator) {
+        RemediationHarness harness = new RemediationHarness(emulator);
+        EventCapture capture = EventCapture.of(emulator, KeyEvent.SOURCE);
+        SeededUser user = harness.account.user("pipeline");
+        harness.account.keyUsed(user, 143);
+        harness.invoke(RemediationHarness.disablePayload(user.userId()));
+        capture.events();
+
+        harness.invoke(RemediationHarness.restorePayload("pipeline").put("graceDays", "0"));
+
+        List<JsonNode> restored = capture.events();
+        assertEquals(1, restored.size(), restored.toString());
+        JsonNode detail = restored.get(0).path("detail");
+        assertTrue(detail.has("graceUntil") && detail.path("graceUntil").isNull(), detail.toString());
+        assertTrue(detail.path("message").asText().contains("It has no grace"), detail.toString());
     }
 
     /** The documented sample in events/ has exactly the fields the function sends. */

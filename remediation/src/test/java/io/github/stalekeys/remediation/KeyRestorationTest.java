@@ -7,17 +7,23 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.stalekeys.audit.AuditRecord;
+import io.github.stalekeys.aws.AwsClients;
 import io.github.stalekeys.emulator.AwsEmulator;
 import io.github.stalekeys.emulator.AwsEmulatorExtension;
 import io.github.stalekeys.emulator.IamSeeder.SeededKey;
 import io.github.stalekeys.emulator.IamSeeder.SeededUser;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.regions.Region;
 
 @Tag("emulator")
 @ExtendWith(AwsEmulatorExtension.class)
@@ -48,7 +54,8 @@ class KeyRestorationTest {
         assertTrue(result.get("restoredKeys").get(1).get("lastUsedDate").isNull(), "never used");
         String record = harness.auditTags("alice").values().iterator().next();
         assertTrue(
-                record.contains(" restored=" + used.accessKeyId() + "/" + neverUsed.accessKeyId() + " restoredAt="),
+                record.matches(".* restored=" + used.accessKeyId() + "@[^\\s/]+\\+30d/" + neverUsed.accessKeyId()
+                        + "@[^\\s/]+\\+30d mac=.*"),
                 record);
     }
 
@@ -90,7 +97,79 @@ class KeyRestorationTest {
         assertEquals("Inactive", harness.account.status(alice, one));
         assertEquals("Active", harness.account.status(alice, two));
         String record = harness.auditTags("alice").values().iterator().next();
-        assertTrue(record.contains(" restored=" + two.accessKeyId() + " restoredAt="), record);
+        assertTrue(record.matches(".* restored=" + two.accessKeyId() + "@[^\\s/]+\\+30d mac=.*"), record);
+    }
+
+    @Test
+    void eachKeyOfARecordKeepsTheGraceOfItsOwnBackout(AwsEmulator emulator) {
+        RemediationHarness harness = new RemediationHarness(emulator);
+        SeededUser alice = harness.account.user("alice");
+        SeededKey first = harness.account.keyUsed(alice, 143);
+        SeededKey second = harness.account.keyNeverUsed(alice, 300);
+        harness.invoke(RemediationHarness.disablePayload(alice.userId())); // one record holds both keys
+
+        JsonNode spared =
+                harness.invoke(RemediationHarness.restorePayload("alice").put("accessKeyIds", first.accessKeyId()));
+        JsonNode noGrace = harness.invoke(RemediationHarness.restorePayload("alice")
+                .put("accessKeyIds", second.accessKeyId())
+                .put("graceDays", "0"));
+        JsonNode nextRun = harness.invoke(RemediationHarness.disablePayload(alice.userId()));
+
+        assertTrue(spared.hasNonNull("graceUntil"), spared.toString());
+        assertTrue(noGrace.get("graceUntil").isNull(), noGrace.toString());
+        assertEquals(List.of(second.accessKeyId()), ids(nextRun.get("disabledKeyIds")), nextRun.toString());
+        assertEquals("Active", harness.account.status(alice, first), "the first backout's 30 days still run");
+        assertEquals("Inactive", harness.account.status(alice, second));
+        assertTrue(
+                nextRun.get("skippedKeys").toString().contains(first.accessKeyId()),
+                "the first key is reported left alone: " + nextRun);
+        String record = harness.auditTags("alice").values().stream()
+                .filter(value -> value.contains(" restored="))
+                .findFirst()
+                .orElseThrow();
+        assertTrue(record.contains(first.accessKeyId() + "@"), record);
+        assertTrue(record.contains(second.accessKeyId() + "@"), record);
+    }
+
+    @Test
+    void aRecordSealedInTheEarlierFormatKeepsItsGraceWhenItsOtherKeyIsRestored(AwsEmulator emulator) {
+        RemediationHarness harness = new RemediationHarness(emulator);
+        SeededUser alice = harness.account.user("alice");
+        SeededKey restoredBefore = harness.account.keyUsed(alice, 143);
+        SeededKey outstanding = harness.account.keyNeverUsed(alice, 300);
+        harness.account.setStatus(alice, outstanding, software.amazon.awssdk.services.iam.model.StatusType.INACTIVE);
+        // What the remediation and a backout of the earlier release left: one restore time and grace for the record.
+        Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        String tagKey = AuditRecord.TAG_PREFIX + UUID.randomUUID();
+        String content = "disabled=" + restoredBefore.accessKeyId() + "/" + outstanding.accessKeyId() + " at="
+                + now.minus(Duration.ofDays(3)) + " restored=" + restoredBefore.accessKeyId() + " restoredAt="
+                + now.minus(Duration.ofDays(1)) + " graceUntil=" + now.plus(Duration.ofDays(29));
+        String mac = Base64.getEncoder()
+                .encodeToString(AwsClients.create(
+                                Region.of(emulator.region()), emulator.credentials(), emulator.endpoint())
+                        .kms()
+                        .generateMac(request -> request.keyId(harness.auditKeyId)
+                                .macAlgorithm("HMAC_SHA_256")
+                                .message(SdkBytes.fromUtf8String("StaleKeyRemediation audit record v1\nuser="
+                                        + alice.userId() + "\ntag=" + tagKey + "\n" + content)))
+                        .mac()
+                        .asByteArray());
+        emulator.iamClient()
+                .tagUser(tag -> tag.userName("alice").tags(t -> t.key(tagKey).value(content + " mac=" + mac)));
+
+        JsonNode backout = harness.invoke(RemediationHarness.restorePayload("alice")
+                .put("accessKeyIds", outstanding.accessKeyId())
+                .put("graceDays", "0"));
+        JsonNode nextRun = harness.invoke(RemediationHarness.disablePayload(alice.userId()));
+
+        assertEquals(List.of(outstanding.accessKeyId()), ids(backout.get("restoredKeyIds")), backout.toString());
+        assertEquals(List.of(outstanding.accessKeyId()), ids(nextRun.get("disabledKeyIds")), nextRun.toString());
+        assertEquals("Active", harness.account.status(alice, restoredBefore), "its earlier grace still runs");
+        String rewritten = harness.auditTags("alice").get(tagKey);
+        assertTrue(
+                rewritten.contains(" restored=" + restoredBefore.accessKeyId() + "@" + now.minus(Duration.ofDays(1))
+                        + "+30d/" + outstanding.accessKeyId() + "@"),
+                rewritten);
     }
 
     @Test
@@ -159,7 +238,7 @@ class KeyRestorationTest {
         assertEquals("Active", harness.account.status(alice, key));
         String record = harness.auditTags("alice").values().iterator().next();
         assertTrue(
-                record.contains(" restored=" + key.accessKeyId() + " "),
+                record.contains(" restored=" + key.accessKeyId() + "@"),
                 "the record says it is Active again: " + record);
     }
 
@@ -183,7 +262,7 @@ class KeyRestorationTest {
         assertEquals("Active", harness.account.status(alice, kept));
         String record = harness.auditTags("alice").values().iterator().next();
         assertTrue(
-                record.contains(" restored=" + kept.accessKeyId() + " "),
+                record.matches(".* restored=" + kept.accessKeyId() + "@[^\\s/]+\\+30d mac=.*"),
                 "the record names only what was restored: " + record);
     }
 

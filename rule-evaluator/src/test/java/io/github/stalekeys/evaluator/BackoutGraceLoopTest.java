@@ -85,6 +85,35 @@ class BackoutGraceLoopTest {
     }
 
     @Test
+    void aSecondBackoutOfTheOtherKeyLeavesTheFirstKeysGraceAsItWas(AwsEmulator emulator) {
+        Loop loop = new Loop(emulator);
+        SeededUser alice = loop.seeder.user("alice");
+        SeededKey first = loop.seeder.keyUsed(alice, 143);
+        SeededKey second = loop.seeder.keyUsed(alice, 120);
+        loop.remediation.invoke(disablePayload(alice.userId())); // one record holds both keys
+        loop.remediation.invoke(restorePayload("alice").put("accessKeyIds", first.accessKeyId()));
+        LocalDate graceEnd = LocalDate.ofInstant(loop.clock.instant().plus(Duration.ofDays(30)), ZoneOffset.UTC);
+        loop.advance(Duration.ofDays(2));
+
+        loop.remediation.invoke(restorePayload("alice")
+                .put("accessKeyIds", second.accessKeyId())
+                .put("graceDays", "0"));
+        StoredEvaluation periodic = loop.evaluateAll(alice);
+        JsonNode nextRun = loop.remediation.invoke(disablePayload(alice.userId()));
+
+        assertEquals("NON_COMPLIANT", periodic.complianceType(), periodic.annotation());
+        assertTrue(periodic.annotation().contains(second.accessKeyId()), periodic.annotation());
+        assertTrue(
+                periodic.annotation().contains(first.accessKeyId() + " restored by a backout on ")
+                        && periodic.annotation().contains("not reported until " + graceEnd),
+                periodic.annotation());
+        assertEquals(second.accessKeyId(), nextRun.get("disabledKeyIds").get(0).asText(), nextRun.toString());
+        assertEquals(1, nextRun.get("disabledKeyIds").size(), nextRun.toString());
+        assertEquals("Active", loop.seeder.status(alice, first));
+        assertEquals("Inactive", loop.seeder.status(alice, second));
+    }
+
+    @Test
     void aKeyUsedAfterItsRestoreIsJudgedByTheNormalRule(AwsEmulator emulator) {
         Loop loop = new Loop(emulator);
         SeededUser alice = loop.seeder.user("alice");
