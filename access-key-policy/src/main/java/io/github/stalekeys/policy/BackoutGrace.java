@@ -99,7 +99,7 @@ public final class BackoutGrace {
         if (stillStale.isEmpty()) {
             return new UserVerdict(verdict.user(), Compliance.COMPLIANT, grace, List.of());
         }
-        String reasons = stillStale.stream().map(KeyAssessment::describe).collect(Collectors.joining("; "));
+        String reasons = stillStale.stream().map(KeyAssessment::describeByDate).collect(Collectors.joining("; "));
         return new UserVerdict(
                 verdict.user(),
                 Compliance.NON_COMPLIANT,

@@ -72,9 +72,21 @@ class BackoutGraceTest {
         assertEquals(
                 List.of(other),
                 verdict.staleKeys().stream().map(KeyAssessment::key).toList());
+        String unusedSince = java.time.LocalDate.ofInstant(now.minus(Duration.ofDays(200)), ZoneOffset.UTC)
+                .toString();
         assertTrue(
-                verdict.annotation().startsWith("AKIAOTHER unused 200 days (limit 90 days); AKIARESTORED restored"),
+                verdict.annotation()
+                        .startsWith(
+                                "AKIAOTHER unused since " + unusedSince + " (limit 90 days); AKIARESTORED restored"),
                 verdict.annotation());
+
+        // Dates, not day counts: the next day's run finds the same annotation and records nothing new.
+        Instant nextDay = now.plus(Duration.ofDays(1));
+        StaleKeyPolicy nextDayPolicy =
+                new StaleKeyPolicy(MaxKeyAge.DEFAULT, Exemptions.NONE, Clock.fixed(nextDay, ZoneOffset.UTC));
+        UserVerdict nextDayVerdict =
+                grace(nextDay).apply(nextDayPolicy.judge(ALICE, List.of(spared, other), user -> java.util.Map.of()));
+        assertEquals(verdict.annotation(), nextDayVerdict.annotation());
     }
 
     @Test
