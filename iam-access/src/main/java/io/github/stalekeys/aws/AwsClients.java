@@ -7,8 +7,9 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
-import software.amazon.awssdk.core.client.builder.SdkClientBuilder;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -52,41 +53,11 @@ public final class AwsClients {
                         .maxAttempts(MAX_ATTEMPTS)
                         .build())
                 .build();
-        this.iam = IamClient.builder()
-                .region(region)
-                .httpClient(httpClient)
-                .credentialsProvider(credentials)
-                .overrideConfiguration(retries)
-                .applyMutation(b -> endpointOf(b))
-                .build();
-        this.config = ConfigClient.builder()
-                .region(region)
-                .httpClient(httpClient)
-                .credentialsProvider(credentials)
-                .overrideConfiguration(retries)
-                .applyMutation(b -> endpointOf(b))
-                .build();
-        this.kms = KmsClient.builder()
-                .region(region)
-                .httpClient(httpClient)
-                .credentialsProvider(credentials)
-                .overrideConfiguration(retries)
-                .applyMutation(b -> endpointOf(b))
-                .build();
-        this.events = EventBridgeClient.builder()
-                .region(region)
-                .httpClient(httpClient)
-                .credentialsProvider(credentials)
-                .overrideConfiguration(retries)
-                .applyMutation(b -> endpointOf(b))
-                .build();
-        this.sts = StsClient.builder()
-                .region(region)
-                .httpClient(httpClient)
-                .credentialsProvider(credentials)
-                .overrideConfiguration(retries)
-                .applyMutation(b -> endpointOf(b))
-                .build();
+        this.iam = configured(IamClient.builder(), credentials, retries);
+        this.config = configured(ConfigClient.builder(), credentials, retries);
+        this.kms = configured(KmsClient.builder(), credentials, retries);
+        this.events = configured(EventBridgeClient.builder(), credentials, retries);
+        this.sts = configured(StsClient.builder(), credentials, retries);
     }
 
     /** Clients for this container: region from {@code AWS_REGION}, default credentials chain. */
@@ -114,10 +85,15 @@ public final class AwsClients {
         return new AwsClients(region, http, credentials, endpoint);
     }
 
-    private void endpointOf(SdkClientBuilder<?, ?> builder) {
+    /** Every client alike: this region and HTTP client, the given credentials and retries, the endpoint if any. */
+    private <B extends AwsSyncClientBuilder<B, C> & AwsClientBuilder<B, C>, C> C configured(
+            B builder, AwsCredentialsProvider credentials, ClientOverrideConfiguration retries) {
+        builder.region(region).credentialsProvider(credentials).overrideConfiguration(retries);
+        builder.httpClient(httpClient);
         if (endpoint != null) {
             builder.endpointOverride(endpoint);
         }
+        return builder.build();
     }
 
     /**
