@@ -1,47 +1,26 @@
 package io.github.stalekeys.audit;
 
-import io.github.stalekeys.policy.BackoutGrace;
+import io.github.stalekeys.keychange.AuditLedger;
+import io.github.stalekeys.keychange.AuditRecord;
+import io.github.stalekeys.keychange.AuditTags;
+import io.github.stalekeys.keychange.RestorationRecord;
 import io.github.stalekeys.policy.IamUser;
-import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import software.amazon.awssdk.services.iam.IamClient;
+import software.amazon.awssdk.services.iam.model.Tag;
 
 /**
- * The one owner of the remediation's audit records on IAM users: reads them (verifying each seal), writes a
- * new one, corrects it, marks keys restored with their grace, and removes settled ones. The rule reads through
- * it too, so it trusts the same records the backout does.
+ * The one owner of the remediation's audit tags on IAM users: reads them (verifying each seal once), seals new
+ * ones, writes them and removes settled ones. The rule reads through it too, so it trusts the same records the
+ * backout does.
  */
 public final class AuditTrail {
-
-    /** A tag with our prefix that is not trusted, and why; its value is never repeated. */
-    public record Rejected(String tagKey, String reason) {}
-
-    /** The records on one user: those the remediation provably wrote, and the others. */
-    public record Records(List<AuditRecord> trusted, List<Rejected> rejected) {
-
-        public Records {
-            trusted = List.copyOf(trusted);
-            rejected = List.copyOf(rejected);
-        }
-
-        /** Whether any tag (trusted or not) already holds a record under this execution id. */
-        public boolean holdsExecution(String executionId) {
-            String key = AuditRecord.tagKeyOf(executionId);
-            return trusted.stream().anyMatch(record -> record.tagKey().equalsIgnoreCase(key))
-                    || rejected.stream().anyMatch(rejected -> rejected.tagKey().equalsIgnoreCase(key));
-        }
-
-        /** The graces the trusted records grant. */
-        public List<BackoutGrace.Grant> graceGrants() {
-            return trusted.stream()
-                    .flatMap(record -> record.graceGrants().stream())
-                    .toList();
-        }
-    }
 
     private final IamClient iam;
     private final AuditSeal seal;
@@ -52,77 +31,105 @@ public final class AuditTrail {
     }
 
     /** The records among {@code tags} of {@code user}: one KMS VerifyMac per record of ours, none otherwise. */
-    public Records read(IamUser user, Map<String, String> tags) {
-        List<AuditRecord> trusted = new ArrayList<>();
-        List<Rejected> rejected = new ArrayList<>();
+    public AuditLedger read(IamUser user, Map<String, String> tags) {
+        return read(user, tags, AuditLedger.EMPTY);
+    }
+
+    /**
+     * As {@link #read(IamUser, Map)}, but a tag whose value is byte for byte the one {@code verified} trusted is
+     * trusted again without a second VerifyMac: the seal covers the value, so an unchanged value is unchanged proof.
+     */
+    public AuditLedger read(IamUser user, Map<String, String> tags, AuditLedger verified) {
+        List<AuditLedger.Sealed<AuditRecord>> remediations = new ArrayList<>();
+        List<AuditLedger.Sealed<RestorationRecord>> restorations = new ArrayList<>();
+        List<AuditLedger.Rejected> rejected = new ArrayList<>();
         for (Map.Entry<String, String> tag : tags.entrySet()) {
-            Optional<AuditRecord.Read> read = AuditRecord.fromTag(tag.getKey(), tag.getValue());
+            Optional<AuditTags.Read> read = AuditTags.read(tag.getKey(), tag.getValue());
             if (read.isEmpty()) {
                 continue;
             }
+            Optional<String> why = distrust(user, read.get(), tag.getValue(), verified);
+            if (why.isPresent()) {
+                rejected.add(new AuditLedger.Rejected(tag.getKey(), why.get()));
+                continue;
+            }
             switch (read.get()) {
-                case AuditRecord.Unreadable unreadable ->
-                    rejected.add(new Rejected(unreadable.tagKey(), "unreadable: " + unreadable.problem()));
-                case AuditRecord.Readable readable
-                when readable.mac().isEmpty() ->
-                    rejected.add(new Rejected(readable.tagKey(), "not written by the remediation: it carries no seal"));
-                case AuditRecord.Readable readable -> {
-                    if (seal.verifies(
-                            readable.sealedContent(user.userId()),
-                            readable.mac().get())) {
-                        trusted.add(readable.record());
-                    } else {
-                        rejected.add(new Rejected(
-                                readable.tagKey(),
-                                "not written by the remediation for this user: its seal does not verify"));
-                    }
-                }
+                case AuditTags.Remediation remediation ->
+                    remediations.add(new AuditLedger.Sealed<>(remediation.record(), tag.getKey(), tag.getValue()));
+                case AuditTags.Restorations restoration ->
+                    restorations.add(new AuditLedger.Sealed<>(restoration.record(), tag.getKey(), tag.getValue()));
+                case AuditTags.Unreadable unreadable -> throw new IllegalStateException("distrusted above");
             }
         }
-        return new Records(trusted, rejected);
+        return new AuditLedger(remediations, restorations, rejected);
+    }
+
+    /** Why the tag is not trusted, or empty when its seal verifies. */
+    private Optional<String> distrust(IamUser user, AuditTags.Read read, String value, AuditLedger verified) {
+        if (read instanceof AuditTags.Unreadable unreadable) {
+            return Optional.of("unreadable: " + unreadable.problem());
+        }
+        if (read.mac().isEmpty()) {
+            return Optional.of("not written by the remediation: it carries no seal");
+        }
+        if (verified.valueOf(read.tagKey()).filter(value::equals).isPresent()
+                || seal.verifies(read.sealedContent(user.userId()), read.mac().get())) {
+            return Optional.empty();
+        }
+        return Optional.of("not written by the remediation for this user: its seal does not verify");
     }
 
     /** The tag value that holds {@code record} for {@code user}: its content and its seal. */
     public String sealedValue(IamUser user, AuditRecord record) {
-        String value = record.content() + " mac=" + seal.seal(record.sealedContent(user.userId()));
+        return sealed(record.tagKey(), record.content(), record.sealedContent(user.userId()));
+    }
+
+    /** The tag value that holds {@code record} for {@code user}: its content and its seal. */
+    public String sealedValue(IamUser user, RestorationRecord record) {
+        return sealed(record.tagKey(), record.content(), record.sealedContent(user.userId()));
+    }
+
+    private String sealed(String tagKey, String content, String sealedContent) {
+        String value = content + " mac=" + seal.seal(sealedContent);
         if (value.length() > AuditRecord.MAX_TAG_VALUE) {
-            throw new IllegalStateException("the audit record of " + record.tagKey() + " would be " + value.length()
+            throw new IllegalStateException("the audit record of " + tagKey + " would be " + value.length()
                     + " characters, more than an IAM tag value holds (" + AuditRecord.MAX_TAG_VALUE + ")");
         }
         return value;
     }
 
     /**
-     * Writes (or overwrites) the record on the user. At IAM's quota of tags per user the SDK's
-     * {@code LimitExceededException} propagates: the caller decides.
+     * Writes sealed values as they are (tag key to value), in one {@code TagUser}. At IAM's quota of tags per user
+     * the SDK's {@code LimitExceededException} propagates: the caller decides.
      */
+    public void store(IamUser user, Map<String, String> sealedValues) {
+        if (!sealedValues.isEmpty()) {
+            iam.tagUser(tag -> tag.userName(user.userName())
+                    .tags(sealedValues.entrySet().stream()
+                            .map(entry -> Tag.builder()
+                                    .key(entry.getKey())
+                                    .value(entry.getValue())
+                                    .build())
+                            .toList()));
+        }
+    }
+
+    /** Seals and writes the record. */
     public void write(IamUser user, AuditRecord record) {
-        store(user, record.tagKey(), sealedValue(user, record));
+        store(user, Map.of(record.tagKey(), sealedValue(user, record)));
     }
 
-    /** Writes a sealed value as it is (one {@link #sealedValue} gave). */
-    public void store(IamUser user, String tagKey, String sealedValue) {
-        iam.tagUser(tag -> tag.userName(user.userName()).tags(t -> t.key(tagKey).value(sealedValue)));
+    /** Seals and writes the restoration records, in one {@code TagUser}. */
+    public void write(IamUser user, Collection<RestorationRecord> records) {
+        Map<String, String> values = new LinkedHashMap<>();
+        records.forEach(record -> values.put(record.tagKey(), sealedValue(user, record)));
+        store(user, values);
     }
 
-    /** Removes records (a record that turned out to name nothing, or settled ones). */
-    public void remove(IamUser user, List<AuditRecord> records) {
-        if (!records.isEmpty()) {
-            iam.untagUser(untag -> untag.userName(user.userName())
-                    .tagKeys(records.stream().map(AuditRecord::tagKey).toList()));
+    /** Removes tags of ours (a record that turned out to name nothing, or settled ones), in one {@code UntagUser}. */
+    public void remove(IamUser user, Collection<String> tagKeys) {
+        if (!tagKeys.isEmpty()) {
+            iam.untagUser(untag -> untag.userName(user.userName()).tagKeys(List.copyOf(tagKeys)));
         }
-    }
-
-    /**
-     * Marks {@code keyIds} restored on {@code record} with their grace in whole days, in one write; keys it
-     * marked restored before keep theirs. Returns the record as written (unchanged, and nothing written, when
-     * none of those keys is outstanding on it).
-     */
-    public AuditRecord markRestored(IamUser user, AuditRecord record, List<String> keyIds, Instant at, int graceDays) {
-        AuditRecord updated = record.withRestored(keyIds, at, graceDays);
-        if (!updated.equals(record)) {
-            write(user, updated);
-        }
-        return updated;
     }
 }

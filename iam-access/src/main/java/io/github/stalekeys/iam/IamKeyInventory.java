@@ -13,7 +13,6 @@ import java.util.Optional;
 import java.util.function.Function;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.iam.model.AccessKeyLastUsed;
-import software.amazon.awssdk.services.iam.model.AccessKeyMetadata;
 import software.amazon.awssdk.services.iam.model.NoSuchEntityException;
 import software.amazon.awssdk.services.iam.model.Tag;
 import software.amazon.awssdk.services.iam.model.User;
@@ -55,33 +54,46 @@ public final class IamKeyInventory {
      */
     public Optional<List<AccessKeyActivity>> keysOf(
             String userName, Function<Instant, Optional<Instant>> knownRecentUse) {
-        List<AccessKeyMetadata> listed;
+        return listed(userName).map(listed -> {
+            List<AccessKeyActivity> keys = new ArrayList<>(listed.size());
+            for (AccessKeyActivity key : listed) {
+                if (key.status() != KeyStatus.ACTIVE) {
+                    keys.add(key);
+                    continue;
+                }
+                Optional<Instant> known = knownRecentUse.apply(key.createDate());
+                if (known.isPresent()) {
+                    keys.add(new AccessKeyActivity(key.accessKeyId(), key.status(), key.createDate(), known));
+                    continue;
+                }
+                lastUsed(key.accessKeyId())
+                        .ifPresent(lastUsed -> keys.add(new AccessKeyActivity(
+                                key.accessKeyId(),
+                                key.status(),
+                                key.createDate(),
+                                Optional.ofNullable(lastUsed.lastUsedDate()))));
+            }
+            return List.copyOf(keys);
+        });
+    }
+
+    /**
+     * The user's keys as {@code ListAccessKeys} gives them: status and creation, no last use (one call, however
+     * many keys); empty when the user does not exist (any more).
+     */
+    public Optional<List<AccessKeyActivity>> listed(String userName) {
         try {
-            listed = iam.listAccessKeysPaginator(request -> request.userName(userName)).accessKeyMetadata().stream()
-                    .toList();
+            return Optional.of(
+                    iam.listAccessKeysPaginator(request -> request.userName(userName)).accessKeyMetadata().stream()
+                            .map(key -> new AccessKeyActivity(
+                                    key.accessKeyId(),
+                                    KeyStatus.fromIam(key.statusAsString()),
+                                    key.createDate(),
+                                    Optional.empty()))
+                            .toList());
         } catch (NoSuchEntityException userGone) {
             return Optional.empty();
         }
-        List<AccessKeyActivity> keys = new ArrayList<>(listed.size());
-        for (AccessKeyMetadata key : listed) {
-            KeyStatus status = KeyStatus.fromIam(key.statusAsString());
-            if (status != KeyStatus.ACTIVE) {
-                keys.add(new AccessKeyActivity(key.accessKeyId(), status, key.createDate(), Optional.empty()));
-                continue;
-            }
-            Optional<Instant> known = knownRecentUse.apply(key.createDate());
-            if (known.isPresent()) {
-                keys.add(new AccessKeyActivity(key.accessKeyId(), status, key.createDate(), known));
-                continue;
-            }
-            lastUsed(key.accessKeyId())
-                    .ifPresent(lastUsed -> keys.add(new AccessKeyActivity(
-                            key.accessKeyId(),
-                            status,
-                            key.createDate(),
-                            Optional.ofNullable(lastUsed.lastUsedDate()))));
-        }
-        return Optional.of(List.copyOf(keys));
     }
 
     /** IAM's last-use record of a key, or empty when the key does not exist. */

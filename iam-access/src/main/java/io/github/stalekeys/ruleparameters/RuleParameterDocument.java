@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.stalekeys.policy.Exemptions;
+import io.github.stalekeys.policy.IamIdentifiers;
 import io.github.stalekeys.policy.InvalidSettingException;
 import io.github.stalekeys.policy.KeyAgeLimits;
 import io.github.stalekeys.policy.MaxKeyAge;
@@ -107,6 +108,17 @@ public final class RuleParameterDocument {
                 .map(value -> MaxKeyAge.parse(MAX_NEVER_USED_KEY_AGE_DAYS, value))
                 .orElse(used);
         return new KeyAgeLimits(used, neverUsed);
+    }
+
+    /** {@code ownerTagKey}: a valid IAM tag key, or empty when absent or blank. */
+    public Optional<String> ownerTagKey() {
+        Optional<String> ownerTagKey = text(OWNER_TAG_KEY).map(String::strip).filter(key -> !key.isEmpty());
+        ownerTagKey
+                .filter(key -> !IamIdentifiers.TAG_KEY.matcher(key).matches() || key.startsWith("aws:"))
+                .ifPresent(key -> {
+                    throw new InvalidSettingException(OWNER_TAG_KEY, "is not a valid IAM tag key: '" + key + "'");
+                });
+        return ownerTagKey;
     }
 
     /** {@code exemptUsers} and {@code exemptionTagKey}; none when absent. */

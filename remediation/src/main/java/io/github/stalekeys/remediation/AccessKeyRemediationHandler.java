@@ -18,6 +18,9 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Clock;
 import java.util.Objects;
+import software.amazon.awssdk.services.config.ConfigClient;
+import software.amazon.awssdk.services.iam.IamClient;
+import software.amazon.awssdk.services.kms.KmsClient;
 
 /**
  * The function the runbooks invoke: {@code DISABLE_STALE_KEYS} for the remediation, {@code RESTORE_KEYS} for
@@ -46,14 +49,34 @@ public final class AccessKeyRemediationHandler implements RequestStreamHandler {
     }
 
     AccessKeyRemediationHandler(AwsClients clients, DeployedSettings deployed, Clock clock, StructuredLogger log) {
-        Objects.requireNonNull(clients, "clients");
-        IamKeyInventory inventory = new IamKeyInventory(clients.iam());
-        AuditTrail trail = new AuditTrail(clients.iam(), new AuditSeal(clients.kms(), deployed.auditRecordKeyId()));
-        UserDirectory directory = new UserDirectory(clients.iam(), inventory, clients.config());
-        ServedRule rule = new ServedRule(clients.config(), deployed.configRuleName());
-        this.remediation = new StaleKeyRemediation(clients.iam(), directory, inventory, trail, rule, clock, log);
-        this.restoration = new KeyRestoration(clients.iam(), directory, inventory, trail, clock, log);
-        this.notifier = new KeyChangeNotifier(new KeyEventBus(clients.events(), KeyEventBus.Pause.REAL), log);
+        this(
+                Objects.requireNonNull(clients, "clients").iam(),
+                clients.config(),
+                clients.kms(),
+                new KeyEventBus(clients.events(), KeyEventBus.Pause.REAL),
+                deployed,
+                clock,
+                log);
+    }
+
+    /** Wired from the clients themselves (tests pass clients that answer in memory). */
+    AccessKeyRemediationHandler(
+            IamClient iam,
+            ConfigClient config,
+            KmsClient kms,
+            KeyEventBus bus,
+            DeployedSettings deployed,
+            Clock clock,
+            StructuredLogger log) {
+        IamKeyInventory inventory = new IamKeyInventory(iam);
+        AuditTrail trail = new AuditTrail(iam, new AuditSeal(kms, deployed.auditRecordKeyId()));
+        UserDirectory directory = new UserDirectory(iam, inventory, config);
+        ServedRule rule = new ServedRule(config, deployed.configRuleName());
+        UserReads reads = new UserReads(inventory, trail, log);
+        this.remediation = new StaleKeyRemediation(
+                directory, reads, new KeyDisabling(iam, reads, trail, clock, log), rule, clock, log);
+        this.restoration = new KeyRestoration(iam, directory, inventory, reads, trail, rule, clock, log);
+        this.notifier = new KeyChangeNotifier(bus, log);
     }
 
     @Override
@@ -67,7 +90,14 @@ public final class AccessKeyRemediationHandler implements RequestStreamHandler {
                 yield remediated;
             }
             case RunbookRequest.RestoreKeys restore -> {
-                RestoreResult restored = restoration.restore(restore);
+                RestoreResult restored;
+                try {
+                    restored = restoration.restore(restore);
+                } catch (RestoreIncompleteException incomplete) {
+                    // The keys it did restore are Active again: their owners hear of it all the same.
+                    notifier.restored(incomplete.partial(), restore.automationExecutionId(), accountId);
+                    throw incomplete;
+                }
                 notifier.restored(restored, restore.automationExecutionId(), accountId);
                 yield restored;
             }

@@ -57,6 +57,7 @@ final class KeyChangeNotifier {
             detail.put("status", key.status());
             detail.put("lastUsed", key.lastUsedDate());
             detail.put("graceUntil", result.graceUntil());
+            owner(detail, result.owner(), result.ownerStatus());
             detail.put(
                     "message",
                     "Access key " + key.accessKeyId() + " of IAM user " + result.userName()
@@ -67,7 +68,8 @@ final class KeyChangeNotifier {
                                     ? "It has no grace: if it stays unused, the next evaluation reports it"
                                             + " and the remediation may disable it again."
                                     : "It is not reported or disabled for disuse before " + result.graceUntil()
-                                            + " unless it is used; after that, unused, it may be disabled again."));
+                                            + " unless it is used; after that, unused, it may be disabled again.")
+                            + ownerSentence(result.owner(), result.ownerStatus()));
             events.add(new KeyEvent(KeyEvent.RESTORED, detail));
         }
         publish(events, result.userName(), automationExecutionId);
@@ -86,6 +88,7 @@ final class KeyChangeNotifier {
         detail.put("dryRun", dryRun);
         detail.put("neverUsed", key.neverUsed());
         detail.put("unusedDays", key.idleDays());
+        owner(detail, result.owner(), result.ownerStatus());
         String what = key.neverUsed()
                 ? "never used and created " + key.idleDays() + " days ago"
                 : "unused for " + key.idleDays() + " days";
@@ -95,8 +98,24 @@ final class KeyChangeNotifier {
                         + result.userName() + (accountId == null ? "" : " (account " + accountId + ")") + ", "
                         + what + ", " + (dryRun ? "would have been disabled" : "was disabled (set to Inactive)")
                         + " by the remediation runbook (Automation execution " + automationExecutionId + ")."
-                        + (dryRun ? " Nothing was changed." : " The backout runbook can restore it."));
+                        + (dryRun ? " Nothing was changed." : " The backout runbook can restore it.")
+                        + ownerSentence(result.owner(), result.ownerStatus()));
         return new KeyEvent(dryRun ? KeyEvent.DISABLE_DRY_RUN : KeyEvent.DISABLED, detail);
+    }
+
+    /** The owner fields, as the warnings carry them. */
+    private static void owner(ObjectNode detail, String owner, String status) {
+        detail.put("owner", owner);
+        detail.put("ownerStatus", status);
+    }
+
+    private static String ownerSentence(String owner, String status) {
+        return switch (status) {
+            case "TAGGED" -> " Owner: " + owner + ".";
+            case "TAG_ABSENT" -> " Owner: not known (the user has no owner tag).";
+            case "NOT_CONFIGURED" -> " Owner: not known (no owner tag configured).";
+            default -> " Owner: not known (the rule's settings could not be read).";
+        };
     }
 
     private void publish(List<KeyEvent> events, String userName, String automationExecutionId) {

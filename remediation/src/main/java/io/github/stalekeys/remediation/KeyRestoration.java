@@ -1,46 +1,48 @@
 package io.github.stalekeys.remediation;
 
-import io.github.stalekeys.audit.AuditRecord;
 import io.github.stalekeys.audit.AuditTrail;
 import io.github.stalekeys.iam.IamKeyInventory;
 import io.github.stalekeys.iam.IamKeyInventory.TaggedUser;
+import io.github.stalekeys.keychange.AuditLedger;
+import io.github.stalekeys.keychange.RestorationRecord;
+import io.github.stalekeys.keychange.RestorePlan;
+import io.github.stalekeys.keychange.UserSnapshot;
 import io.github.stalekeys.logging.StructuredLogger;
+import io.github.stalekeys.policy.AccessKeyActivity;
 import io.github.stalekeys.policy.IamUser;
 import io.github.stalekeys.policy.InvalidSettingException;
-import io.github.stalekeys.policy.SkippedKey;
+import io.github.stalekeys.policy.KeyOwner;
+import io.github.stalekeys.policy.KeyStatus;
 import io.github.stalekeys.remediation.RestoreResult.RestoredKey;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.stream.Collectors;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.iam.model.AccessKeyLastUsed;
-import software.amazon.awssdk.services.iam.model.AccessKeyMetadata;
+import software.amazon.awssdk.services.iam.model.LimitExceededException;
 import software.amazon.awssdk.services.iam.model.StatusType;
 
 /**
- * The backout: sets back to {@code Active} exactly the keys a remediation disabled (from its sealed audit
- * record) and nobody touched since: all of them, those of one execution, or those an operator lists among
- * them. A key active again, or used after the record (someone re-enabled it, then perhaps disabled it on
- * purpose), is no longer the remediation's to restore: it is reported and left as it is. Each restored key is
- * verified active, reported with its last use, and marked restored with its grace in the same tag write.
- * A key that cannot be restored does not stop the others; the invocation then fails naming it.
+ * The backout, in three steps: read the user (its records, its keys, the last use of each key a record holds
+ * outstanding), plan from that snapshot alone ({@link RestorePlan}: exactly the keys a remediation disabled and
+ * nobody touched since), and apply: the restoration records with their grace are written <em>before</em> any key is
+ * set Active, so a remediation that sees the key Active again also sees its grace; then each key is set Active,
+ * read back, and the records narrowed to the keys that really are Active. A key that cannot be restored does not
+ * stop the others; the invocation then fails naming it, and the keys that were restored are still announced.
  */
 final class KeyRestoration {
 
     private final IamClient iam;
     private final UserDirectory directory;
     private final IamKeyInventory inventory;
+    private final UserReads reads;
     private final AuditTrail trail;
+    private final ServedRule rule;
     private final Clock clock;
     private final StructuredLogger log;
 
@@ -48,202 +50,136 @@ final class KeyRestoration {
             IamClient iam,
             UserDirectory directory,
             IamKeyInventory inventory,
+            UserReads reads,
             AuditTrail trail,
+            ServedRule rule,
             Clock clock,
             StructuredLogger log) {
         this.iam = Objects.requireNonNull(iam, "iam");
         this.directory = Objects.requireNonNull(directory, "directory");
         this.inventory = Objects.requireNonNull(inventory, "inventory");
+        this.reads = Objects.requireNonNull(reads, "reads");
         this.trail = Objects.requireNonNull(trail, "trail");
+        this.rule = Objects.requireNonNull(rule, "rule");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.log = Objects.requireNonNull(log, "log");
     }
 
     RestoreResult restore(RunbookRequest.RestoreKeys request) {
+        String executionId = request.automationExecutionId();
         TaggedUser found = directory
                 .byName(request.userName())
                 .orElseThrow(() -> new InvalidSettingException(
                         "userName", InvalidSettingException.echo(request.userName()) + " names no existing IAM user"));
         IamUser user = found.user();
-        AuditTrail.Records records = trail.read(user, found.tags());
-        records.rejected()
-                .forEach(rejected -> log.warn(
-                        "audit tag not trusted: nothing restored from it",
-                        "userName",
-                        user.userName(),
-                        "tagKey",
-                        rejected.tagKey(),
-                        "reason",
-                        rejected.reason(),
-                        "automationExecutionId",
-                        request.automationExecutionId()));
-        List<AuditRecord> trusted = records.trusted();
-        List<String> targets = targets(request, trusted);
-
-        Map<String, String> failures = new LinkedHashMap<>();
-        List<SkippedKey> kept = new ArrayList<>();
-        List<String> reactivated = new ArrayList<>();
+        AuditLedger ledger = reads.ledger(user, found.tags(), AuditLedger.EMPTY, executionId);
         Map<String, Optional<AccessKeyLastUsed>> lastUses = new LinkedHashMap<>();
-        List<RestoredKey> restored;
-        Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS); // as the record keeps it
-        int graceDays = request.graceDays();
-        Optional<Instant> graceUntil =
-                graceDays == 0 ? Optional.empty() : Optional.of(now.plus(Duration.ofDays(graceDays)));
-        try {
-            Map<String, String> statuses = targets.isEmpty() ? Map.of() : statuses(user);
-            for (String keyId : targets) {
-                String status = statuses.get(keyId);
-                if (status == null) {
-                    failures.put(
-                            keyId,
-                            "does not exist (deleted since it was disabled, or not a key of " + user.userName() + ")");
-                    continue;
+        UserSnapshot snapshot = new UserSnapshot(user, keys(user, ledger, lastUses), ledger);
+        RestorePlan plan = RestorePlan.of(
+                snapshot,
+                new RestorePlan.Selection(request.userName(), request.accessKeyIds(), request.remediationExecutionId()),
+                executionId,
+                request.graceDays(),
+                clock.instant());
+        Optional<KeyOwner> owner = owner(found.tags(), executionId);
+
+        Map<String, String> failures = new LinkedHashMap<>(plan.failures());
+        List<RestoredKey> restored = List.of();
+        RuntimeException stopped = null;
+        if (!plan.toRestore().isEmpty()) {
+            writeGraceFirst(user, plan);
+            List<String> reactivated = new ArrayList<>();
+            try {
+                for (String keyId : plan.toRestore()) {
+                    iam.updateAccessKey(update ->
+                            update.userName(user.userName()).accessKeyId(keyId).status(StatusType.ACTIVE));
+                    reactivated.add(keyId);
                 }
-                if ("Active".equals(status)) {
-                    kept.add(new SkippedKey(
-                            keyId, "is active already: re-enabled since the remediation disabled it; left as it is"));
-                    continue;
-                }
-                Optional<AccessKeyLastUsed> lastUsed = inventory.lastUsed(keyId);
-                Instant disabledAt = disabledAt(trusted, keyId);
-                Optional<Instant> usedAfter =
-                        lastUsed.map(AccessKeyLastUsed::lastUsedDate).filter(used -> used.isAfter(disabledAt));
-                if (usedAfter.isPresent()) {
-                    kept.add(new SkippedKey(
-                            keyId,
-                            "was used after the remediation disabled it (last used " + usedAfter.get()
-                                    + "): someone re-enabled it since, so its status now is theirs; not restored"));
-                    continue;
-                }
-                iam.updateAccessKey(update ->
-                        update.userName(user.userName()).accessKeyId(keyId).status(StatusType.ACTIVE));
-                reactivated.add(keyId);
-                lastUses.put(keyId, lastUsed);
+            } catch (RuntimeException failure) {
+                stopped = failure;
+                plan.toRestore().stream()
+                        .filter(keyId -> !reactivated.contains(keyId))
+                        .forEach(keyId -> failures.put(
+                                keyId,
+                                "could not be set Active (" + failure.getClass().getSimpleName() + ")"));
             }
             restored = verified(user, reactivated, lastUses, failures);
-        } catch (RuntimeException unexpected) {
-            // Whatever stopped us, the record must say which keys are Active again before the failure is reported.
-            try {
-                markRestored(user, trusted, reactivated, now, graceDays, request.automationExecutionId());
-            } catch (RuntimeException alsoFailed) {
-                unexpected.addSuppressed(alsoFailed);
-            }
-            throw unexpected;
+            correct(user, plan, restored, executionId, stopped);
         }
+        plan.kept()
+                .forEach(key -> log.info(
+                        "access key left as it is",
+                        "userName",
+                        user.userName(),
+                        "accessKeyId",
+                        key.accessKeyId(),
+                        "reason",
+                        key.reason(),
+                        "automationExecutionId",
+                        executionId));
         List<String> restoredIds =
                 restored.stream().map(RestoredKey::accessKeyId).toList();
-        markRestored(user, trusted, restoredIds, now, graceDays, request.automationExecutionId());
-        kept.forEach(key -> log.info(
-                "access key left as it is",
-                "userName",
-                user.userName(),
-                "accessKeyId",
-                key.accessKeyId(),
-                "reason",
-                key.reason(),
-                "automationExecutionId",
-                request.automationExecutionId()));
-
-        String message = message(user, restoredIds, graceUntil, kept, records.rejected(), failures);
-        if (!failures.isEmpty()) {
-            throw new RestoreIncompleteException(message);
-        }
-        return new RestoreResult(
+        String message = BackoutMessage.of(user, restoredIds, plan, ledger.rejected(), failures);
+        RestoreResult result = new RestoreResult(
                 RunbookRequestParser.RESTORE_KEYS,
                 user.userName(),
                 restoredIds,
                 restored,
-                kept,
-                restoredIds.isEmpty() ? null : graceUntil.map(Instant::toString).orElse(null),
-                message);
-    }
-
-    private static String message(
-            IamUser user,
-            List<String> restoredIds,
-            Optional<Instant> graceUntil,
-            List<SkippedKey> kept,
-            List<AuditTrail.Rejected> rejected,
-            Map<String, String> failures) {
-        StringBuilder message = new StringBuilder();
-        if (restoredIds.isEmpty() && kept.isEmpty() && failures.isEmpty()) {
-            message.append("Nothing to restore: no key of ")
-                    .append(user.userName())
-                    .append(" is awaiting a backout");
-        } else {
-            message.append("Restored ")
-                    .append(restoredIds.isEmpty() ? "no key" : String.join(", ", restoredIds))
-                    .append(" of ")
-                    .append(user.userName());
-            if (!restoredIds.isEmpty()) {
-                message.append(graceUntil
-                        .map(until -> "; not reported or disabled for disuse before " + until + " unless used")
-                        .orElse("; no grace"));
-            }
-        }
-        kept.forEach(key ->
-                message.append("; ").append(key.accessKeyId()).append(' ').append(key.reason()));
-        rejected.forEach(tag -> message.append("; ignored audit tag ")
-                .append(tag.tagKey())
-                .append(" (")
-                .append(tag.reason())
-                .append(')'));
+                plan.kept(),
+                restoredIds.isEmpty()
+                        ? null
+                        : plan.graceUntil().map(Instant::toString).orElse(null),
+                message,
+                owner.flatMap(KeyOwner::value).orElse(null),
+                owner.map(KeyOwner::status).orElse("UNKNOWN"));
         if (!failures.isEmpty()) {
-            message.append("; could not restore: ")
-                    .append(failures.entrySet().stream()
-                            .map(failure -> failure.getKey() + " " + failure.getValue())
-                            .collect(Collectors.joining("; ")));
+            throw new RestoreIncompleteException(result, stopped);
         }
-        return message.toString();
+        return result;
     }
 
-    private static List<String> targets(RunbookRequest.RestoreKeys request, List<AuditRecord> records) {
-        if (!request.accessKeyIds().isEmpty()) {
-            // Only what a remediation disabled: never a key someone disabled on purpose (an incident responder).
-            // A key restored once and disabled again since was disabled by someone else: it is not outstanding.
-            List<String> unrecorded = request.accessKeyIds().stream()
-                    .filter(keyId -> records.stream()
-                            .noneMatch(record -> record.outstanding().contains(keyId)))
-                    .toList();
-            if (!unrecorded.isEmpty()) {
-                throw new InvalidSettingException(
-                        "accessKeyIds",
-                        "names " + String.join(", ", unrecorded)
-                                + ", which no remediation disabled on " + request.userName()
-                                + " or which was restored since"
-                                + " (no audit record of the remediation holds it outstanding): the backout restores only"
-                                + " keys the remediation disabled; nothing was changed");
+    /** The grace first: a key is never Active again without it on record. */
+    private void writeGraceFirst(IamUser user, RestorePlan plan) {
+        try {
+            trail.write(user, plan.records());
+        } catch (LimitExceededException atQuota) {
+            throw new IllegalStateException("IAM user " + user.userName()
+                    + " is at IAM's quota of 50 tags, so the backout cannot record the grace of the"
+                    + " keys it would restore: free a tag, then run the backout again. Nothing was changed");
+        }
+    }
+
+    /** The user's keys; the last use only of the inactive ones a record holds outstanding (the candidates). */
+    private List<AccessKeyActivity> keys(
+            IamUser user, AuditLedger ledger, Map<String, Optional<AccessKeyLastUsed>> lastUses) {
+        List<String> outstanding = ledger.outstandingKeys();
+        List<AccessKeyActivity> keys = new ArrayList<>();
+        for (AccessKeyActivity key : inventory.listed(user.userName()).orElse(List.of())) {
+            if (key.status() == KeyStatus.ACTIVE || !outstanding.contains(key.accessKeyId())) {
+                keys.add(key);
+                continue;
             }
-            return request.accessKeyIds();
+            Optional<AccessKeyLastUsed> lastUsed = inventory.lastUsed(key.accessKeyId());
+            lastUses.put(key.accessKeyId(), lastUsed);
+            keys.add(new AccessKeyActivity(
+                    key.accessKeyId(), key.status(), key.createDate(), lastUsed.map(AccessKeyLastUsed::lastUsedDate)));
         }
-        if (request.remediationExecutionId().isPresent()) {
-            String executionId = request.remediationExecutionId().get();
-            return records.stream()
-                    .filter(record -> record.executionId().equalsIgnoreCase(executionId))
-                    .findFirst()
-                    .map(AuditRecord::outstanding)
-                    .orElseThrow(() -> new InvalidSettingException(
-                            "remediationExecutionId",
-                            "'" + executionId + "' has no audit record of the remediation on user " + request.userName()
-                                    + ": it disabled no key there"));
-        }
-        LinkedHashSet<String> outstanding = new LinkedHashSet<>();
-        records.forEach(record -> outstanding.addAll(record.outstanding()));
-        return List.copyOf(outstanding);
+        return keys;
     }
 
-    /** When the remediation last disabled the key (the latest record holding it outstanding). */
-    private static Instant disabledAt(List<AuditRecord> records, String keyId) {
-        return records.stream()
-                .filter(record -> record.outstanding().contains(keyId))
-                .map(AuditRecord::disabledAt)
-                .max(Comparator.naturalOrder())
-                .orElseThrow();
-    }
-
-    private Map<String, String> statuses(IamUser user) {
-        return iam.listAccessKeysPaginator(list -> list.userName(user.userName())).accessKeyMetadata().stream()
-                .collect(Collectors.toMap(AccessKeyMetadata::accessKeyId, AccessKeyMetadata::statusAsString));
+    /** The owner for the notices, from the rule's owner tag; empty when the rule cannot be read (no reason to stop). */
+    private Optional<KeyOwner> owner(Map<String, String> tags, String executionId) {
+        try {
+            return Optional.of(KeyOwner.of(rule.settings().ownerTagKey(), tags));
+        } catch (RuleSettingsUnavailableException unreadable) {
+            log.warn(
+                    "owner not known: the rule's settings cannot be read; the backout goes on",
+                    "error",
+                    unreadable.getMessage(),
+                    "automationExecutionId",
+                    executionId);
+            return Optional.empty();
+        }
     }
 
     /** Reads the keys back: each must now be Active; reports its last use (read just before the restore). */
@@ -255,18 +191,18 @@ final class KeyRestoration {
         if (reactivated.isEmpty()) {
             return List.of();
         }
-        Map<String, String> statuses = statuses(user);
+        Map<String, KeyStatus> statuses = reads.statusesNow(user);
         List<RestoredKey> restored = new ArrayList<>();
         for (String keyId : reactivated) {
-            String status = statuses.get(keyId);
-            if (!"Active".equals(status)) {
-                failures.put(keyId, "is " + status + " after the restore, not Active");
+            KeyStatus status = statuses.get(keyId);
+            if (status != KeyStatus.ACTIVE) {
+                failures.put(keyId, "is " + (status == null ? "gone" : status) + " after the restore, not Active");
                 continue;
             }
             Optional<AccessKeyLastUsed> lastUsed = lastUses.getOrDefault(keyId, Optional.empty());
             restored.add(new RestoredKey(
                     keyId,
-                    status,
+                    "Active",
                     lastUsed.map(AccessKeyLastUsed::lastUsedDate)
                             .map(Instant::toString)
                             .orElse(null),
@@ -286,33 +222,40 @@ final class KeyRestoration {
         return restored;
     }
 
-    private void markRestored(
-            IamUser user,
-            List<AuditRecord> records,
-            List<String> restoredIds,
-            Instant at,
-            int graceDays,
-            String executionId) {
-        for (AuditRecord record : records) {
-            AuditRecord updated = trail.markRestored(user, record, restoredIds, at, graceDays);
-            if (!updated.equals(record)) {
-                log.info(
-                        "audit record updated",
-                        "userName",
-                        user.userName(),
-                        "remediationExecutionId",
-                        record.executionId(),
-                        "restoredAccessKeyIds",
-                        updated.restoredKeyIds(),
-                        "graceUntil",
-                        graceDays == 0
-                                ? null
-                                : at.plus(Duration.ofDays(graceDays)).toString(),
-                        "record",
-                        updated.content(),
-                        "automationExecutionId",
-                        executionId);
+    /**
+     * Narrows the restoration records to the keys that really are Active again, so a key that is not stays
+     * outstanding for the next backout; only this execution writes these tags, so nothing else can be lost.
+     */
+    private void correct(
+            IamUser user, RestorePlan plan, List<RestoredKey> restored, String executionId, RuntimeException stopped) {
+        List<String> restoredIds =
+                restored.stream().map(RestoredKey::accessKeyId).toList();
+        List<RestorationRecord> kept = plan.recordsFor(restoredIds);
+        List<String> emptied = plan.records().stream()
+                .map(RestorationRecord::tagKey)
+                .filter(tagKey ->
+                        kept.stream().noneMatch(record -> record.tagKey().equals(tagKey)))
+                .toList();
+        List<RestorationRecord> narrowed =
+                kept.stream().filter(record -> !plan.records().contains(record)).toList();
+        try {
+            trail.write(user, narrowed);
+            trail.remove(user, emptied);
+        } catch (RuntimeException correctionFailed) {
+            if (stopped == null) {
+                throw correctionFailed;
             }
+            stopped.addSuppressed(correctionFailed);
         }
+        kept.forEach(record -> log.info(
+                "restoration recorded",
+                "userName",
+                user.userName(),
+                "tagKey",
+                record.tagKey(),
+                "record",
+                record.content(),
+                "automationExecutionId",
+                executionId));
     }
 }

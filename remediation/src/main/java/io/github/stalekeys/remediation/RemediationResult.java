@@ -6,7 +6,9 @@ import java.util.List;
 /**
  * The remediation's answer to the runbook, as JSON; the runbook's outputs are read from it.
  *
- * @param userName null when the user no longer exists
+ * @param userName    null when the user no longer exists
+ * @param owner       the keys' owner by the rule's owner tag, or null when not known
+ * @param ownerStatus {@code TAGGED}, {@code TAG_ABSENT} or {@code NOT_CONFIGURED}; null when the user no longer exists
  */
 public record RemediationResult(
         String action,
@@ -17,7 +19,9 @@ public record RemediationResult(
         List<StaleKey> staleKeys,
         List<String> disabledKeyIds,
         List<SkippedKey> skippedKeys,
-        String message) {
+        String message,
+        String owner,
+        String ownerStatus) {
 
     /** What the remediation found and did, as a whole. */
     public enum Outcome {

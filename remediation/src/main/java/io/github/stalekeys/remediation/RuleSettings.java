@@ -3,6 +3,7 @@ package io.github.stalekeys.remediation;
 import io.github.stalekeys.policy.Exemptions;
 import io.github.stalekeys.policy.KeyAgeLimits;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * What the deployed Config rule says, read from the live rule at each remediation: whoever can start a runbook or
@@ -11,12 +12,14 @@ import java.util.Objects;
  * @param ruleName   the rule they were read from
  * @param limits     the rule's limits (used and never-used keys): the lowest the remediation ever applies
  * @param exemptions the rule's exemptions: always added to any the payload names
+ * @param ownerTagKey the tag naming a user's key owner, for the change notices
  */
-record RuleSettings(String ruleName, KeyAgeLimits limits, Exemptions exemptions) {
+record RuleSettings(String ruleName, KeyAgeLimits limits, Exemptions exemptions, Optional<String> ownerTagKey) {
 
     RuleSettings {
         Objects.requireNonNull(ruleName, "ruleName");
         Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(exemptions, "exemptions");
+        Objects.requireNonNull(ownerTagKey, "ownerTagKey");
     }
 }

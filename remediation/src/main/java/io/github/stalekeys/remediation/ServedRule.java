@@ -50,7 +50,7 @@ final class ServedRule {
                 .orElseThrow(() -> unavailable("it does not exist in this account and region", null));
         try {
             RuleParameterDocument parameters = RuleParameterDocument.parse(rule.inputParameters());
-            return new RuleSettings(ruleName, parameters.limits(), parameters.exemptions());
+            return new RuleSettings(ruleName, parameters.limits(), parameters.exemptions(), parameters.ownerTagKey());
         } catch (InvalidSettingException unreadable) {
             throw unavailable("its input parameters are unreadable: " + unreadable.getMessage(), unreadable);
         }

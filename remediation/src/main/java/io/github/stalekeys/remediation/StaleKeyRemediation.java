@@ -1,19 +1,15 @@
 package io.github.stalekeys.remediation;
 
-import io.github.stalekeys.audit.AuditRecord;
-import io.github.stalekeys.audit.AuditTrail;
-import io.github.stalekeys.iam.IamKeyInventory;
 import io.github.stalekeys.iam.IamKeyInventory.TaggedUser;
+import io.github.stalekeys.keychange.DisablePlan;
+import io.github.stalekeys.keychange.UserSnapshot;
 import io.github.stalekeys.logging.StructuredLogger;
-import io.github.stalekeys.policy.AccessKeyActivity;
-import io.github.stalekeys.policy.BackoutGrace;
 import io.github.stalekeys.policy.IamUser;
 import io.github.stalekeys.policy.InvalidSettingException;
 import io.github.stalekeys.policy.KeyAgeLimits;
 import io.github.stalekeys.policy.KeyAssessment;
-import io.github.stalekeys.policy.KeyStatus;
+import io.github.stalekeys.policy.KeyOwner;
 import io.github.stalekeys.policy.MaxKeyAge;
-import io.github.stalekeys.policy.RemediationPlan;
 import io.github.stalekeys.policy.SkippedKey;
 import io.github.stalekeys.policy.StaleKeyPolicy;
 import io.github.stalekeys.policy.WarningSchedule;
@@ -26,45 +22,36 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.stream.Collectors;
-import software.amazon.awssdk.services.iam.IamClient;
-import software.amazon.awssdk.services.iam.model.LimitExceededException;
-import software.amazon.awssdk.services.iam.model.StatusType;
 
 /**
- * Disables the access keys of one user that are stale <em>now</em>. Config may remediate from an old
- * evaluation, so every key is re-read live and judged by the same policy as the rule; a key used since is
- * left alone. Keys are only ever set to {@code Inactive}: never deleted; passwords are never touched.
+ * Disables the access keys of one user that are stale <em>now</em>, in three steps: read the user (keys, last use,
+ * records), plan from that snapshot alone ({@link DisablePlan}: the same policy as the rule, the backout's grace,
+ * the settled records to remove), and apply the plan ({@link KeyDisabling}), which re-checks each key right before
+ * it changes it. Config may remediate from an old evaluation, and other executions may act on the same user at
+ * the same moment. Keys are only ever set to {@code Inactive}: never deleted; passwords are never touched.
  *
  * <p>The deployed threshold is a floor and the deployed exemptions always apply, whatever the payload says: both
  * are read from the live Config rule at each run, before anything else.
- * Keys a backout restored are left alone during their grace. The audit record is written (sealed) before the
- * first key changes and corrected if a disable then fails; settled records are removed first so they do not
- * fill IAM's quota of 50 tags per user. At that quota anyway, the keys are still disabled and the sealed
- * record is handed back in the error and the log, to be attached once a tag is free.
  */
 final class StaleKeyRemediation {
 
-    private final IamClient iam;
     private final UserDirectory directory;
-    private final IamKeyInventory inventory;
-    private final AuditTrail trail;
+    private final UserReads reads;
+    private final KeyDisabling disabling;
     private final ServedRule rule;
     private final Clock clock;
     private final StructuredLogger log;
 
     StaleKeyRemediation(
-            IamClient iam,
             UserDirectory directory,
-            IamKeyInventory inventory,
-            AuditTrail trail,
+            UserReads reads,
+            KeyDisabling disabling,
             ServedRule rule,
             Clock clock,
             StructuredLogger log) {
-        this.iam = Objects.requireNonNull(iam, "iam");
         this.directory = Objects.requireNonNull(directory, "directory");
-        this.inventory = Objects.requireNonNull(inventory, "inventory");
-        this.trail = Objects.requireNonNull(trail, "trail");
+        this.reads = Objects.requireNonNull(reads, "reads");
+        this.disabling = Objects.requireNonNull(disabling, "disabling");
         this.rule = Objects.requireNonNull(rule, "rule");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.log = Objects.requireNonNull(log, "log");
@@ -73,17 +60,20 @@ final class StaleKeyRemediation {
     RemediationResult disable(RunbookRequest.DisableStaleKeys request) {
         // Read first, at every run: the rule's parameters as they are now, or nothing happens at all.
         RuleSettings deployed = rule.settings();
+        String executionId = request.automationExecutionId();
         Optional<TaggedUser> found = directory.byId(request.userId());
         if (found.isEmpty()) {
             return userGone(request);
         }
         IamUser user = found.get().user();
         Map<String, String> tags = found.get().tags();
+        KeyOwner owner = KeyOwner.of(deployed.ownerTagKey(), tags);
+        Instant now = clock.instant();
         Optional<String> exemption = deployed.exemptions()
                 .byIdentity(user)
                 .or(() -> request.exemptions().byIdentity(user))
-                .or(() -> deployed.exemptions().byTags(tags, clock.instant()).exemptReason())
-                .or(() -> request.exemptions().byTags(tags, clock.instant()).exemptReason());
+                .or(() -> deployed.exemptions().byTags(tags, now).exemptReason())
+                .or(() -> request.exemptions().byTags(tags, now).exemptReason());
         if (exemption.isPresent()) {
             log.info(
                     "user exempt: nothing changed",
@@ -94,32 +84,30 @@ final class StaleKeyRemediation {
                     "reason",
                     exemption.get(),
                     "automationExecutionId",
-                    request.automationExecutionId());
+                    executionId);
             return result(
                     request,
                     user,
+                    owner,
                     Outcome.EXEMPT,
                     List.of(),
                     List.of(),
                     List.of(),
                     exemption.get() + ": nothing changed");
         }
-        Optional<List<AccessKeyActivity>> keys = inventory.keysOf(user.userName());
-        if (keys.isEmpty()) {
+        Optional<UserSnapshot> snapshot = reads.snapshot(found.get(), executionId);
+        if (snapshot.isEmpty()) {
             return userGone(request);
         }
-        AuditTrail.Records records = trail.read(user, tags);
-        if (records.holdsExecution(request.automationExecutionId())) {
+        if (snapshot.get().ledger().holdsExecution(executionId)) {
             throw new InvalidSettingException(
                     "automationExecutionId",
                     "already has an audit record on " + user.userName()
                             + ": each execution records once; start a new execution. Nothing was changed");
         }
-        reportRejected(user, records, request.automationExecutionId());
         KeyAgeLimits limits = effectiveLimits(request, deployed);
         StaleKeyPolicy policy = new StaleKeyPolicy(limits, WarningSchedule.OFF, request.exemptions(), clock);
-        RemediationPlan plan =
-                new BackoutGrace(records.graceGrants(), clock).apply(RemediationPlan.of(policy, keys.get()));
+        DisablePlan plan = DisablePlan.of(snapshot.get(), policy, executionId, clock);
         plan.skipped()
                 .forEach(skipped -> log.info(
                         "access key left alone",
@@ -130,13 +118,14 @@ final class StaleKeyRemediation {
                         "reason",
                         skipped.reason(),
                         "automationExecutionId",
-                        request.automationExecutionId()));
+                        executionId));
         if (plan.toDisable().isEmpty()) {
             return result(
                     request,
                     user,
+                    owner,
                     Outcome.NOTHING_STALE,
-                    plan.toDisable(),
+                    List.of(),
                     List.of(),
                     plan.skipped(),
                     "No active key of " + user.userName() + " is unused beyond "
@@ -156,153 +145,39 @@ final class StaleKeyRemediation {
                             "idleDays",
                             stale.idleDays(),
                             "automationExecutionId",
-                            request.automationExecutionId()));
+                            executionId));
             return result(
                     request,
                     user,
+                    owner,
                     Outcome.DRY_RUN,
                     plan.toDisable(),
                     List.of(),
                     plan.skipped(),
                     "Dry run: would disable " + describe(plan.toDisable()));
         }
-        List<String> disabled = disableRecorded(user, plan.toDisable(), records, keys.get(), request);
-        return result(
-                request,
-                user,
-                Outcome.DISABLED,
-                plan.toDisable(),
-                disabled,
-                plan.skipped(),
-                "Disabled " + describe(plan.toDisable()));
-    }
-
-    private List<String> disableRecorded(
-            IamUser user,
-            List<KeyAssessment> stale,
-            AuditTrail.Records records,
-            List<AccessKeyActivity> keys,
-            RunbookRequest.DisableStaleKeys request) {
-        Instant now = clock.instant();
-        removeSettled(user, records, keys, request.automationExecutionId());
-        AuditRecord record = AuditRecord.disabled(
-                request.automationExecutionId(),
-                stale.stream().map(key -> key.key().accessKeyId()).toList(),
-                now);
-        String sealed = trail.sealedValue(user, record);
-        boolean stored = true;
-        try {
-            trail.store(user, record.tagKey(), sealed);
-        } catch (LimitExceededException atQuota) {
-            // The keys are still disabled: a stale key left active is the risk this product exists to remove.
-            stored = false;
-            log.error(
-                    "audit record not stored: the user is at IAM's quota of tags; attach it once a tag is free",
-                    "userName",
-                    user.userName(),
-                    "tagKey",
-                    record.tagKey(),
-                    "tagValue",
-                    sealed,
-                    "automationExecutionId",
-                    request.automationExecutionId());
-        }
-
-        List<String> disabled = new ArrayList<>();
-        try {
-            for (KeyAssessment key : stale) {
-                iam.updateAccessKey(update -> update.userName(user.userName())
-                        .accessKeyId(key.key().accessKeyId())
-                        .status(StatusType.INACTIVE));
-                disabled.add(key.key().accessKeyId());
-                log.info(
-                        "access key disabled",
-                        "userName",
-                        user.userName(),
-                        "userId",
-                        user.userId(),
-                        "accessKeyId",
-                        key.key().accessKeyId(),
-                        "idleDays",
-                        key.idleDays(),
-                        "neverUsed",
-                        key.key().neverUsed(),
-                        "automationExecutionId",
-                        request.automationExecutionId());
-            }
-        } catch (RuntimeException failure) {
-            if (stored) {
-                correct(user, record, disabled, failure);
-            }
-            throw failure;
-        }
-        if (!stored) {
-            throw new AuditRecordNotStoredException(
-                    "Disabled " + String.join(", ", disabled) + " of " + user.userName()
-                            + ", but the audit record could not be attached: the user is at IAM's quota of 50 tags."
-                            + " Free a tag, then tag the user with " + record.tagKey() + " = " + sealed,
-                    record.tagKey(),
-                    sealed);
-        }
-        return disabled;
-    }
-
-    /** Keeps the record true to what happened (only the keys disabled) before the failure is reported. */
-    private void correct(IamUser user, AuditRecord record, List<String> disabled, RuntimeException failure) {
-        try {
-            if (disabled.isEmpty()) {
-                trail.remove(user, List.of(record));
-            } else {
-                trail.write(user, AuditRecord.disabled(record.executionId(), disabled, record.disabledAt()));
-            }
-            log.error(
-                    "disabling stopped: audit record corrected",
-                    "userName",
-                    user.userName(),
-                    "disabledAccessKeyIds",
-                    disabled,
-                    "error",
-                    failure.getClass().getSimpleName());
-        } catch (RuntimeException correctionFailed) {
-            failure.addSuppressed(correctionFailed); // the first failure is the one to report
-            log.error(
-                    "disabling stopped; the audit record could not be corrected and may name keys still active",
-                    "userName",
-                    user.userName(),
-                    "disabledAccessKeyIds",
-                    disabled,
-                    "error",
-                    failure.getClass().getSimpleName());
-        }
-    }
-
-    /**
-     * Removes records with nothing left to do, so records do not pile up to IAM's tag quota: every key they
-     * hold outstanding is gone or active again (restored, or re-enabled by someone: no longer ours to restore),
-     * and no grace of theirs is running. The log keeps what they said.
-     */
-    private void removeSettled(
-            IamUser user, AuditTrail.Records records, List<AccessKeyActivity> keys, String executionId) {
-        Map<String, KeyStatus> statuses = keys.stream()
-                .collect(Collectors.toMap(AccessKeyActivity::accessKeyId, AccessKeyActivity::status, (a, b) -> a));
-        Instant now = clock.instant();
-        List<AuditRecord> settled = records.trusted().stream()
-                .filter(record -> record.outstanding().stream()
-                        .allMatch(keyId -> statuses.getOrDefault(keyId, KeyStatus.ACTIVE) == KeyStatus.ACTIVE))
-                .filter(record ->
-                        record.lastGraceEnd().map(until -> !now.isBefore(until)).orElse(true))
+        KeyDisabling.Applied applied = disabling.apply(snapshot.get(), plan, executionId);
+        List<SkippedKey> skipped = new ArrayList<>(plan.skipped());
+        skipped.addAll(applied.leftAlone());
+        List<KeyAssessment> disabled = plan.toDisable().stream()
+                .filter(key -> applied.disabled().contains(key.key().accessKeyId()))
                 .toList();
-        trail.remove(user, settled);
-        settled.forEach(record -> log.info(
-                "settled audit record removed",
-                "userName",
-                user.userName(),
-                "remediationExecutionId",
-                record.executionId(),
-                "record",
-                record.content(),
-                "automationExecutionId",
-                executionId));
+        if (disabled.isEmpty()) {
+            return result(
+                    request,
+                    user,
+                    owner,
+                    Outcome.NOTHING_STALE,
+                    List.of(),
+                    List.of(),
+                    skipped,
+                    "Nothing disabled: " + describeSkipped(applied.leftAlone()));
+        }
+        String message = "Disabled " + describe(disabled);
+        if (!applied.leftAlone().isEmpty()) {
+            message += "; left alone: " + describeSkipped(applied.leftAlone());
+        }
+        return result(request, user, owner, Outcome.DISABLED, disabled, applied.disabled(), skipped, message);
     }
 
     /** The request's limits, each raised to the deployed rule's: a payload may ask for more time, never less. */
@@ -330,20 +205,6 @@ final class StaleKeyRemediation {
         return requested.days() >= floor.days() ? requested : floor;
     }
 
-    private void reportRejected(IamUser user, AuditTrail.Records records, String executionId) {
-        records.rejected()
-                .forEach(rejected -> log.warn(
-                        "audit tag not trusted",
-                        "userName",
-                        user.userName(),
-                        "tagKey",
-                        rejected.tagKey(),
-                        "reason",
-                        rejected.reason(),
-                        "automationExecutionId",
-                        executionId));
-    }
-
     private RemediationResult userGone(RunbookRequest.DisableStaleKeys request) {
         log.info(
                 "user not found: nothing changed",
@@ -360,12 +221,15 @@ final class StaleKeyRemediation {
                 List.of(),
                 List.of(),
                 List.of(),
-                "IAM user " + request.userId() + " no longer exists: nothing to do");
+                "IAM user " + request.userId() + " no longer exists: nothing to do",
+                null,
+                null);
     }
 
     private static RemediationResult result(
             RunbookRequest.DisableStaleKeys request,
             IamUser user,
+            KeyOwner owner,
             Outcome outcome,
             List<KeyAssessment> stale,
             List<String> disabled,
@@ -383,7 +247,17 @@ final class StaleKeyRemediation {
                         .toList(),
                 disabled,
                 skipped,
-                message);
+                message,
+                owner.value().orElse(null),
+                owner.status());
+    }
+
+    private static String describeSkipped(List<SkippedKey> skipped) {
+        return String.join(
+                "; ",
+                skipped.stream()
+                        .map(key -> key.accessKeyId() + " " + key.reason())
+                        .toList());
     }
 
     private static String describe(List<KeyAssessment> stale) {

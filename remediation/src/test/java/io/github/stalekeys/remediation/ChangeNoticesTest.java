@@ -87,6 +87,76 @@ class ChangeNoticesTest {
         assertTrue(detail.path("message").asText().contains("It has no grace"), detail.toString());
     }
 
+    @Test
+    void disableAndRestoreNoticesNameTheOwnerByTheRulesOwnerTag(AwsEmulator emulator) {
+        RemediationHarness harness = new RemediationHarness(
+                emulator,
+                new RemediationHarness.Deployed("{\"maxAccessKeyAgeDays\":\"90\",\"ownerTagKey\":\"Owner\"}"));
+        EventCapture capture = EventCapture.of(emulator, KeyEvent.SOURCE);
+        SeededUser owned = harness.account.user("pipeline");
+        harness.account.keyUsed(owned, 143);
+        emulator.iamClient()
+                .tagUser(
+                        tag -> tag.userName("pipeline").tags(t -> t.key("owner").value("ops@example.com")));
+        SeededUser unowned = harness.account.user("batch");
+        harness.account.keyUsed(unowned, 143);
+
+        JsonNode disabled = harness.invoke(RemediationHarness.disablePayload(owned.userId()));
+        harness.invoke(RemediationHarness.disablePayload(unowned.userId()));
+        List<JsonNode> disableNotices = capture.events();
+        harness.invoke(RemediationHarness.restorePayload("pipeline"));
+        List<JsonNode> restoreNotices = capture.events();
+
+        assertEquals("ops@example.com", disabled.get("owner").asText());
+        assertEquals(2, disableNotices.size(), disableNotices.toString());
+        JsonNode ownedNotice = disableNotices.stream()
+                .map(event -> event.path("detail"))
+                .filter(detail -> detail.path("userName").asText().equals("pipeline"))
+                .findFirst()
+                .orElseThrow();
+        assertEquals("ops@example.com", ownedNotice.path("owner").asText());
+        assertEquals("TAGGED", ownedNotice.path("ownerStatus").asText());
+        assertTrue(ownedNotice.path("message").asText().endsWith("Owner: ops@example.com."), ownedNotice.toString());
+        JsonNode unownedNotice = disableNotices.stream()
+                .map(event -> event.path("detail"))
+                .filter(detail -> detail.path("userName").asText().equals("batch"))
+                .findFirst()
+                .orElseThrow();
+        assertTrue(unownedNotice.path("owner").isNull(), unownedNotice.toString());
+        assertEquals("TAG_ABSENT", unownedNotice.path("ownerStatus").asText());
+        assertEquals(1, restoreNotices.size(), restoreNotices.toString());
+        assertEquals(
+                "ops@example.com",
+                restoreNotices.get(0).path("detail").path("owner").asText());
+        assertEquals(
+                "TAGGED",
+                restoreNotices.get(0).path("detail").path("ownerStatus").asText());
+    }
+
+    @Test
+    void aBackoutThatFailsPartWayStillAnnouncesTheKeysItRestored(AwsEmulator emulator) {
+        RemediationHarness harness = new RemediationHarness(emulator);
+        EventCapture capture = EventCapture.of(emulator, KeyEvent.SOURCE);
+        SeededUser user = harness.account.user("pipeline");
+        SeededKey deleted = harness.account.keyUsed(user, 143);
+        SeededKey kept = harness.account.keyNeverUsed(user, 300);
+        harness.invoke(RemediationHarness.disablePayload(user.userId()));
+        capture.events();
+        emulator.iamClient()
+                .deleteAccessKey(request -> request.userName("pipeline").accessKeyId(deleted.accessKeyId()));
+
+        RestoreIncompleteException error = assertThrows(
+                RestoreIncompleteException.class, () -> harness.invoke(RemediationHarness.restorePayload("pipeline")));
+
+        assertTrue(error.getMessage().contains(deleted.accessKeyId() + " does not exist"), error.getMessage());
+        List<JsonNode> restored = capture.events();
+        assertEquals(1, restored.size(), restored.toString());
+        assertEquals(
+                kept.accessKeyId(),
+                restored.get(0).path("detail").path("accessKeyId").asText());
+        assertEquals(KeyEvent.RESTORED, restored.get(0).path("detail-type").asText());
+    }
+
     /** The documented sample in events/ has exactly the fields the function sends. */
     private static void assertSameFields(String sampleFile, JsonNode event) {
         try {

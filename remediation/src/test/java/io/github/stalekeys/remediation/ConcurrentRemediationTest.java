@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.github.stalekeys.audit.AuditRecord;
 import io.github.stalekeys.emulator.AwsEmulator;
 import io.github.stalekeys.emulator.AwsEmulatorExtension;
 import io.github.stalekeys.emulator.Fault;
@@ -14,6 +13,8 @@ import io.github.stalekeys.emulator.FaultPlan;
 import io.github.stalekeys.emulator.IamSeeder.SeededKey;
 import io.github.stalekeys.emulator.IamSeeder.SeededUser;
 import io.github.stalekeys.emulator.LogScan;
+import io.github.stalekeys.keychange.AuditRecord;
+import io.github.stalekeys.keychange.AuditTags;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -94,13 +95,13 @@ class ConcurrentRemediationTest {
             if (disabled.isEmpty()) {
                 assertEquals(null, record, "a run that disabled nothing leaves no record");
             } else {
-                AuditRecord parsed = AuditRecord.fromTag(
+                AuditRecord parsed = AuditTags.read(
                                 AuditRecord.TAG_PREFIX
                                         + payloads.get(i)
                                                 .get("automationExecutionId")
                                                 .asText(),
                                 record)
-                        .map(read -> ((AuditRecord.Readable) read).record())
+                        .map(read -> ((AuditTags.Remediation) read).record())
                         .orElseThrow();
                 assertEquals(disabled, parsed.disabledKeyIds(), "run " + i + "'s record names what it disabled");
                 recorded.addAll(disabled);

@@ -158,7 +158,7 @@ class DeployedRuleSettingsTest {
     }
 
     @Test
-    void eachRemediationReadsTheRuleOnceAndTheBackoutNever(AwsEmulator emulator) {
+    void eachRemediationAndEachBackoutReadsTheRuleOnce(AwsEmulator emulator) {
         RemediationHarness harness = new RemediationHarness(emulator, RemediationHarness.deployed(90, "", ""));
         SeededUser alice = harness.account.user("alice");
         harness.account.keyUsed(alice, 400);
@@ -169,7 +169,23 @@ class DeployedRuleSettingsTest {
 
         emulator.resetCallCounts();
         harness.invoke(RemediationHarness.restorePayload("alice"));
-        assertEquals(null, emulator.callCounts().get("config:DescribeConfigRules"));
+        assertEquals(1L, emulator.callCounts().get("config:DescribeConfigRules"), "for the owner in the notices");
+    }
+
+    @Test
+    void aBackoutThatCannotReadTheRuleStillRestoresAndSaysTheOwnerIsUnknown(AwsEmulator emulator) {
+        RemediationHarness harness = new RemediationHarness(emulator, RemediationHarness.deployed(90, "", ""));
+        SeededUser alice = harness.account.user("alice");
+        SeededKey key = harness.account.keyUsed(alice, 400);
+        harness.invoke(RemediationHarness.disablePayload(alice.userId()));
+        emulator.denyConfigCalls("DescribeConfigRules");
+
+        JsonNode restored = harness.invoke(RemediationHarness.restorePayload("alice"));
+
+        assertEquals("Active", harness.account.status(alice, key));
+        assertEquals("UNKNOWN", restored.get("ownerStatus").asText());
+        assertTrue(restored.get("owner").isNull(), restored.toString());
+        assertTrue(harness.logText().contains("owner not known"), harness.logText());
     }
 
     private static void assertNoIamCall(AwsEmulator emulator) {

@@ -56,7 +56,9 @@ class KeyChangeNotifierTest {
                 List.of(new RemediationResult.StaleKey("AKIAIOSFODNN7EXAMPLE", 143, false)),
                 List.of("AKIAIOSFODNN7EXAMPLE"),
                 List.of(),
-                "Disabled AKIAIOSFODNN7EXAMPLE unused 143 days");
+                "Disabled AKIAIOSFODNN7EXAMPLE unused 143 days",
+                "team-payments@example.com",
+                "TAGGED");
 
         notifier.remediated(disabled, EXECUTION, "123456789012");
 
@@ -84,7 +86,9 @@ class KeyChangeNotifierTest {
                                 List.of(),
                                 List.of(),
                                 List.of(),
-                                "nothing"),
+                                "nothing",
+                                null,
+                                "NOT_CONFIGURED"),
                         EXECUTION,
                         null);
         assertEquals(0, bus.calls);

@@ -6,12 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.github.stalekeys.audit.AuditRecord;
 import io.github.stalekeys.aws.AwsClients;
 import io.github.stalekeys.emulator.AwsEmulator;
 import io.github.stalekeys.emulator.AwsEmulatorExtension;
 import io.github.stalekeys.emulator.IamSeeder.SeededKey;
 import io.github.stalekeys.emulator.IamSeeder.SeededUser;
+import io.github.stalekeys.keychange.AuditRecord;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -52,11 +52,12 @@ class KeyRestorationTest {
         Instant lastUsed = Instant.parse(report.get("lastUsedDate").asText());
         assertTrue(Duration.between(lastUsed, Instant.now()).toDays() == 143, "last use reported: " + lastUsed);
         assertTrue(result.get("restoredKeys").get(1).get("lastUsedDate").isNull(), "never used");
-        String record = harness.auditTags("alice").values().iterator().next();
+        String record = harness.restorationRecords("alice").values().iterator().next();
         assertTrue(
-                record.matches(".* restored=" + used.accessKeyId() + "@[^\\s/]+\\+30d/" + neverUsed.accessKeyId()
+                record.matches("restored=" + used.accessKeyId() + "@[^\\s/]+\\+30d/" + neverUsed.accessKeyId()
                         + "@[^\\s/]+\\+30d mac=.*"),
                 record);
+        assertEquals(1, harness.remediationRecords("alice").size(), "the remediation's record stays as it was written");
     }
 
     @Test
@@ -96,8 +97,8 @@ class KeyRestorationTest {
         assertEquals(List.of(two.accessKeyId()), ids(result.get("restoredKeyIds")));
         assertEquals("Inactive", harness.account.status(alice, one));
         assertEquals("Active", harness.account.status(alice, two));
-        String record = harness.auditTags("alice").values().iterator().next();
-        assertTrue(record.matches(".* restored=" + two.accessKeyId() + "@[^\\s/]+\\+30d mac=.*"), record);
+        String record = harness.restorationRecords("alice").values().iterator().next();
+        assertTrue(record.matches("restored=" + two.accessKeyId() + "@[^\\s/]+\\+30d mac=.*"), record);
     }
 
     @Test
@@ -123,12 +124,19 @@ class KeyRestorationTest {
         assertTrue(
                 nextRun.get("skippedKeys").toString().contains(first.accessKeyId()),
                 "the first key is reported left alone: " + nextRun);
-        String record = harness.auditTags("alice").values().stream()
-                .filter(value -> value.contains(" restored="))
-                .findFirst()
-                .orElseThrow();
-        assertTrue(record.contains(first.accessKeyId() + "@"), record);
-        assertTrue(record.contains(second.accessKeyId() + "@"), record);
+        List<String> restorations =
+                List.copyOf(harness.restorationRecords("alice").values());
+        assertEquals(2, restorations.size(), "one per backout: " + restorations);
+        assertTrue(
+                restorations.stream()
+                        .anyMatch(value ->
+                                value.startsWith("restored=" + first.accessKeyId() + "@") && value.contains("+30d ")),
+                restorations.toString());
+        assertTrue(
+                restorations.stream()
+                        .anyMatch(value ->
+                                value.startsWith("restored=" + second.accessKeyId() + "@") && value.contains("+0d ")),
+                restorations.toString());
     }
 
     @Test
@@ -165,11 +173,19 @@ class KeyRestorationTest {
         assertEquals(List.of(outstanding.accessKeyId()), ids(backout.get("restoredKeyIds")), backout.toString());
         assertEquals(List.of(outstanding.accessKeyId()), ids(nextRun.get("disabledKeyIds")), nextRun.toString());
         assertEquals("Active", harness.account.status(alice, restoredBefore), "its earlier grace still runs");
-        String rewritten = harness.auditTags("alice").get(tagKey);
+        assertEquals(content + " mac=" + mac, harness.auditTags("alice").get(tagKey), "never rewritten");
+        assertEquals(
+                List.of(tagKey + "/restored/"),
+                harness.restorationRecords("alice").keySet().stream()
+                        .map(key -> key.substring(0, key.indexOf("/restored/") + "/restored/".length()))
+                        .toList());
         assertTrue(
-                rewritten.contains(" restored=" + restoredBefore.accessKeyId() + "@" + now.minus(Duration.ofDays(1))
-                        + "+30d/" + outstanding.accessKeyId() + "@"),
-                rewritten);
+                harness.restorationRecords("alice")
+                        .values()
+                        .iterator()
+                        .next()
+                        .startsWith("restored=" + outstanding.accessKeyId() + "@"),
+                harness.restorationRecords("alice").toString());
     }
 
     @Test
@@ -236,9 +252,9 @@ class KeyRestorationTest {
 
         assertTrue(error.getMessage().contains("500"), error.getMessage());
         assertEquals("Active", harness.account.status(alice, key));
-        String record = harness.auditTags("alice").values().iterator().next();
+        String record = harness.restorationRecords("alice").values().iterator().next();
         assertTrue(
-                record.contains(" restored=" + key.accessKeyId() + "@"),
+                record.startsWith("restored=" + key.accessKeyId() + "@"),
                 "the record says it is Active again: " + record);
     }
 
@@ -260,9 +276,9 @@ class KeyRestorationTest {
                 error.getMessage().contains("could not restore: " + deleted.accessKeyId() + " does not exist"),
                 error.getMessage());
         assertEquals("Active", harness.account.status(alice, kept));
-        String record = harness.auditTags("alice").values().iterator().next();
+        String record = harness.restorationRecords("alice").values().iterator().next();
         assertTrue(
-                record.matches(".* restored=" + kept.accessKeyId() + "@[^\\s/]+\\+30d mac=.*"),
+                record.matches("restored=" + kept.accessKeyId() + "@[^\\s/]+\\+30d mac=.*"),
                 "the record names only what was restored: " + record);
     }
 
@@ -287,7 +303,7 @@ class KeyRestorationTest {
     }
 
     private static String executionOf(RemediationHarness harness, String userName, SeededKey key) {
-        return harness.auditTags(userName).entrySet().stream()
+        return harness.remediationRecords(userName).entrySet().stream()
                 .filter(tag -> tag.getValue().contains(key.accessKeyId()))
                 .map(tag -> tag.getKey().substring(AuditRecord.TAG_PREFIX.length()))
                 .findFirst()

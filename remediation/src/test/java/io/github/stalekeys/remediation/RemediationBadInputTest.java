@@ -6,12 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.github.stalekeys.audit.AuditRecord;
 import io.github.stalekeys.emulator.AwsEmulator;
 import io.github.stalekeys.emulator.AwsEmulatorExtension;
 import io.github.stalekeys.emulator.IamSeeder.SeededKey;
 import io.github.stalekeys.emulator.IamSeeder.SeededUser;
+import io.github.stalekeys.keychange.AuditRecord;
 import io.github.stalekeys.policy.InvalidSettingException;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -109,7 +110,8 @@ class RemediationBadInputTest {
     }
 
     @Test
-    void aStaleKeyDeletedBeforeItIsDisabledFailsNamingItAndTheRecordStaysTrue(AwsEmulator emulator) {
+    void aStaleKeyDeletedBeforeItIsDisabledIsReportedLeftAloneAndTheRecordNamesOnlyWhatWasDisabled(
+            AwsEmulator emulator) {
         RemediationHarness harness = new RemediationHarness(emulator);
         SeededUser alice = harness.account.user("alice");
         SeededKey first = harness.account.keyUsed(alice, 143);
@@ -117,15 +119,18 @@ class RemediationBadInputTest {
         emulator.deleteAccessKeyAfter("iam:TagUser", 1, second.accessKeyId());
         ObjectNode payload = RemediationHarness.disablePayload(alice.userId());
 
-        NoSuchEntityException error = assertThrows(NoSuchEntityException.class, () -> harness.invoke(payload));
+        JsonNode result = harness.invoke(payload);
 
-        assertTrue(error.getMessage().contains(second.accessKeyId()), error.getMessage());
+        assertEquals("DISABLED", result.get("outcome").asText());
+        assertEquals(List.of(first.accessKeyId()), StaleKeyRemediationTest.ids(result.get("disabledKeyIds")));
+        assertTrue(
+                result.get("message").asText().contains(second.accessKeyId() + " was deleted meanwhile"),
+                result.toString());
         assertEquals("Inactive", harness.account.status(alice, first));
         String record = harness.auditTags("alice")
                 .get(AuditRecord.TAG_PREFIX
                         + payload.get("automationExecutionId").asText());
         assertTrue(record.startsWith("disabled=" + first.accessKeyId() + " at="), "only what was disabled: " + record);
-        assertTrue(harness.logText().contains("\"disabling stopped: audit record corrected\""), harness.logText());
         JsonNode backout = harness.invoke(RemediationHarness.restorePayload("alice"));
         assertEquals(first.accessKeyId(), backout.get("restoredKeyIds").get(0).asText());
     }
@@ -137,9 +142,12 @@ class RemediationBadInputTest {
         SeededKey stale = harness.account.keyUsed(alice, 143);
         emulator.deleteAccessKeyAfter("iam:TagUser", 1, stale.accessKeyId());
 
-        assertThrows(
-                NoSuchEntityException.class, () -> harness.invoke(RemediationHarness.disablePayload(alice.userId())));
+        JsonNode result = harness.invoke(RemediationHarness.disablePayload(alice.userId()));
 
+        assertEquals("NOTHING_STALE", result.get("outcome").asText(), result.toString());
+        assertTrue(
+                result.get("message").asText().contains(stale.accessKeyId() + " was deleted meanwhile"),
+                result.toString());
         assertEquals(Map.of(), harness.auditTags("alice"), "the record of a change that did not happen is removed");
     }
 }

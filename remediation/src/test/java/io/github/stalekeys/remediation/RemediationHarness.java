@@ -3,11 +3,11 @@ package io.github.stalekeys.remediation;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.github.stalekeys.audit.AuditRecord;
 import io.github.stalekeys.aws.AwsClients;
 import io.github.stalekeys.emulator.AwsEmulator;
 import io.github.stalekeys.emulator.IamSeeder;
 import io.github.stalekeys.emulator.LogScan;
+import io.github.stalekeys.keychange.AuditRecord;
 import io.github.stalekeys.logging.StructuredLogger;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -150,6 +150,20 @@ final class RemediationHarness {
                 .filter(tag -> tag.key().startsWith(AuditRecord.TAG_PREFIX))
                 .forEach(tag -> tags.put(tag.key(), tag.value()));
         return tags;
+    }
+
+    /** The remediation records among them (one per remediation execution). */
+    Map<String, String> remediationRecords(String userName) {
+        Map<String, String> records = auditTags(userName);
+        records.keySet().removeIf(key -> key.contains("/restored/"));
+        return records;
+    }
+
+    /** The backouts' restoration records among them (one per backout and remediation record). */
+    Map<String, String> restorationRecords(String userName) {
+        Map<String, String> records = auditTags(userName);
+        records.keySet().removeIf(key -> !key.contains("/restored/"));
+        return records;
     }
 
     long calls(String operation) {

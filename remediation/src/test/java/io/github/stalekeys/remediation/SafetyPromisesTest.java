@@ -7,11 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.github.stalekeys.audit.AuditRecord;
 import io.github.stalekeys.emulator.AwsEmulator;
 import io.github.stalekeys.emulator.AwsEmulatorExtension;
 import io.github.stalekeys.emulator.IamSeeder.SeededKey;
 import io.github.stalekeys.emulator.IamSeeder.SeededUser;
+import io.github.stalekeys.keychange.AuditRecord;
 import io.github.stalekeys.policy.InvalidSettingException;
 import java.time.Duration;
 import java.time.Instant;
@@ -200,7 +200,9 @@ class SafetyPromisesTest {
 
     @Test
     void auditTagsDoNotPileUpUntilIamsQuotaBlocksTheRemediation(AwsEmulator emulator) {
-        RemediationHarness harness = new RemediationHarness(emulator);
+        // Remediations hours apart (a record younger than AuditLedger.IN_FLIGHT may belong to a run still going on).
+        MovableClock clock = new MovableClock(Instant.now());
+        RemediationHarness harness = new RemediationHarness(emulator, RemediationHarness.deployed(90, "", ""), clock);
         SeededUser alice = harness.account.user("alice");
         for (int tag = 0; tag < 45; tag++) {
             String key = "org-tag-" + tag;
@@ -217,12 +219,14 @@ class SafetyPromisesTest {
             JsonNode disabled = harness.invoke(RemediationHarness.disablePayload(alice.userId()));
             assertEquals("DISABLED", disabled.get("outcome").asText(), "cycle " + cycle);
             harness.invoke(RemediationHarness.restorePayload("alice").put("graceDays", "0"));
+            clock.advance(Duration.ofHours(2));
         }
 
         assertEquals("Active", harness.account.status(alice, key));
         assertTrue(
                 harness.auditTags("alice").size() <= 2,
-                "records left: " + harness.auditTags("alice").keySet());
+                "records left (the last remediation's and its backout's): "
+                        + harness.auditTags("alice").keySet());
     }
 
     @Test
@@ -245,10 +249,16 @@ class SafetyPromisesTest {
                 AuditRecord.TAG_PREFIX + payload.get("automationExecutionId").asText();
         assertTrue(error.getMessage().contains(tagKey), error.getMessage());
         assertTrue(harness.logText().contains("audit record not stored"), harness.logText());
-        // Once a tag is freed, the record from the error is accepted by the backout as the remediation's own.
+        // Once a tag is freed, the record from the error is accepted by the backout as the remediation's own; the
+        // backout needs one more free tag for its own record of the grace, and says so, changing nothing, until it has.
         emulator.iamClient().untagUser(t -> t.userName("alice").tagKeys("org-tag-0"));
         emulator.iamClient()
                 .tagUser(t -> t.userName("alice").tags(x -> x.key(tagKey).value(error.tagValue())));
+        IllegalStateException atQuota = assertThrows(
+                IllegalStateException.class, () -> harness.invoke(RemediationHarness.restorePayload("alice")));
+        assertTrue(atQuota.getMessage().contains("free a tag, then run the backout again"), atQuota.getMessage());
+        assertEquals("Inactive", harness.account.status(alice, key));
+        emulator.iamClient().untagUser(t -> t.userName("alice").tagKeys("org-tag-1"));
         JsonNode restored = harness.invoke(RemediationHarness.restorePayload("alice"));
         assertEquals(List.of(key.accessKeyId()), ids(restored.get("restoredKeyIds")));
     }

@@ -6,11 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.github.stalekeys.audit.AuditRecord;
 import io.github.stalekeys.emulator.AwsEmulator;
 import io.github.stalekeys.emulator.AwsEmulatorExtension;
 import io.github.stalekeys.emulator.IamSeeder.SeededKey;
 import io.github.stalekeys.emulator.IamSeeder.SeededUser;
+import io.github.stalekeys.keychange.AuditRecord;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -50,15 +50,18 @@ class StaleKeyRemediationTest {
         String record = harness.auditTags("alice").get(AuditRecord.TAG_PREFIX + executionId);
         assertTrue(record.startsWith("disabled=" + stale.accessKeyId() + " at="), record);
         // DescribeConfigRules (the deployed rule's settings), ListDiscoveredResources, GetUser, ListAccessKeys,
-        // GetAccessKeyLastUsed x2, GenerateMac (the record's seal), TagUser, UpdateAccessKey, and PutEvents for
-        // the change notice.
+        // GetAccessKeyLastUsed x2, GenerateMac (the record's seal), TagUser, then right before the change the key's
+        // status and the user's records read again (ListAccessKeys, ListUserTags), UpdateAccessKey, and PutEvents
+        // for the change notice.
         assertEquals(1, calls.get("config:DescribeConfigRules"));
-        assertEquals(10, calls.values().stream().mapToLong(Long::longValue).sum(), calls.toString());
+        assertEquals(12, calls.values().stream().mapToLong(Long::longValue).sum(), calls.toString());
+        assertEquals(2, calls.get("iam:ListAccessKeys"));
+        assertEquals(1, calls.get("iam:ListUserTags"));
         assertEquals(1, calls.get("iam:UpdateAccessKey"));
     }
 
     @Test
-    void aSingleStaleKeyCostsAtMostNineCallsRuleReadSealAndNoticeIncluded(AwsEmulator emulator) {
+    void aSingleStaleKeyCostsElevenCallsRuleReadSealLiveRecheckAndNoticeIncluded(AwsEmulator emulator) {
         RemediationHarness harness = new RemediationHarness(emulator);
         SeededUser bob = harness.account.user("bob");
         harness.account.keyNeverUsed(bob, 200);
@@ -67,7 +70,7 @@ class StaleKeyRemediationTest {
         harness.invoke(RemediationHarness.disablePayload(bob.userId()));
 
         assertEquals(
-                9,
+                11,
                 emulator.callCounts().values().stream()
                         .mapToLong(Long::longValue)
                         .sum(),

@@ -89,13 +89,7 @@ record RuleParameters(
         EvaluationFrequency frequency = document.text(EVALUATION_FREQUENCY)
                 .map(value -> EvaluationFrequency.parse(EVALUATION_FREQUENCY, value))
                 .orElse(WarningSettings.DEFAULTS.frequency());
-        Optional<String> ownerTagKey =
-                document.text(OWNER_TAG_KEY).map(String::strip).filter(key -> !key.isEmpty());
-        ownerTagKey
-                .filter(key -> !IamIdentifiers.TAG_KEY.matcher(key).matches() || key.startsWith("aws:"))
-                .ifPresent(key -> {
-                    throw new InvalidSettingException(OWNER_TAG_KEY, "is not a valid IAM tag key: '" + key + "'");
-                });
+        Optional<String> ownerTagKey = document.ownerTagKey();
         boolean automatic = document.text(AUTOMATIC_REMEDIATION)
                 .map(value -> switch (value.strip()) {
                     case "true" -> true;

@@ -7,6 +7,7 @@ import io.github.stalekeys.logging.StructuredLogger;
 import io.github.stalekeys.policy.AccessKeyActivity;
 import io.github.stalekeys.policy.Compliance;
 import io.github.stalekeys.policy.IamUser;
+import io.github.stalekeys.policy.KeyOwner;
 import io.github.stalekeys.policy.KeyWarning;
 import io.github.stalekeys.policy.StaleKeyPolicy;
 import java.util.ArrayList;
@@ -74,7 +75,7 @@ final class WarningAnnouncer {
                         exempt.get());
                 continue;
             }
-            Owner owner = Owner.of(run.settings().ownerTagKey(), userTags);
+            KeyOwner owner = KeyOwner.of(run.settings().ownerTagKey(), userTags);
             for (KeyWarning warning : due) {
                 events.add(event(user, warning, owner, run));
                 log.info(
@@ -99,33 +100,7 @@ final class WarningAnnouncer {
         return events.size();
     }
 
-    /** Who owns the user's keys, by the owner tag; the event says when it is not known, and why. */
-    private record Owner(Optional<String> tagKey, Optional<String> value) {
-
-        static Owner of(Optional<String> tagKey, Map<String, String> tags) {
-            // IAM tag keys are case-insensitive.
-            Optional<String> value = tagKey.flatMap(key -> tags.entrySet().stream()
-                    .filter(tag -> tag.getKey().equalsIgnoreCase(key))
-                    .map(Map.Entry::getValue)
-                    .filter(text -> !text.isBlank())
-                    .findFirst());
-            return new Owner(tagKey, value);
-        }
-
-        String status() {
-            return tagKey.isEmpty() ? "NOT_CONFIGURED" : value.isPresent() ? "TAGGED" : "TAG_ABSENT";
-        }
-
-        String describe() {
-            if (tagKey.isEmpty()) {
-                return "Owner: not known (no owner tag configured).";
-            }
-            return value.map(v -> "Owner: " + v + " (tag " + tagKey.get() + ").")
-                    .orElse("Owner: not known (the user has no " + tagKey.get() + " tag).");
-        }
-    }
-
-    private static KeyEvent event(IamUser user, KeyWarning warning, Owner owner, Run run) {
+    private static KeyEvent event(IamUser user, KeyWarning warning, KeyOwner owner, Run run) {
         AccessKeyActivity key = warning.key();
         ObjectNode detail = KeyEvent.detail(key.accessKeyId(), user.userName());
         detail.put("accountId", run.accountId());

@@ -607,6 +607,39 @@ public final class AwsEmulator implements AutoCloseable {
     }
 
     /**
+     * Holds the {@code nth} call of {@code operation} (e.g. {@code "iam:UpdateAccessKey"}, or a pattern: {@code "iam:*"},
+     * {@code "*"} for any call) from now on before it
+     * takes effect, until the returned hold is released: a test starts one run, waits until it is held, runs
+     * another to the end, then lets the first go on, and so forces one interleaving of the two.
+     */
+    public HeldCall hold(String operation, int nth) {
+        requireText(operation, "operation");
+        if (nth < 1) {
+            throw new IllegalArgumentException("nth must be >= 1, was " + nth);
+        }
+        String name = operation + "#" + nth + "@" + System.nanoTime();
+        control(
+                "POST",
+                "/_emulator/holds",
+                json.createObjectNode().put("name", name).put("call", operation).put("nth", nth));
+        return new HeldCall(this, name);
+    }
+
+    boolean awaitHeld(String name, Duration timeout) {
+        return control(
+                        "POST",
+                        "/_emulator/holds/wait",
+                        json.createObjectNode().put("name", name).put("timeoutMs", timeout.toMillis()),
+                        timeout.plus(CONTROL_TIMEOUT))
+                .path("reached")
+                .asBoolean();
+    }
+
+    void release(String name) {
+        control("POST", "/_emulator/holds/release", json.createObjectNode().put("name", name));
+    }
+
+    /**
      * Deletes the user (its access keys first, as IAM requires) right after the {@code nth} call of
      * {@code operation} (e.g. {@code "iam:GetCredentialReport"}) has been answered: a user deleted in
      * the middle of a run. Fires once.
@@ -699,8 +732,12 @@ public final class AwsEmulator implements AutoCloseable {
     }
 
     private JsonNode control(String method, String path, JsonNode body) {
+        return control(method, path, body, CONTROL_TIMEOUT);
+    }
+
+    private JsonNode control(String method, String path, JsonNode body, Duration timeout) {
         HttpRequest.Builder request =
-                HttpRequest.newBuilder(endpoint.resolve(path)).timeout(CONTROL_TIMEOUT);
+                HttpRequest.newBuilder(endpoint.resolve(path)).timeout(timeout);
         try {
             request.method(
                     method,

@@ -36,6 +36,9 @@ Run as ``python3 aws_emulator.py --port N``. It serves moto's WSGI application (
 * A per-call latency (``POST /_emulator/latency``, ``{"millis": 40}``): every AWS API call waits that
   long before it is answered, as a round trip from Lambda to IAM or Config would; calls made in
   parallel wait in parallel, so a benchmark shows what concurrency buys.
+* Held calls (``POST /_emulator/holds``, ``{"name": "h", "call": "iam:UpdateAccessKey", "nth": 1}``, or a
+  pattern such as ``"*"``): the n-th matching call waits, before it takes effect, until ``POST /_emulator/holds/release``; ``POST
+  /_emulator/holds/wait`` answers once it is waiting. Tests force an interleaving of concurrent runs with it.
 * One-shot triggers (``POST /_emulator/iam/triggers``): delete a user or a key right after the
   n-th call of an operation, i.e. in the middle of a run; and raw key statuses (``Expired``, or
   values no API model knows) through key seeding.
@@ -1132,6 +1135,65 @@ def set_latency(body):
 
 
 # --------------------------------------------------------------------------------------------
+# Held calls: force one interleaving of concurrent runs
+# --------------------------------------------------------------------------------------------
+
+HOLDS = {}  # name -> {"call", "remaining", "reached": Event, "released": Event}
+HOLD_LIMIT_SECONDS = 60  # a forgotten hold must not hang a test run
+
+
+def add_hold(body):
+    name = body.get("name")
+    call = body.get("call")
+    nth = body.get("nth", 1)
+    if not isinstance(name, str) or not name:
+        return error_json(400, "ValidationException", "name must be a non-empty string")
+    if not isinstance(call, str) or not call:
+        return error_json(400, "ValidationException", "call must be '<service>:<Operation>' or a pattern ('iam:*', '*')")
+    if isinstance(nth, bool) or not isinstance(nth, int) or nth < 1:
+        return error_json(400, "ValidationException", "nth must be >= 1")
+    if name in HOLDS:
+        return error_json(400, "ValidationException", f"a hold named {name} exists already")
+    HOLDS[name] = {"call": call, "remaining": nth, "reached": threading.Event(), "released": threading.Event()}
+    return ok_json({})
+
+
+def hold_for(call):
+    """The hold this call must wait on, if it is the one a hold counts down to."""
+    with STATE_LOCK:
+        for hold in HOLDS.values():
+            if fnmatchcase(call, hold["call"]) and hold["remaining"] > 0:
+                hold["remaining"] -= 1
+                if hold["remaining"] == 0:
+                    return hold
+    return None
+
+
+def wait_for_hold(data):
+    """Answers once the named hold's call is waiting, or after timeoutMs (outside the state lock: it blocks)."""
+    with STATE_LOCK:
+        hold = HOLDS.get(data.get("name"))
+    if hold is None:
+        return error_json(404, "NotFound", f"no hold named {data.get('name')}")
+    millis = data.get("timeoutMs", 10000)
+    return ok_json({"reached": hold["reached"].wait(millis / 1000)})
+
+
+def release_hold(name):
+    hold = HOLDS.pop(name, None)
+    if hold is None:
+        return error_json(404, "NotFound", f"no hold named {name}")
+    hold["released"].set()
+    return ok_json({})
+
+
+def release_all_holds():
+    for hold in HOLDS.values():
+        hold["released"].set()
+    HOLDS.clear()
+
+
+# --------------------------------------------------------------------------------------------
 # Reset, HTTP plumbing, main
 # --------------------------------------------------------------------------------------------
 
@@ -1145,6 +1207,7 @@ def reset_everything():
         REPORT.update(ready_after=None, never_ready=False, expired_once=False, generate_calls=0)
         clear_faults()
         TRIGGERS.clear()
+        release_all_holds()
         TRUST["enforced"] = False
         LATENCY["millis"] = 0
     return ok_json({"status": "reset"})
@@ -1202,7 +1265,11 @@ def control_request(method, path, body, query):
         ("POST", "/_emulator/iam/access-keys"): lambda: seed_access_keys(data),
         ("POST", "/_emulator/sts/enforce-trust"): lambda: set_trust_enforcement(data),
         ("POST", "/_emulator/latency"): lambda: set_latency(data),
+        ("POST", "/_emulator/holds"): lambda: add_hold(data),
+        ("POST", "/_emulator/holds/release"): lambda: release_hold(data.get("name")),
     }
+    if (method, path) == ("POST", "/_emulator/holds/wait"):
+        return wait_for_hold(data)
     route = routes.get((method, path))
     if route is not None:
         with STATE_LOCK:
@@ -1228,6 +1295,10 @@ class EmulatorMiddleware:
         if call is None:
             return self.answer(environ, start_response, body)
         count_call(call)
+        hold = hold_for(call)
+        if hold is not None:
+            hold["reached"].set()
+            hold["released"].wait(HOLD_LIMIT_SECONDS)  # outside the state lock: everything else goes on
         if LATENCY["millis"]:
             time.sleep(LATENCY["millis"] / 1000)  # outside the state lock: parallel calls wait in parallel
         fault = draw_fault(call)

@@ -1,0 +1,80 @@
+package io.github.stalekeys.remediation;
+
+import io.github.stalekeys.audit.AuditTrail;
+import io.github.stalekeys.iam.IamKeyInventory;
+import io.github.stalekeys.iam.IamKeyInventory.TaggedUser;
+import io.github.stalekeys.keychange.AuditLedger;
+import io.github.stalekeys.keychange.UserSnapshot;
+import io.github.stalekeys.logging.StructuredLogger;
+import io.github.stalekeys.policy.AccessKeyActivity;
+import io.github.stalekeys.policy.IamUser;
+import io.github.stalekeys.policy.KeyStatus;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * The read step of both runbooks: a user's keys and the remediation's records on it, as a {@link UserSnapshot};
+ * and the reads again right before a change (a key's status first, then the records, so a key seen Active after
+ * a backout set it so is always seen with the grace the backout wrote before). Tags of ours that are not trusted
+ * are logged here, once per read, and nowhere else.
+ */
+final class UserReads {
+
+    private final IamKeyInventory inventory;
+    private final AuditTrail trail;
+    private final StructuredLogger log;
+
+    UserReads(IamKeyInventory inventory, AuditTrail trail, StructuredLogger log) {
+        this.inventory = Objects.requireNonNull(inventory, "inventory");
+        this.trail = Objects.requireNonNull(trail, "trail");
+        this.log = Objects.requireNonNull(log, "log");
+    }
+
+    /**
+     * The user's keys (last use of the active ones) and records, from the tags {@code found} came with; empty
+     * when the user is gone meanwhile.
+     */
+    Optional<UserSnapshot> snapshot(TaggedUser found, String executionId) {
+        return inventory
+                .keysOf(found.user().userName())
+                .map(keys -> new UserSnapshot(
+                        found.user(), keys, ledger(found.user(), found.tags(), AuditLedger.EMPTY, executionId)));
+    }
+
+    /** The user's records from {@code tags}, rejected ones logged. */
+    AuditLedger ledger(IamUser user, Map<String, String> tags, AuditLedger verified, String executionId) {
+        AuditLedger ledger = trail.read(user, tags, verified);
+        ledger.rejected()
+                .forEach(rejected -> log.warn(
+                        "audit tag not trusted: nothing is restored or spared by it",
+                        "userName",
+                        user.userName(),
+                        "tagKey",
+                        rejected.tagKey(),
+                        "reason",
+                        rejected.reason(),
+                        "automationExecutionId",
+                        executionId));
+        return ledger;
+    }
+
+    /** The user's records now (ListUserTags); a record unchanged since {@code verified} is not verified again. */
+    AuditLedger ledgerNow(IamUser user, AuditLedger verified, String executionId) {
+        return ledger(user, inventory.tagsOf(user), verified, executionId);
+    }
+
+    /** The user's tags now. */
+    Map<String, String> tagsNow(IamUser user) {
+        return inventory.tagsOf(user);
+    }
+
+    /** Each key's status now (ListAccessKeys; no last-use lookups); none when the user is gone. */
+    Map<String, KeyStatus> statusesNow(IamUser user) {
+        return inventory.listed(user.userName()).orElse(List.of()).stream()
+                .collect(Collectors.toMap(
+                        AccessKeyActivity::accessKeyId, AccessKeyActivity::status, (first, second) -> first));
+    }
+}
