@@ -75,7 +75,7 @@ public final class AccessKeyRemediationHandler implements RequestStreamHandler {
         UserReads reads = new UserReads(inventory, trail, log);
         this.remediation = new StaleKeyRemediation(
                 directory, reads, new KeyDisabling(iam, reads, trail, clock, log), rule, clock, log);
-        this.restoration = new KeyRestoration(iam, directory, inventory, reads, trail, rule, clock, log);
+        this.restoration = new KeyRestoration(iam, directory, reads, trail, rule, clock, log);
         this.notifier = new KeyChangeNotifier(bus, log);
     }
 

@@ -1,14 +1,12 @@
 package io.github.stalekeys.remediation;
 
 import io.github.stalekeys.audit.AuditTrail;
-import io.github.stalekeys.iam.IamKeyInventory;
 import io.github.stalekeys.iam.IamKeyInventory.TaggedUser;
 import io.github.stalekeys.keychange.AuditLedger;
 import io.github.stalekeys.keychange.RestorationRecord;
 import io.github.stalekeys.keychange.RestorePlan;
 import io.github.stalekeys.keychange.UserSnapshot;
 import io.github.stalekeys.logging.StructuredLogger;
-import io.github.stalekeys.policy.AccessKeyActivity;
 import io.github.stalekeys.policy.IamUser;
 import io.github.stalekeys.policy.InvalidSettingException;
 import io.github.stalekeys.policy.KeyOwner;
@@ -39,7 +37,6 @@ final class KeyRestoration {
 
     private final IamClient iam;
     private final UserDirectory directory;
-    private final IamKeyInventory inventory;
     private final UserReads reads;
     private final AuditTrail trail;
     private final ServedRule rule;
@@ -49,7 +46,6 @@ final class KeyRestoration {
     KeyRestoration(
             IamClient iam,
             UserDirectory directory,
-            IamKeyInventory inventory,
             UserReads reads,
             AuditTrail trail,
             ServedRule rule,
@@ -57,7 +53,6 @@ final class KeyRestoration {
             StructuredLogger log) {
         this.iam = Objects.requireNonNull(iam, "iam");
         this.directory = Objects.requireNonNull(directory, "directory");
-        this.inventory = Objects.requireNonNull(inventory, "inventory");
         this.reads = Objects.requireNonNull(reads, "reads");
         this.trail = Objects.requireNonNull(trail, "trail");
         this.rule = Objects.requireNonNull(rule, "rule");
@@ -72,9 +67,10 @@ final class KeyRestoration {
                 .orElseThrow(() -> new InvalidSettingException(
                         "userName", InvalidSettingException.echo(request.userName()) + " names no existing IAM user"));
         IamUser user = found.user();
-        AuditLedger ledger = reads.ledger(user, found.tags(), AuditLedger.EMPTY, executionId);
-        Map<String, Optional<AccessKeyLastUsed>> lastUses = new LinkedHashMap<>();
-        UserSnapshot snapshot = new UserSnapshot(user, keys(user, ledger, lastUses), ledger);
+        UserReads.ForBackout read = reads.forBackout(found, executionId);
+        UserSnapshot snapshot = read.snapshot();
+        AuditLedger ledger = snapshot.ledger();
+        Map<String, Optional<AccessKeyLastUsed>> lastUses = read.lastUses();
         RestorePlan plan = RestorePlan.of(
                 snapshot,
                 new RestorePlan.Selection(request.userName(), request.accessKeyIds(), request.remediationExecutionId()),
@@ -147,24 +143,6 @@ final class KeyRestoration {
                     + " is at IAM's quota of 50 tags, so the backout cannot record the grace of the"
                     + " keys it would restore: free a tag, then run the backout again. Nothing was changed");
         }
-    }
-
-    /** The user's keys; the last use only of the inactive ones a record holds outstanding (the candidates). */
-    private List<AccessKeyActivity> keys(
-            IamUser user, AuditLedger ledger, Map<String, Optional<AccessKeyLastUsed>> lastUses) {
-        List<String> outstanding = ledger.outstandingKeys();
-        List<AccessKeyActivity> keys = new ArrayList<>();
-        for (AccessKeyActivity key : inventory.listed(user.userName()).orElse(List.of())) {
-            if (key.status() == KeyStatus.ACTIVE || !outstanding.contains(key.accessKeyId())) {
-                keys.add(key);
-                continue;
-            }
-            Optional<AccessKeyLastUsed> lastUsed = inventory.lastUsed(key.accessKeyId());
-            lastUses.put(key.accessKeyId(), lastUsed);
-            keys.add(new AccessKeyActivity(
-                    key.accessKeyId(), key.status(), key.createDate(), lastUsed.map(AccessKeyLastUsed::lastUsedDate)));
-        }
-        return keys;
     }
 
     /** The owner for the notices, from the rule's owner tag; empty when the rule cannot be read (no reason to stop). */

@@ -1,5 +1,8 @@
 package io.github.stalekeys.remediation;
 
+import io.github.stalekeys.policy.IamUser;
+import io.github.stalekeys.policy.KeyAssessment;
+import io.github.stalekeys.policy.KeyOwner;
 import io.github.stalekeys.policy.SkippedKey;
 import java.util.List;
 
@@ -30,6 +33,51 @@ public record RemediationResult(
         USER_NOT_FOUND,
         EXEMPT,
         DRY_RUN
+    }
+
+    /** The answer about {@code user}, whose keys' owner is {@code owner}. */
+    static RemediationResult of(
+            RunbookRequest.DisableStaleKeys request,
+            IamUser user,
+            KeyOwner owner,
+            Outcome outcome,
+            List<KeyAssessment> stale,
+            List<String> disabled,
+            List<SkippedKey> skipped,
+            String message) {
+        return new RemediationResult(
+                RunbookRequestParser.DISABLE_STALE_KEYS,
+                user.userId(),
+                user.userName(),
+                request.dryRun(),
+                outcome,
+                stale.stream()
+                        .map(key -> new StaleKey(
+                                key.key().accessKeyId(),
+                                key.idleDays(),
+                                key.key().neverUsed()))
+                        .toList(),
+                disabled,
+                skipped,
+                message,
+                owner.value().orElse(null),
+                owner.status());
+    }
+
+    /** The answer when the user does not exist (any more). */
+    static RemediationResult userGone(RunbookRequest.DisableStaleKeys request) {
+        return new RemediationResult(
+                RunbookRequestParser.DISABLE_STALE_KEYS,
+                request.userId(),
+                null,
+                request.dryRun(),
+                Outcome.USER_NOT_FOUND,
+                List.of(),
+                List.of(),
+                List.of(),
+                "IAM user " + request.userId() + " no longer exists: nothing to do",
+                null,
+                null);
     }
 
     /** A key found stale now: disabled, or in a dry run, the one that would be. */

@@ -2,6 +2,7 @@ package io.github.stalekeys.remediation;
 
 import io.github.stalekeys.policy.Exemptions;
 import io.github.stalekeys.policy.KeyAgeLimits;
+import io.github.stalekeys.policy.MaxKeyAge;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -21,5 +22,15 @@ record RuleSettings(String ruleName, KeyAgeLimits limits, Exemptions exemptions,
         Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(exemptions, "exemptions");
         Objects.requireNonNull(ownerTagKey, "ownerTagKey");
+    }
+
+    /** {@code requested}, each limit raised to the deployed rule's: a payload may ask for more time, never less. */
+    KeyAgeLimits floorFor(KeyAgeLimits requested) {
+        return new KeyAgeLimits(
+                atLeast(requested.used(), limits.used()), atLeast(requested.neverUsed(), limits.neverUsed()));
+    }
+
+    private static MaxKeyAge atLeast(MaxKeyAge requested, MaxKeyAge floor) {
+        return requested.days() >= floor.days() ? requested : floor;
     }
 }

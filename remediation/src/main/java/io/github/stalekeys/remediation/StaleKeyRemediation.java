@@ -9,12 +9,10 @@ import io.github.stalekeys.policy.InvalidSettingException;
 import io.github.stalekeys.policy.KeyAgeLimits;
 import io.github.stalekeys.policy.KeyAssessment;
 import io.github.stalekeys.policy.KeyOwner;
-import io.github.stalekeys.policy.MaxKeyAge;
 import io.github.stalekeys.policy.SkippedKey;
 import io.github.stalekeys.policy.StaleKeyPolicy;
 import io.github.stalekeys.policy.WarningSchedule;
 import io.github.stalekeys.remediation.RemediationResult.Outcome;
-import io.github.stalekeys.remediation.RemediationResult.StaleKey;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -85,7 +83,7 @@ final class StaleKeyRemediation {
                     exemption.get(),
                     "automationExecutionId",
                     executionId);
-            return result(
+            return RemediationResult.of(
                     request,
                     user,
                     owner,
@@ -120,7 +118,7 @@ final class StaleKeyRemediation {
                         "automationExecutionId",
                         executionId));
         if (plan.toDisable().isEmpty()) {
-            return result(
+            return RemediationResult.of(
                     request,
                     user,
                     owner,
@@ -146,7 +144,7 @@ final class StaleKeyRemediation {
                             stale.idleDays(),
                             "automationExecutionId",
                             executionId));
-            return result(
+            return RemediationResult.of(
                     request,
                     user,
                     owner,
@@ -163,7 +161,7 @@ final class StaleKeyRemediation {
                 .filter(key -> applied.disabled().contains(key.key().accessKeyId()))
                 .toList();
         if (disabled.isEmpty()) {
-            return result(
+            return RemediationResult.of(
                     request,
                     user,
                     owner,
@@ -177,32 +175,26 @@ final class StaleKeyRemediation {
         if (!applied.leftAlone().isEmpty()) {
             message += "; left alone: " + describeSkipped(applied.leftAlone());
         }
-        return result(request, user, owner, Outcome.DISABLED, disabled, applied.disabled(), skipped, message);
+        return RemediationResult.of(
+                request, user, owner, Outcome.DISABLED, disabled, applied.disabled(), skipped, message);
     }
 
     /** The request's limits, each raised to the deployed rule's: a payload may ask for more time, never less. */
     private KeyAgeLimits effectiveLimits(RunbookRequest.DisableStaleKeys request, RuleSettings deployed) {
-        KeyAgeLimits requested = request.limits();
-        KeyAgeLimits floor = deployed.limits();
-        KeyAgeLimits effective = new KeyAgeLimits(
-                atLeast(requested.used(), floor.used()), atLeast(requested.neverUsed(), floor.neverUsed()));
-        if (!effective.equals(requested)) {
+        KeyAgeLimits effective = deployed.floorFor(request.limits());
+        if (!effective.equals(request.limits())) {
             log.info(
                     "threshold raised to the deployed rule's",
                     "requested",
-                    requested.describe(),
+                    request.limits().describe(),
                     "deployed",
-                    floor.describe(),
+                    deployed.limits().describe(),
                     "ruleName",
                     deployed.ruleName(),
                     "automationExecutionId",
                     request.automationExecutionId());
         }
         return effective;
-    }
-
-    private static MaxKeyAge atLeast(MaxKeyAge requested, MaxKeyAge floor) {
-        return requested.days() >= floor.days() ? requested : floor;
     }
 
     private RemediationResult userGone(RunbookRequest.DisableStaleKeys request) {
@@ -212,44 +204,7 @@ final class StaleKeyRemediation {
                 request.userId(),
                 "automationExecutionId",
                 request.automationExecutionId());
-        return new RemediationResult(
-                RunbookRequestParser.DISABLE_STALE_KEYS,
-                request.userId(),
-                null,
-                request.dryRun(),
-                Outcome.USER_NOT_FOUND,
-                List.of(),
-                List.of(),
-                List.of(),
-                "IAM user " + request.userId() + " no longer exists: nothing to do",
-                null,
-                null);
-    }
-
-    private static RemediationResult result(
-            RunbookRequest.DisableStaleKeys request,
-            IamUser user,
-            KeyOwner owner,
-            Outcome outcome,
-            List<KeyAssessment> stale,
-            List<String> disabled,
-            List<SkippedKey> skipped,
-            String message) {
-        return new RemediationResult(
-                RunbookRequestParser.DISABLE_STALE_KEYS,
-                user.userId(),
-                user.userName(),
-                request.dryRun(),
-                outcome,
-                stale.stream()
-                        .map(k -> new StaleKey(
-                                k.key().accessKeyId(), k.idleDays(), k.key().neverUsed()))
-                        .toList(),
-                disabled,
-                skipped,
-                message,
-                owner.value().orElse(null),
-                owner.status());
+        return RemediationResult.userGone(request);
     }
 
     private static String describeSkipped(List<SkippedKey> skipped) {

@@ -9,11 +9,14 @@ import io.github.stalekeys.logging.StructuredLogger;
 import io.github.stalekeys.policy.AccessKeyActivity;
 import io.github.stalekeys.policy.IamUser;
 import io.github.stalekeys.policy.KeyStatus;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.stream.Collectors;
+import software.amazon.awssdk.services.iam.model.AccessKeyLastUsed;
 
 /**
  * The read step of both runbooks: a user's keys and the remediation's records on it, as a {@link UserSnapshot};
@@ -42,6 +45,32 @@ final class UserReads {
                 .keysOf(found.user().userName())
                 .map(keys -> new UserSnapshot(
                         found.user(), keys, ledger(found.user(), found.tags(), AuditLedger.EMPTY, executionId)));
+    }
+
+    /** What the backout reads: the snapshot, and each candidate key's last-use record as IAM gives it. */
+    record ForBackout(UserSnapshot snapshot, Map<String, Optional<AccessKeyLastUsed>> lastUses) {}
+
+    /**
+     * The user's records and keys; the last use only of the inactive keys a record holds outstanding (the only ones
+     * the backout may restore), one {@code GetAccessKeyLastUsed} each.
+     */
+    ForBackout forBackout(TaggedUser found, String executionId) {
+        IamUser user = found.user();
+        AuditLedger ledger = ledger(user, found.tags(), AuditLedger.EMPTY, executionId);
+        List<String> outstanding = ledger.outstandingKeys();
+        Map<String, Optional<AccessKeyLastUsed>> lastUses = new LinkedHashMap<>();
+        List<AccessKeyActivity> keys = new ArrayList<>();
+        for (AccessKeyActivity key : inventory.listed(user.userName()).orElse(List.of())) {
+            if (key.status() == KeyStatus.ACTIVE || !outstanding.contains(key.accessKeyId())) {
+                keys.add(key);
+                continue;
+            }
+            Optional<AccessKeyLastUsed> lastUsed = inventory.lastUsed(key.accessKeyId());
+            lastUses.put(key.accessKeyId(), lastUsed);
+            keys.add(new AccessKeyActivity(
+                    key.accessKeyId(), key.status(), key.createDate(), lastUsed.map(AccessKeyLastUsed::lastUsedDate)));
+        }
+        return new ForBackout(new UserSnapshot(user, keys, ledger), lastUses);
     }
 
     /** The user's records from {@code tags}, rejected ones logged. */
