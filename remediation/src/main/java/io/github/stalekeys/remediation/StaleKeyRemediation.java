@@ -128,7 +128,7 @@ final class StaleKeyRemediation {
                     plan.skipped(),
                     "No active key of " + user.userName() + " is unused beyond "
                             + (limits.differ()
-                                    ? "its limit (" + limits.describe() + ")"
+                                    ? "the " + limits.describe()
                                     : limits.used().days() + " days")
                             + ": nothing changed");
         }
