@@ -49,6 +49,16 @@ public final class StaleKeyPolicy {
     }
 
     /** The limit for keys used at least once. */
+    /** The clock it judges by. */
+    public Clock clock() {
+        return clock;
+    }
+
+    /** This policy judging by {@code other}: e.g. a clock stopped at a run's start, so one run judges at one moment. */
+    public StaleKeyPolicy withClock(Clock other) {
+        return new StaleKeyPolicy(limits, warnings, exemptions, other);
+    }
+
     public MaxKeyAge maxKeyAge() {
         return limits.used();
     }

@@ -142,4 +142,22 @@ class AuditLedgerTest {
                 ledger.graceGrants(),
                 "its grace counts while it runs, record or not");
     }
+
+    @Test
+    void aRecordWithAKeyStillInactiveIsNotSettledEvenWhenItsOtherKeyIsBack() {
+        AuditLedger ledger = ledger(List.of(r1), List.of());
+
+        assertEquals(List.of(), ledger.settled(Map.of(K1, KeyStatus.INACTIVE, K2, KeyStatus.ACTIVE), NOW));
+    }
+
+    @Test
+    void anOrphanRestorationIsSettledOnlyWhenItsRecordIsGoneAndARecordWithARunningGraceStays() {
+        RestorationRecord ofR1 = RestorationRecord.of(r1, B1, List.of(K1), daysAgo(9), 30);
+        AuditLedger ledger = ledger(List.of(r1), List.of(ofR1));
+
+        assertEquals(
+                List.of(),
+                ledger.settled(Map.of(K1, KeyStatus.ACTIVE, K2, KeyStatus.ACTIVE), NOW),
+                "its record is there and its grace runs: neither is settled");
+    }
 }

@@ -243,4 +243,39 @@ class AuditRecordTest {
         assertFalse(unreadable.problem().contains("edited"));
         assertInstanceOf(AuditTags.Unreadable.class, badDate);
     }
+
+    @Test
+    void aRestorationTagReadBackNamesItsTagAndTheTextItsSealCovers() {
+        String tagKey = "StaleKeyRemediation:" + EXECUTION + "/restored/" + BACKOUT;
+        AuditTags.Read read = AuditTags.read(tagKey, "restored=" + KEY_1 + "@2026-11-29T08:00:00Z+30d mac=" + MAC)
+                .orElseThrow();
+
+        assertEquals(tagKey, read.tagKey());
+        assertEquals(Optional.of(MAC), read.mac());
+        assertEquals(
+                "StaleKeyRemediation restoration record v1\nuser=" + USER_ID + "\ntag=" + tagKey + "\nrestored=" + KEY_1
+                        + "@2026-11-29T08:00:00Z+30d",
+                read.sealedContent(USER_ID));
+        RestorationRecord record = ((AuditTags.Restorations) read).record();
+        assertEquals(EXECUTION, record.remediationExecutionId());
+        assertEquals(BACKOUT, record.backoutExecutionId());
+        assertEquals(List.of(KEY_1), record.restoredKeyIds());
+    }
+
+    @Test
+    void aRestorationWithNoKeyIsNotARecord() {
+        org.junit.jupiter.api.Assertions.assertThrows(
+                IllegalArgumentException.class, () -> new RestorationRecord(EXECUTION, BACKOUT, List.of()));
+        assertInstanceOf(
+                AuditTags.Unreadable.class,
+                AuditTags.read(
+                                "StaleKeyRemediation:" + EXECUTION + "/restored/",
+                                "restored=" + KEY_1 + "@2026-11-29T08:00:00Z+1d")
+                        .orElseThrow());
+        org.junit.jupiter.api.Assertions.assertThrows(
+                UnsupportedOperationException.class,
+                () -> AuditTags.read("StaleKeyRemediation:x", "junk")
+                        .orElseThrow()
+                        .sealedContent(USER_ID));
+    }
 }

@@ -108,4 +108,16 @@ class DisablePlanTest {
     static List<String> ids(List<KeyAssessment> keys) {
         return keys.stream().map(key -> key.key().accessKeyId()).toList();
     }
+
+    @Test
+    void aSnapshotGivesEachKeysStatusAndFindsAKeyById() {
+        UserSnapshot snapshot = new UserSnapshot(
+                ALICE,
+                List.of(key(K1, KeyStatus.ACTIVE, 400, 143L), key(K2, KeyStatus.INACTIVE, 400, 3L)),
+                AuditLedger.EMPTY);
+
+        assertEquals(java.util.Map.of(K1, KeyStatus.ACTIVE, K2, KeyStatus.INACTIVE), snapshot.statuses());
+        assertEquals(K2, snapshot.key(K2).orElseThrow().accessKeyId());
+        assertEquals(Optional.empty(), snapshot.key("AKIAOTHEROTHEROTHER1"));
+    }
 }

@@ -233,4 +233,29 @@ class StaleKeyPolicyTest {
                 ALICE, List.of(usedAgo("AKIASTALE", Duration.ofDays(143))), user -> Map.of("team", "payments"));
         assertEquals(Compliance.NON_COMPLIANT, otherTag.compliance());
     }
+
+    @Test
+    void aPolicyKeepsItsSettingsAndJudgesByTheClockItIsGiven() {
+        KeyAgeLimits limits = new KeyAgeLimits(new MaxKeyAge(90), new MaxKeyAge(30));
+        Exemptions exemptions = Exemptions.parse("exemptUsers", "alice", "exemptionTagKey", null);
+        WarningSchedule warnings = WarningSchedule.parse("warningDays", "14");
+        StaleKeyPolicy policy = new StaleKeyPolicy(limits, warnings, exemptions, Clock.fixed(NOW, ZoneOffset.UTC));
+        AccessKeyActivity usedLately = new AccessKeyActivity(
+                "AKIALATE",
+                KeyStatus.ACTIVE,
+                NOW.minus(Duration.ofDays(400)),
+                Optional.of(NOW.minus(Duration.ofDays(80))));
+
+        StaleKeyPolicy later = policy.withClock(Clock.fixed(NOW.plus(Duration.ofDays(20)), ZoneOffset.UTC));
+
+        assertEquals(new MaxKeyAge(90), policy.maxKeyAge());
+        assertEquals(limits, policy.limits());
+        assertEquals(warnings, policy.warnings());
+        assertEquals(exemptions, policy.exemptions());
+        assertEquals(NOW, policy.clock().instant());
+        assertEquals(false, policy.assess(usedLately).stale());
+        assertEquals(true, later.assess(usedLately).stale(), "20 days later: 100 days unused");
+        assertEquals(limits, later.limits());
+        assertEquals(exemptions, later.exemptions());
+    }
 }
