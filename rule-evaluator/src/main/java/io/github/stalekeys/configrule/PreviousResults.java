@@ -5,9 +5,12 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.stream.Collectors;
 import software.amazon.awssdk.services.config.ConfigClient;
 import software.amazon.awssdk.services.config.model.ComplianceType;
 import software.amazon.awssdk.services.config.model.EvaluationResult;
+import software.amazon.awssdk.services.config.model.NoSuchConfigRuleException;
 
 /**
  * The results AWS Config holds for a rule, read through every page of {@code GetComplianceDetailsByConfigRule}
@@ -43,6 +46,33 @@ public final class PreviousResults {
     }
 
     /** The rule's standing results on resources of {@code resourceType}, by resource id. */
+    /**
+     * As {@link #of(String, String)}; a test-mode event (e.g. {@code sam local invoke}) may name a rule that is not
+     * deployed: it then has no previous results rather than failing.
+     */
+    public Map<String, Result> of(String configRuleName, String resourceType, boolean testMode) {
+        try {
+            return of(configRuleName, resourceType);
+        } catch (NoSuchConfigRuleException notDeployed) {
+            if (testMode) {
+                return Map.of();
+            }
+            throw notDeployed;
+        }
+    }
+
+    /**
+     * The resources whose result does not yet say they are gone (annotated {@code goneAnnotation}): if they no
+     * longer exist, that is reported once.
+     */
+    public static Set<String> awaitingCleanUp(Map<String, Result> previous, String goneAnnotation) {
+        return previous.values().stream()
+                .filter(result ->
+                        result.compliance() != Compliance.NOT_APPLICABLE || !goneAnnotation.equals(result.annotation()))
+                .map(Result::resourceId)
+                .collect(Collectors.toSet());
+    }
+
     public Map<String, Result> of(String configRuleName, String resourceType) {
         Map<String, Result> results = new HashMap<>();
         for (EvaluationResult result : config.getComplianceDetailsByConfigRulePaginator(

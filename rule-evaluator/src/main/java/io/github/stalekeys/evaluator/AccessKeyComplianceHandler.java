@@ -19,20 +19,15 @@ import io.github.stalekeys.events.KeyEventBus;
 import io.github.stalekeys.iam.IamKeyInventory;
 import io.github.stalekeys.logging.StructuredLogger;
 import io.github.stalekeys.policy.Compliance;
-import io.github.stalekeys.policy.IamUser;
-import io.github.stalekeys.policy.InvalidSettingException;
 import io.github.stalekeys.policy.StaleKeyPolicy;
 import io.github.stalekeys.policy.UserVerdict;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
-import java.util.regex.Pattern;
-import java.util.stream.Collectors;
-import software.amazon.awssdk.services.config.model.NoSuchConfigRuleException;
 
 /**
  * The AWS Config custom rule: judges IAM users by how long their active access keys have gone unused.
@@ -46,7 +41,6 @@ import software.amazon.awssdk.services.config.model.NoSuchConfigRuleException;
  */
 public final class AccessKeyComplianceHandler implements RequestHandler<ConfigEvent, EvaluationReport> {
 
-    private static final Pattern ACCOUNT_ID = Pattern.compile("[0-9]{12}");
     private static final String SESSION_NAME = "stale-access-keys-rule";
     /** How many flagged users a periodic run confirms live at once: 1..16, default 4. */
     static final String LIVE_CONCURRENCY_VARIABLE = "LIVE_CONFIRMATION_CONCURRENCY";
@@ -66,7 +60,7 @@ public final class AccessKeyComplianceHandler implements RequestHandler<ConfigEv
                 Sleeper.REAL,
                 StructuredLogger.toStandardOutput("rule-evaluator"),
                 Optional.ofNullable(System.getenv(AUDIT_RECORD_KEY_ID)).filter(id -> !id.isBlank()),
-                liveConcurrency(System.getenv(LIVE_CONCURRENCY_VARIABLE)));
+                LiveConcurrency.parse(System.getenv(LIVE_CONCURRENCY_VARIABLE)));
         SnapStartPriming.register();
     }
 
@@ -120,9 +114,12 @@ public final class AccessKeyComplianceHandler implements RequestHandler<ConfigEv
         }
         AwsClients account = parameters
                 .executionRoleName()
-                .map(roleName -> clients.assumingRole(roleArn(event, roleName), SESSION_NAME))
+                .map(roleName -> clients.assumingRole(MemberAccountRole.of(event, roleName), SESSION_NAME))
                 .orElse(clients);
-        StaleKeyPolicy policy = parameters.policy(clock);
+        // One run, one moment: every verdict, grace and refresh of this invocation at its start (the deadline alone
+        // follows the real clock).
+        Clock atRun = Clock.fixed(clock.instant(), ZoneOffset.UTC);
+        StaleKeyPolicy policy = parameters.policy(atRun);
         // The records are sealed with this account's key: a member account's records are not verifiable here.
         Optional<AuditTrail> auditTrail = parameters.executionRoleName().isPresent()
                 ? Optional.empty()
@@ -133,7 +130,7 @@ public final class AccessKeyComplianceHandler implements RequestHandler<ConfigEv
                 new CredentialReportSource(account.iam(), sleeper),
                 policy,
                 auditTrail,
-                clock,
+                atRun,
                 liveConcurrency);
 
         Deadline deadline = Deadline.fromRemaining(remainingTime(context), clock);
@@ -148,15 +145,20 @@ public final class AccessKeyComplianceHandler implements RequestHandler<ConfigEv
         ChangesOnly.Selection selection;
         switch (trigger) {
             case Trigger.Scheduled scheduled -> {
-                Map<String, PreviousResults.Result> previous = previousResults(account, ruleName, resultToken);
-                periodic = evaluator.evaluateAll(awaitingCleanUp(previous), deadline, warningWindow);
+                Map<String, PreviousResults.Result> previous = new PreviousResults(account.config())
+                        .of(ruleName, IamUserResource.TYPE, EvaluationPublisher.TEST_MODE_TOKEN.equals(resultToken));
+                periodic = evaluator.evaluateAll(
+                        PreviousResults.awaitingCleanUp(previous, AccountEvaluator.USER_GONE), deadline, warningWindow);
                 evaluations = periodic.stream()
                         .map(assessment -> logged(assessment.verdict(), ruleName))
                         .toList();
-                selection = ChangesOnly.select(evaluations, previous, parameters.refreshPeriod(), clock.instant());
+                selection = ChangesOnly.select(evaluations, previous, parameters.refreshPeriod(), atRun.instant());
             }
             case Trigger.ItemChange change -> {
-                evaluations = List.of(evaluateItem(change, event.getEventLeftScope(), evaluator, ruleName));
+                evaluations = List.of(IamUserResource.evaluate(
+                        change,
+                        event.getEventLeftScope(),
+                        user -> logged(evaluator.evaluateChanged(user).verdict(), ruleName)));
                 selection = ChangesOnly.everything(evaluations);
             }
         }
@@ -174,28 +176,7 @@ public final class AccessKeyComplianceHandler implements RequestHandler<ConfigEv
                 posted,
                 selection.unchanged(),
                 selection.refreshes());
-        log.info(
-                "evaluations posted",
-                "configRuleName",
-                ruleName,
-                "accountId",
-                event.getAccountId(),
-                "trigger",
-                report.trigger(),
-                "testMode",
-                report.testMode(),
-                "compliant",
-                report.compliant(),
-                "nonCompliant",
-                report.nonCompliant(),
-                "notApplicable",
-                report.notApplicable(),
-                "posted",
-                report.posted(),
-                "unchanged",
-                report.unchanged(),
-                "refreshed",
-                report.refreshed());
+        report.logTo(log);
         if (warningWindow.isPresent()) {
             // After the evaluations are recorded: if publishing fails, the invocation fails and Lambda's retry
             // re-posts the same evaluations and announces the same period's warnings again.
@@ -224,57 +205,6 @@ public final class AccessKeyComplianceHandler implements RequestHandler<ConfigEv
         return report;
     }
 
-    /**
-     * The results this rule holds on IAM users. A test-mode event (e.g. {@code sam local invoke}) may name a rule
-     * that is not deployed: it then has no previous results rather than failing.
-     */
-    private static Map<String, PreviousResults.Result> previousResults(
-            AwsClients account, String ruleName, String resultToken) {
-        try {
-            return new PreviousResults(account.config()).of(ruleName, IamUserResource.TYPE);
-        } catch (NoSuchConfigRuleException notDeployed) {
-            if (EvaluationPublisher.TEST_MODE_TOKEN.equals(resultToken)) {
-                return Map.of();
-            }
-            throw notDeployed;
-        }
-    }
-
-    /** Users with a result that does not yet say they are gone: if they no longer exist, that is reported once. */
-    private static Set<String> awaitingCleanUp(Map<String, PreviousResults.Result> previous) {
-        return previous.values().stream()
-                .filter(result -> result.compliance() != Compliance.NOT_APPLICABLE
-                        || !AccountEvaluator.USER_GONE.equals(result.annotation()))
-                .map(PreviousResults.Result::resourceId)
-                .collect(Collectors.toSet());
-    }
-
-    private RuleEvaluation evaluateItem(
-            Trigger.ItemChange change, boolean leftScope, AccountEvaluator evaluator, String ruleName) {
-        if (!IamUserResource.TYPE.equals(change.resourceType())) {
-            return RuleEvaluation.notApplicable(
-                    change.resourceType(),
-                    change.resourceId(),
-                    "Not an IAM user: this rule judges AWS::IAM::User only");
-        }
-        if (change.resourceDeleted()) {
-            return RuleEvaluation.notApplicable(change.resourceType(), change.resourceId(), AccountEvaluator.USER_GONE);
-        }
-        if (leftScope) {
-            return RuleEvaluation.notApplicable(
-                    change.resourceType(), change.resourceId(), "The IAM user left the rule's scope");
-        }
-        if (change.resourceName() == null || change.resourceName().isBlank()) {
-            throw new InvalidEventException(
-                    "invokingEvent.configurationItem.resourceName is missing for IAM user " + change.resourceId());
-        }
-        return logged(
-                evaluator
-                        .evaluateChanged(new IamUser(change.resourceId(), change.resourceName()))
-                        .verdict(),
-                ruleName);
-    }
-
     private RuleEvaluation logged(UserVerdict verdict, String ruleName) {
         if (verdict.compliance() == Compliance.NON_COMPLIANT) {
             log.info(
@@ -291,41 +221,8 @@ public final class AccessKeyComplianceHandler implements RequestHandler<ConfigEv
         return IamUserResource.evaluation(verdict);
     }
 
-    /** The {@value #LIVE_CONCURRENCY_VARIABLE} setting: unset means the default of 4. */
-    static int liveConcurrency(String value) {
-        if (value == null || value.isBlank()) {
-            return AccountEvaluator.DEFAULT_LIVE_CONCURRENCY;
-        }
-        String number = value.strip();
-        if (!number.matches("[0-9]{1,2}") || Integer.parseInt(number) < 1 || Integer.parseInt(number) > 16) {
-            throw new InvalidSettingException(
-                    LIVE_CONCURRENCY_VARIABLE, "must be a whole number 1..16, got '" + value + "'");
-        }
-        return Integer.parseInt(number);
-    }
-
     private static Duration remainingTime(Context context) {
         return context == null ? Duration.ofMinutes(15) : Duration.ofMillis(context.getRemainingTimeInMillis());
-    }
-
-    /** The role to assume in the event's account, in the rule's own partition. */
-    static String roleArn(ConfigEvent event, String roleName) {
-        String accountId = event.getAccountId();
-        if (accountId == null || !ACCOUNT_ID.matcher(accountId).matches()) {
-            throw new InvalidEventException("accountId must be a 12-digit account id to assume "
-                    + RuleParameters.EXECUTION_ROLE_NAME + ", got '" + accountId + "'");
-        }
-        return "arn:" + partition(event) + ":iam::" + accountId + ":role/" + roleName;
-    }
-
-    /** The partition of the rule itself (aws, aws-cn, aws-us-gov), read from an ARN in the event. */
-    private static String partition(ConfigEvent event) {
-        for (String arn : new String[] {event.getConfigRuleArn(), event.getExecutionRoleArn()}) {
-            if (arn != null && arn.startsWith("arn:") && arn.indexOf(':', 4) > 4) {
-                return arn.substring(4, arn.indexOf(':', 4));
-            }
-        }
-        return "aws";
     }
 
     private static String required(String value, String field) {

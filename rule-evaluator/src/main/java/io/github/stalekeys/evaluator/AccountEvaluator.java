@@ -13,6 +13,7 @@ import io.github.stalekeys.policy.StaleKeyPolicy;
 import io.github.stalekeys.policy.UserVerdict;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -58,12 +59,13 @@ final class AccountEvaluator {
     private final Map<String, Map<String, String>> tagsRead = new ConcurrentHashMap<>();
 
     AccountEvaluator(IamClient iam, IamKeyInventory inventory, CredentialReportSource reports, StaleKeyPolicy policy) {
-        this(iam, inventory, reports, policy, Optional.empty(), Clock.systemUTC(), DEFAULT_LIVE_CONCURRENCY);
+        this(iam, inventory, reports, policy, Optional.empty(), policy.clock(), DEFAULT_LIVE_CONCURRENCY);
     }
 
     /**
      * @param auditTrail      where the remediation's sealed records are read, to spare keys a backout restored
      *                        during their grace; empty: no grace is honoured
+     * @param clock           read once, now: the evaluator judges one run at that instant
      * @param liveConcurrency how many flagged users are confirmed live at a time
      */
     AccountEvaluator(
@@ -81,9 +83,11 @@ final class AccountEvaluator {
         this.iam = Objects.requireNonNull(iam, "iam");
         this.inventory = Objects.requireNonNull(inventory, "inventory");
         this.reports = Objects.requireNonNull(reports, "reports");
-        this.policy = Objects.requireNonNull(policy, "policy");
         this.auditTrail = Objects.requireNonNull(auditTrail, "auditTrail");
-        this.clock = Objects.requireNonNull(clock, "clock");
+        // One run, one moment: a run that waits minutes for the credential report still judges every user, key and
+        // grace at the instant it started, so no verdict depends on where in the run a user came.
+        this.clock = Clock.fixed(Objects.requireNonNull(clock, "clock").instant(), ZoneOffset.UTC);
+        this.policy = Objects.requireNonNull(policy, "policy").withClock(this.clock);
     }
 
     /**

@@ -1,5 +1,7 @@
 package io.github.stalekeys.evaluator;
 
+import io.github.stalekeys.logging.StructuredLogger;
+
 /**
  * What one invocation did, returned to the caller (Config ignores it; {@code sam local invoke} and the
  * tests read it).
@@ -18,4 +20,31 @@ public record EvaluationReport(
         int notApplicable,
         int posted,
         int unchanged,
-        int refreshed) {}
+        int refreshed) {
+
+    /** One log line with every count, the rule and the account. */
+    void logTo(StructuredLogger log) {
+        log.info(
+                "evaluations posted",
+                "configRuleName",
+                configRuleName,
+                "accountId",
+                accountId,
+                "trigger",
+                trigger,
+                "testMode",
+                testMode,
+                "compliant",
+                compliant,
+                "nonCompliant",
+                nonCompliant,
+                "notApplicable",
+                notApplicable,
+                "posted",
+                posted,
+                "unchanged",
+                unchanged,
+                "refreshed",
+                refreshed);
+    }
+}

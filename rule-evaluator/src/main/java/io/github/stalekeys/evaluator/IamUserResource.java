@@ -4,7 +4,9 @@ import io.github.stalekeys.configrule.InvalidEventException;
 import io.github.stalekeys.configrule.RuleEvaluation;
 import io.github.stalekeys.configrule.Trigger;
 import io.github.stalekeys.policy.IamIdentifiers;
+import io.github.stalekeys.policy.IamUser;
 import io.github.stalekeys.policy.UserVerdict;
+import java.util.function.Function;
 
 /** The Config resource this rule judges: an IAM user, whose resource id is the user id. */
 final class IamUserResource {
@@ -34,5 +36,31 @@ final class IamUserResource {
         if (name != null && !IamIdentifiers.NAME.matcher(name).matches()) {
             throw new InvalidEventException(path + ".resourceName '" + name + "' is not an IAM user name");
         }
+    }
+
+    /**
+     * The evaluation of the item a change event describes: {@code NOT_APPLICABLE} for what this rule does not
+     * judge (another type, a deleted user, one out of scope), else {@code judged} of the user it names.
+     */
+    static RuleEvaluation evaluate(
+            Trigger.ItemChange change, boolean leftScope, Function<IamUser, RuleEvaluation> judged) {
+        if (!IamUserResource.TYPE.equals(change.resourceType())) {
+            return RuleEvaluation.notApplicable(
+                    change.resourceType(),
+                    change.resourceId(),
+                    "Not an IAM user: this rule judges AWS::IAM::User only");
+        }
+        if (change.resourceDeleted()) {
+            return RuleEvaluation.notApplicable(change.resourceType(), change.resourceId(), AccountEvaluator.USER_GONE);
+        }
+        if (leftScope) {
+            return RuleEvaluation.notApplicable(
+                    change.resourceType(), change.resourceId(), "The IAM user left the rule's scope");
+        }
+        if (change.resourceName() == null || change.resourceName().isBlank()) {
+            throw new InvalidEventException(
+                    "invokingEvent.configurationItem.resourceName is missing for IAM user " + change.resourceId());
+        }
+        return judged.apply(new IamUser(change.resourceId(), change.resourceName()));
     }
 }

@@ -163,4 +163,56 @@ class AccountEvaluatorTest {
                 .orElseThrow();
         assertEquals(Compliance.NOT_APPLICABLE, gone.verdict().compliance());
     }
+
+    @Test
+    void aRunJudgesEveryUserAtTheInstantItStarted() {
+        // Each read of this clock is a day later: a run that read it per user or per key would find the later
+        // users' keys stale. A key used 89 days before the run is compliant for every user of the run.
+        Clock ticking = new Clock() {
+            private Instant now = NOW;
+
+            @Override
+            public synchronized Instant instant() {
+                Instant current = now;
+                now = now.plus(Duration.ofDays(1));
+                return current;
+            }
+
+            @Override
+            public java.time.ZoneId getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(java.time.ZoneId zone) {
+                return this;
+            }
+        };
+        InMemoryIam iam = new InMemoryIam();
+        for (int user = 1; user <= 5; user++) {
+            InMemoryIam.Key key = new InMemoryIam.Key(
+                    "AKIAUSER" + user + "000000000000",
+                    "Active",
+                    NOW.minus(Duration.ofDays(400)),
+                    NOW.minus(Duration.ofDays(89)));
+            iam.user("user" + user, "AIDAUSER" + user + "000000000000", CREATED, Map.of(), key);
+        }
+        StaleKeyPolicy policy = new StaleKeyPolicy(new MaxKeyAge(90), Exemptions.NONE, ticking);
+        AccountEvaluator evaluator = new AccountEvaluator(
+                iam,
+                new IamKeyInventory(iam),
+                new CredentialReportSource(iam, wait -> {}),
+                policy,
+                java.util.Optional.empty(),
+                ticking,
+                1);
+
+        List<UserAssessment> run = evaluator.evaluateAll(Set.of(), farDeadline());
+
+        assertEquals(5, run.size());
+        run.forEach(assessment -> assertEquals(
+                Compliance.COMPLIANT,
+                assessment.verdict().compliance(),
+                assessment.verdict().toString()));
+    }
 }

@@ -13,17 +13,16 @@ class LiveConcurrencySettingTest {
 
     @Test
     void unsetMeansFourAndAWholeNumberIsRead() {
-        assertEquals(4, AccessKeyComplianceHandler.liveConcurrency(null));
-        assertEquals(4, AccessKeyComplianceHandler.liveConcurrency(" "));
-        assertEquals(1, AccessKeyComplianceHandler.liveConcurrency("1"));
-        assertEquals(16, AccessKeyComplianceHandler.liveConcurrency("16"));
+        assertEquals(4, LiveConcurrency.parse(null));
+        assertEquals(4, LiveConcurrency.parse(" "));
+        assertEquals(1, LiveConcurrency.parse("1"));
+        assertEquals(16, LiveConcurrency.parse("16"));
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"0", "17", "four", "-2", "2.5", "100"})
     void anythingElseIsRefusedNamingTheVariable(String value) {
-        InvalidSettingException error =
-                assertThrows(InvalidSettingException.class, () -> AccessKeyComplianceHandler.liveConcurrency(value));
+        InvalidSettingException error = assertThrows(InvalidSettingException.class, () -> LiveConcurrency.parse(value));
         assertEquals("LIVE_CONFIRMATION_CONCURRENCY", error.settingName());
         assertTrue(error.getMessage().contains("1..16"), error.getMessage());
     }

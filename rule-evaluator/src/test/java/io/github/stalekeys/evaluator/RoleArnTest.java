@@ -18,7 +18,7 @@ class RoleArnTest {
 
         assertEquals(
                 "arn:aws-cn:iam::210987654321:role/StaleKeysRuleExecution",
-                AccessKeyComplianceHandler.roleArn(event, "StaleKeysRuleExecution"));
+                MemberAccountRole.of(event, "StaleKeysRuleExecution"));
     }
 
     @Test
@@ -26,7 +26,7 @@ class RoleArnTest {
         ConfigEvent event = new ConfigEvent();
         event.setAccountId("210987654321");
 
-        assertEquals("arn:aws:iam::210987654321:role/R", AccessKeyComplianceHandler.roleArn(event, "R"));
+        assertEquals("arn:aws:iam::210987654321:role/R", MemberAccountRole.of(event, "R"));
     }
 
     @Test
@@ -35,7 +35,7 @@ class RoleArnTest {
         event.setAccountId("210987654321");
         event.setExecutionRoleArn("arn:aws-us-gov:iam::123456789012:role/config-role");
 
-        assertEquals("arn:aws-us-gov:iam::210987654321:role/R", AccessKeyComplianceHandler.roleArn(event, "R"));
+        assertEquals("arn:aws-us-gov:iam::210987654321:role/R", MemberAccountRole.of(event, "R"));
     }
 
     @Test
@@ -45,7 +45,7 @@ class RoleArnTest {
         event.setConfigRuleArn("arn::config:us-east-1:123456789012:config-rule/config-rule-abc");
         event.setExecutionRoleArn("arn:aws-cn:iam::123456789012:role/config-role");
 
-        assertEquals("arn:aws-cn:iam::210987654321:role/R", AccessKeyComplianceHandler.roleArn(event, "R"));
+        assertEquals("arn:aws-cn:iam::210987654321:role/R", MemberAccountRole.of(event, "R"));
     }
 
     @Test
@@ -55,7 +55,7 @@ class RoleArnTest {
         event.setConfigRuleArn("config-rule-abc");
         event.setExecutionRoleArn("arn:");
 
-        assertEquals("arn:aws:iam::210987654321:role/R", AccessKeyComplianceHandler.roleArn(event, "R"));
+        assertEquals("arn:aws:iam::210987654321:role/R", MemberAccountRole.of(event, "R"));
     }
 
     @Test
@@ -63,8 +63,7 @@ class RoleArnTest {
         ConfigEvent event = new ConfigEvent();
         event.setAccountId("12345678901:role/x");
 
-        InvalidEventException error =
-                assertThrows(InvalidEventException.class, () -> AccessKeyComplianceHandler.roleArn(event, "R"));
+        InvalidEventException error = assertThrows(InvalidEventException.class, () -> MemberAccountRole.of(event, "R"));
         assertTrue(error.getMessage().startsWith("accountId must be a 12-digit account id"), error.getMessage());
     }
 }
