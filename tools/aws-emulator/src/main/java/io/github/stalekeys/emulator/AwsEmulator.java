@@ -32,6 +32,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -604,6 +605,28 @@ public final class AwsEmulator implements AutoCloseable {
                 .forEachRemaining(e ->
                         injected.put(Fault.ofWireName(e.getKey()), e.getValue().asLong()));
         return new FaultReport(report.path("seen").asLong(), injected);
+    }
+
+    /**
+     * What Lambda and template.yaml hand the packaged functions, pointed at this emulator: region, endpoint and
+     * credentials, the Config rule the remediation takes its settings from, and a new HMAC key for the audit seal.
+     */
+    public Map<String, String> functionEnvironment(String configRuleName) {
+        requireText(configRuleName, "configRuleName");
+        AwsCredentials resolved = credentials().resolveCredentials();
+        return Map.of(
+                "AWS_REGION",
+                region(),
+                "AWS_ENDPOINT_URL",
+                endpoint().toString(),
+                "AWS_ACCESS_KEY_ID",
+                resolved.accessKeyId(),
+                "AWS_SECRET_ACCESS_KEY",
+                resolved.secretAccessKey(),
+                "CONFIG_RULE_NAME",
+                configRuleName,
+                "AUDIT_RECORD_KEY_ID",
+                createHmacKey());
     }
 
     /**

@@ -25,7 +25,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.function.Supplier;
-import software.amazon.awssdk.auth.credentials.AwsCredentials;
 import software.amazon.awssdk.regions.Region;
 
 /**
@@ -79,21 +78,7 @@ public final class Benchmark {
         this.evaluator = evaluator;
         this.remediation = remediation;
         this.out = out;
-        AwsCredentials credentials = emulator.credentials().resolveCredentials();
-        this.environment = Map.of(
-                "AWS_REGION",
-                emulator.region(),
-                "AWS_ENDPOINT_URL",
-                emulator.endpoint().toString(),
-                "AWS_ACCESS_KEY_ID",
-                credentials.accessKeyId(),
-                "AWS_SECRET_ACCESS_KEY",
-                credentials.secretAccessKey(),
-                // The remediation's environment, as template.yaml sets it: the rule it takes its settings from.
-                "CONFIG_RULE_NAME",
-                SeededMix.RULE_NAME,
-                "AUDIT_RECORD_KEY_ID",
-                emulator.createHmacKey());
+        this.environment = emulator.functionEnvironment(SeededMix.RULE_NAME);
     }
 
     public static void main(String[] args) throws IOException {

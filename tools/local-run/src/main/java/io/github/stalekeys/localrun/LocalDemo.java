@@ -23,7 +23,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import software.amazon.awssdk.auth.credentials.AwsCredentials;
 import software.amazon.awssdk.services.iam.model.Tag;
 
 /**
@@ -116,22 +115,8 @@ final class LocalDemo {
 
         // The deployed rule: the remediation reads its threshold and exemptions from it.
         emulator.putConfigRule(RULE_NAME, RULE_PARAMETERS);
-        AwsCredentials credentials = emulator.credentials().resolveCredentials();
         // What Lambda would hand the functions, pointed at the emulator; memory and timeouts as template.yaml.
-        Map<String, String> env = Map.of(
-                "AWS_REGION",
-                emulator.region(),
-                "AWS_ENDPOINT_URL",
-                emulator.endpoint().toString(),
-                "AWS_ACCESS_KEY_ID",
-                credentials.accessKeyId(),
-                "AWS_SECRET_ACCESS_KEY",
-                credentials.secretAccessKey(),
-                // The remediation's environment, as template.yaml sets it: the rule it takes its settings from.
-                "CONFIG_RULE_NAME",
-                RULE_NAME,
-                "AUDIT_RECORD_KEY_ID",
-                emulator.createHmacKey());
+        Map<String, String> env = emulator.functionEnvironment(RULE_NAME);
         Function evaluator = new Function(
                 LambdaPackage.unpack(artifacts.evaluatorZip(), EVALUATOR_HANDLER, artifacts.runtimeJar(), 512, 300),
                 env);

@@ -86,7 +86,8 @@ class LocalDemoTest {
                 List.copyOf(outcome.auditTrail().keySet()));
         List<String> records = outcome.auditTrail().get("former-contractor");
         assertEquals(2, records.size(), "the remediation's record and the backout's own: " + records);
-        assertTrue(records.get(1).contains("/restored/") && records.get(1).contains(" = restored="), records.toString());
+        assertTrue(
+                records.get(1).contains("/restored/") && records.get(1).contains(" = restored="), records.toString());
     }
 
     /** The backout's grace: the next daily run and a remediation of the restored user both leave its key alone. */
