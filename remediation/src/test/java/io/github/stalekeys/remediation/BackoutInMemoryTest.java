@@ -25,7 +25,8 @@ class BackoutInMemoryTest {
     private static final String USED = "AKIAUSEDUSEDUSEDUSE1";
     private static final String NEVER = "AKIANEVERNEVERNEVER1";
 
-    private final InMemoryRemediation fn = new InMemoryRemediation("{\"maxAccessKeyAgeDays\":\"90\",\"ownerTagKey\":\"Owner\"}");
+    private final InMemoryRemediation fn =
+            new InMemoryRemediation("{\"maxAccessKeyAgeDays\":\"90\",\"ownerTagKey\":\"Owner\"}");
 
     private String remediated(InMemoryAws.Key... keys) {
         fn.aws.user("alice", ALICE, Map.of("Owner", "ops@example.com"), keys);
@@ -39,7 +40,9 @@ class BackoutInMemoryTest {
     void restoresWhatTheRemediationDisabledWithItsGraceOnRecordBeforeAnyKeyIsActive() {
         String remediation = remediated(used(USED, 143), neverUsed(NEVER, 300));
         boolean[] graceFirst = {false};
-        fn.aws.before(InMemoryAws.once("iam:UpdateAccessKey", op -> graceFirst[0] = !fn.restorations("alice").isEmpty()));
+        fn.aws.before(InMemoryAws.once(
+                "iam:UpdateAccessKey",
+                op -> graceFirst[0] = !fn.restorations("alice").isEmpty()));
         ObjectNode payload = restore("alice");
 
         JsonNode result = fn.invoke(payload);
@@ -53,7 +56,9 @@ class BackoutInMemoryTest {
                 result.get("message").asText());
         JsonNode first = result.get("restoredKeys").get(0);
         assertEquals("Active", first.get("status").asText());
-        assertEquals(InMemoryRemediation.daysAgo(143).toString(), first.get("lastUsedDate").asText());
+        assertEquals(
+                InMemoryRemediation.daysAgo(143).toString(),
+                first.get("lastUsedDate").asText());
         assertEquals("s3", first.get("serviceName").asText());
         assertEquals("us-east-1", first.get("region").asText());
         assertTrue(result.get("restoredKeys").get(1).get("lastUsedDate").isNull());
@@ -61,7 +66,8 @@ class BackoutInMemoryTest {
         assertEquals("Active", fn.aws.status("alice", NEVER));
         assertEquals(
                 Map.of(
-                        "StaleKeyRemediation:" + remediation + "/restored/" + payload.get("automationExecutionId").asText(),
+                        "StaleKeyRemediation:" + remediation + "/restored/"
+                                + payload.get("automationExecutionId").asText(),
                         "restored=" + USED + "@2026-12-04T12:00:00Z+30d/" + NEVER + "@2026-12-04T12:00:00Z+30d"),
                 withoutSeal(fn.restorations("alice")));
         assertEquals("ops@example.com", result.get("owner").asText());
@@ -71,8 +77,11 @@ class BackoutInMemoryTest {
         assertEquals(2, notices.size());
         assertEquals("ops@example.com", notices.get(0).get("owner").asText());
         assertEquals("2027-01-03T12:00:00Z", notices.get(0).get("graceUntil").asText());
-        assertTrue(notices.get(0).get("message").asText().endsWith(
-                        "after that, unused, it may be disabled again. Owner: ops@example.com."),
+        assertTrue(
+                notices.get(0)
+                        .get("message")
+                        .asText()
+                        .endsWith("after that, unused, it may be disabled again. Owner: ops@example.com."),
                 notices.get(0).toString());
         assertEquals(
                 "Nothing to restore: no key of alice is awaiting a backout",
@@ -88,8 +97,14 @@ class BackoutInMemoryTest {
 
         assertTrue(result.get("graceUntil").isNull());
         assertTrue(result.get("message").asText().endsWith("; no grace"), result.toString());
-        assertTrue(fn.restorations("alice").values().iterator().next().startsWith("restored=" + USED + "@2026-12-04T12:00:00Z+0d mac="));
-        assertTrue(fn.notices().get(1).get("message").asText().contains("It has no grace"), fn.notices().toString());
+        assertTrue(fn.restorations("alice")
+                .values()
+                .iterator()
+                .next()
+                .startsWith("restored=" + USED + "@2026-12-04T12:00:00Z+0d mac="));
+        assertTrue(
+                fn.notices().get(1).get("message").asText().contains("It has no grace"),
+                fn.notices().toString());
         assertEquals(List.of(USED), ids(fn.invoke(disable(ALICE)).get("disabledKeyIds")));
     }
 
@@ -98,7 +113,8 @@ class BackoutInMemoryTest {
         String first = remediated(used(USED, 143));
         InvalidSettingException unknownExecution = assertThrows(
                 InvalidSettingException.class,
-                () -> fn.invoke(restore("alice").put("remediationExecutionId", "99999999-9999-4999-8999-999999999999")));
+                () -> fn.invoke(
+                        restore("alice").put("remediationExecutionId", "99999999-9999-4999-8999-999999999999")));
         InvalidSettingException unrecorded = assertThrows(
                 InvalidSettingException.class,
                 () -> fn.invoke(restore("alice").put("accessKeyIds", "AKIAOTHEROTHEROTHER1")));
@@ -124,8 +140,7 @@ class BackoutInMemoryTest {
                 result.get("keptKeys").get(0).get("accessKeyId").asText() + " "
                         + result.get("keptKeys").get(0).get("reason").asText());
         assertTrue(fn.logText().contains("access key left as it is"), fn.logText());
-        InvalidSettingException nobody =
-                assertThrows(InvalidSettingException.class, () -> fn.invoke(restore("carol")));
+        InvalidSettingException nobody = assertThrows(InvalidSettingException.class, () -> fn.invoke(restore("carol")));
         assertEquals("userName 'carol' names no existing IAM user", nobody.getMessage());
     }
 
@@ -134,13 +149,21 @@ class BackoutInMemoryTest {
         remediated(used(USED, 143), neverUsed(NEVER, 300));
         fn.aws.deleteKey("alice", USED);
 
-        RestoreIncompleteException error = assertThrows(RestoreIncompleteException.class, () -> fn.invoke(restore("alice")));
+        RestoreIncompleteException error =
+                assertThrows(RestoreIncompleteException.class, () -> fn.invoke(restore("alice")));
 
         assertTrue(error.getMessage().startsWith("Restored " + NEVER + " of alice"), error.getMessage());
-        assertTrue(error.getMessage().endsWith("could not restore: " + USED
-                + " does not exist (deleted since it was disabled, or not a key of alice)"), error.getMessage());
+        assertTrue(
+                error.getMessage()
+                        .endsWith("could not restore: " + USED
+                                + " does not exist (deleted since it was disabled, or not a key of alice)"),
+                error.getMessage());
         assertEquals(List.of(NEVER), error.partial().restoredKeyIds());
-        assertEquals(1, fn.notices().stream().filter(n -> n.get("detail-type").asText().equals("Access Key Restored")).count());
+        assertEquals(
+                1,
+                fn.notices().stream()
+                        .filter(n -> n.get("detail-type").asText().equals("Access Key Restored"))
+                        .count());
     }
 
     @Test
@@ -150,13 +173,21 @@ class BackoutInMemoryTest {
             throw ServiceFailureException.builder().message("boom").build();
         }));
 
-        RestoreIncompleteException error = assertThrows(RestoreIncompleteException.class, () -> fn.invoke(restore("alice")));
+        RestoreIncompleteException error =
+                assertThrows(RestoreIncompleteException.class, () -> fn.invoke(restore("alice")));
 
         assertInstanceOf(ServiceFailureException.class, error.getCause());
-        assertTrue(error.getMessage().contains(NEVER + " could not be set Active (ServiceFailureException)"), error.getMessage());
+        assertTrue(
+                error.getMessage().contains(NEVER + " could not be set Active (ServiceFailureException)"),
+                error.getMessage());
         assertEquals("Active", fn.aws.status("alice", USED));
         assertEquals("Inactive", fn.aws.status("alice", NEVER));
-        assertTrue(fn.restorations("alice").values().iterator().next().matches("restored=" + USED + "@\\S+\\+30d mac=\\S+"),
+        assertTrue(
+                fn.restorations("alice")
+                        .values()
+                        .iterator()
+                        .next()
+                        .matches("restored=" + USED + "@\\S+\\+30d mac=\\S+"),
                 fn.restorations("alice").toString());
         JsonNode again = fn.invoke(restore("alice"));
         assertEquals(List.of(NEVER), ids(again.get("restoredKeyIds")), "still restorable");
@@ -167,9 +198,11 @@ class BackoutInMemoryTest {
         remediated(used(USED, 143));
         fn.aws.before(InMemoryAws.nth("iam:ListAccessKeys", 2, op -> fn.aws.setStatus("alice", USED, "Inactive")));
 
-        RestoreIncompleteException error = assertThrows(RestoreIncompleteException.class, () -> fn.invoke(restore("alice")));
+        RestoreIncompleteException error =
+                assertThrows(RestoreIncompleteException.class, () -> fn.invoke(restore("alice")));
 
-        assertTrue(error.getMessage().contains(USED + " is INACTIVE after the restore, not Active"), error.getMessage());
+        assertTrue(
+                error.getMessage().contains(USED + " is INACTIVE after the restore, not Active"), error.getMessage());
         assertEquals(Map.of(), fn.restorations("alice"), "nothing was restored, so nothing is on record");
         assertEquals(List.of(), error.partial().restoredKeyIds());
     }
@@ -183,7 +216,8 @@ class BackoutInMemoryTest {
             }
         });
 
-        RestoreIncompleteException error = assertThrows(RestoreIncompleteException.class, () -> fn.invoke(restore("alice")));
+        RestoreIncompleteException error =
+                assertThrows(RestoreIncompleteException.class, () -> fn.invoke(restore("alice")));
 
         assertEquals("iam:UpdateAccessKey", error.getCause().getMessage());
         assertEquals("iam:UntagUser", error.getCause().getSuppressed()[0].getMessage());
@@ -200,7 +234,9 @@ class BackoutInMemoryTest {
         IllegalStateException error = assertThrows(IllegalStateException.class, () -> fn.invoke(restore("alice")));
 
         assertTrue(error.getMessage().startsWith("IAM user alice is at IAM's quota of 50 tags"), error.getMessage());
-        assertTrue(error.getMessage().endsWith("free a tag, then run the backout again. Nothing was changed"), error.getMessage());
+        assertTrue(
+                error.getMessage().endsWith("free a tag, then run the backout again. Nothing was changed"),
+                error.getMessage());
         assertEquals("Inactive", fn.aws.status("alice", USED));
         assertEquals(writes + 1, fn.aws.writes(), "only the refused TagUser");
     }
@@ -214,19 +250,31 @@ class BackoutInMemoryTest {
 
         assertEquals(List.of(USED), ids(result.get("restoredKeyIds")));
         assertEquals("UNKNOWN", result.get("ownerStatus").asText());
-        assertTrue(fn.notices().get(1).get("message").asText().endsWith("Owner: not known (the rule's settings could not be read)."),
+        assertTrue(
+                fn.notices()
+                        .get(1)
+                        .get("message")
+                        .asText()
+                        .endsWith("Owner: not known (the rule's settings could not be read)."),
                 fn.notices().toString());
     }
 
     @Test
     void tagsOfOursThatAreNotTrustedAreNamedInTheSummary() {
         remediated(used(USED, 143));
-        fn.aws.tag("alice", "StaleKeyRemediation:11111111-1111-4111-8111-111111111111", "disabled=" + USED + " at=2026-01-01T00:00:00Z");
+        fn.aws.tag(
+                "alice",
+                "StaleKeyRemediation:11111111-1111-4111-8111-111111111111",
+                "disabled=" + USED + " at=2026-01-01T00:00:00Z");
 
         JsonNode result = fn.invoke(restore("alice"));
 
-        assertTrue(result.get("message").asText().endsWith("; ignored audit tag StaleKeyRemediation:11111111-1111-4111-8111-111111111111"
-                + " (not written by the remediation: it carries no seal)"), result.toString());
+        assertTrue(
+                result.get("message")
+                        .asText()
+                        .endsWith("; ignored audit tag StaleKeyRemediation:11111111-1111-4111-8111-111111111111"
+                                + " (not written by the remediation: it carries no seal)"),
+                result.toString());
     }
 
     private static Map<String, String> withoutSeal(Map<String, String> tags) {

@@ -1,6 +1,5 @@
 package io.github.stalekeys.remediation;
 
-import static io.github.stalekeys.remediation.InMemoryRemediation.daysAgo;
 import static io.github.stalekeys.remediation.InMemoryRemediation.disable;
 import static io.github.stalekeys.remediation.InMemoryRemediation.ids;
 import static io.github.stalekeys.remediation.InMemoryRemediation.neverUsed;
@@ -30,20 +29,24 @@ class DisableInMemoryTest {
     private static final String FRESH = "AKIAFRESHFRESHFRESH1";
     private static final String NEVER = "AKIANEVERNEVERNEVER1";
 
-    private final InMemoryRemediation fn = new InMemoryRemediation("{\"maxAccessKeyAgeDays\":\"90\",\"ownerTagKey\":\"Owner\"}");
+    private final InMemoryRemediation fn =
+            new InMemoryRemediation("{\"maxAccessKeyAgeDays\":\"90\",\"ownerTagKey\":\"Owner\"}");
 
     @Test
     void disablesOnlyTheStaleKeyRecordsItFirstAndAnnouncesItWithTheOwner() {
         fn.aws.user("alice", ALICE, Map.of("owner", "ops@example.com"), used(STALE, 143), used(FRESH, 2));
         boolean[] recordedFirst = {false};
-        fn.aws.before(InMemoryAws.once("iam:UpdateAccessKey", op -> recordedFirst[0] = !fn.records("alice").isEmpty()));
+        fn.aws.before(InMemoryAws.once(
+                "iam:UpdateAccessKey",
+                op -> recordedFirst[0] = !fn.records("alice").isEmpty()));
         ObjectNode payload = disable(ALICE);
 
         JsonNode result = fn.invoke(payload);
 
         assertEquals("DISABLED", result.get("outcome").asText());
         assertEquals(List.of(STALE), ids(result.get("disabledKeyIds")));
-        assertEquals("Disabled " + STALE + " unused 143 days", result.get("message").asText());
+        assertEquals(
+                "Disabled " + STALE + " unused 143 days", result.get("message").asText());
         assertEquals("ops@example.com", result.get("owner").asText());
         assertEquals("TAGGED", result.get("ownerStatus").asText());
         assertEquals(
@@ -52,7 +55,8 @@ class DisableInMemoryTest {
         assertEquals("Inactive", fn.aws.status("alice", STALE));
         assertEquals("Active", fn.aws.status("alice", FRESH));
         assertTrue(recordedFirst[0], "the record is written before the key changes");
-        String record = fn.records("alice").get(AuditRecord.tagKeyOf(payload.get("automationExecutionId").asText()));
+        String record = fn.records("alice")
+                .get(AuditRecord.tagKeyOf(payload.get("automationExecutionId").asText()));
         assertTrue(record.matches("disabled=" + STALE + " at=2026-12-04T12:00:00Z mac=\\S{44}"), record);
         List<JsonNode> notices = fn.notices();
         assertEquals(1, notices.size());
@@ -84,18 +88,20 @@ class DisableInMemoryTest {
 
     @Test
     void aNeverUsedKeyIsJudgedByItsCreationAndItsOwnLimit() {
-        InMemoryRemediation strict = new InMemoryRemediation(
-                "{\"maxAccessKeyAgeDays\":\"90\",\"maxNeverUsedKeyAgeDays\":\"30\"}");
+        InMemoryRemediation strict =
+                new InMemoryRemediation("{\"maxAccessKeyAgeDays\":\"90\",\"maxNeverUsedKeyAgeDays\":\"30\"}");
         strict.aws.user("alice", ALICE, Map.of(), neverUsed(NEVER, 45));
 
         JsonNode asked = strict.invoke(disable(ALICE));
         JsonNode result = strict.invoke(disable(ALICE).put("maxNeverUsedKeyAgeDays", "30"));
 
-        assertEquals("NOTHING_STALE", asked.get("outcome").asText(), "the payload asked for 90 days: more time is allowed");
+        assertEquals(
+                "NOTHING_STALE", asked.get("outcome").asText(), "the payload asked for 90 days: more time is allowed");
         assertEquals(List.of(NEVER), ids(result.get("disabledKeyIds")));
         assertTrue(result.get("staleKeys").get(0).get("neverUsed").asBoolean());
         assertEquals("NOT_CONFIGURED", result.get("ownerStatus").asText());
-        assertTrue(strict.notices().get(0).get("message").asText().contains("never used and created 45 days ago"),
+        assertTrue(
+                strict.notices().get(0).get("message").asText().contains("never used and created 45 days ago"),
                 strict.notices().toString());
     }
 
@@ -110,7 +116,9 @@ class DisableInMemoryTest {
         JsonNode withTwo = twoLimits.invoke(disable(ALICE).put("maxNeverUsedKeyAgeDays", "30"));
 
         assertEquals("NOTHING_STALE", result.get("outcome").asText());
-        assertEquals("No active key of alice is unused beyond 90 days: nothing changed", result.get("message").asText());
+        assertEquals(
+                "No active key of alice is unused beyond 90 days: nothing changed",
+                result.get("message").asText());
         assertEquals(
                 "No active key of alice is unused beyond the limits 90 days, 30 days for never-used keys: nothing changed",
                 withTwo.get("message").asText());
@@ -127,12 +135,21 @@ class DisableInMemoryTest {
 
         assertEquals("DRY_RUN", result.get("outcome").asText());
         assertTrue(result.get("dryRun").asBoolean());
-        assertEquals("Dry run: would disable " + STALE + " unused 143 days", result.get("message").asText());
+        assertEquals(
+                "Dry run: would disable " + STALE + " unused 143 days",
+                result.get("message").asText());
         assertEquals(List.of(), ids(result.get("disabledKeyIds")));
         assertEquals("Active", fn.aws.status("alice", STALE));
         assertEquals(0, fn.aws.writes());
-        assertEquals("Access Key Disable Dry Run", fn.notices().get(0).get("detail-type").asText());
-        assertTrue(fn.notices().get(0).get("message").asText().endsWith("Nothing was changed. Owner: not known (the user has no owner tag)."),
+        assertEquals(
+                "Access Key Disable Dry Run",
+                fn.notices().get(0).get("detail-type").asText());
+        assertTrue(
+                fn.notices()
+                        .get(0)
+                        .get("message")
+                        .asText()
+                        .endsWith("Nothing was changed. Owner: not known (the user has no owner tag)."),
                 fn.notices().toString());
         assertTrue(fn.logText().contains("dry run: access key would be disabled"), fn.logText());
     }
@@ -142,7 +159,8 @@ class DisableInMemoryTest {
         InMemoryRemediation deployedExempt = new InMemoryRemediation(
                 "{\"maxAccessKeyAgeDays\":\"90\",\"exemptUsers\":\"alice\",\"exemptionTagKey\":\"KeepKeys\"}");
         deployedExempt.aws.user("alice", ALICE, Map.of(), used(STALE, 143));
-        deployedExempt.aws.user("bob", "AIDABOB0000000000001", Map.of("keepkeys", "yes"), used("AKIABOBSTALE00000001", 143));
+        deployedExempt.aws.user(
+                "bob", "AIDABOB0000000000001", Map.of("keepkeys", "yes"), used("AKIABOBSTALE00000001", 143));
         fn.aws.user("carol", "AIDACAROL00000000001", Map.of("Break", "glass"), used("AKIACAROLSTALE000001", 143));
         fn.aws.user("dave", "AIDADAVE000000000001", Map.of(), used("AKIADAVESTALE0000001", 143));
 
@@ -155,7 +173,9 @@ class DisableInMemoryTest {
             assertEquals("EXEMPT", result.get("outcome").asText(), result.toString());
             assertTrue(result.get("message").asText().endsWith(": nothing changed"), result.toString());
         }
-        assertEquals("Exempt: tagged keepkeys: nothing changed", byDeployedTag.get("message").asText());
+        assertEquals(
+                "Exempt: tagged keepkeys: nothing changed",
+                byDeployedTag.get("message").asText());
         assertEquals(0, deployedExempt.aws.writes() + fn.aws.writes());
         assertEquals("Active", deployedExempt.aws.status("alice", STALE));
     }
@@ -178,7 +198,9 @@ class DisableInMemoryTest {
         JsonNode unknown = fn.invoke(disable(ALICE));
         assertEquals("USER_NOT_FOUND", unknown.get("outcome").asText());
         assertTrue(unknown.get("userName").isNull());
-        assertEquals("IAM user " + ALICE + " no longer exists: nothing to do", unknown.get("message").asText());
+        assertEquals(
+                "IAM user " + ALICE + " no longer exists: nothing to do",
+                unknown.get("message").asText());
 
         fn.aws.user("alice", ALICE, Map.of(), used(STALE, 143));
         fn.aws.before(InMemoryAws.once("iam:ListAccessKeys", op -> fn.aws.deleteUser("alice")));
@@ -239,7 +261,8 @@ class DisableInMemoryTest {
                 "Disabled " + STALE + " unused 143 days; left alone: " + NEVER
                         + " was set inactive meanwhile by another execution or someone else: left as it is",
                 result.get("message").asText());
-        String record = fn.records("alice").get(AuditRecord.tagKeyOf(payload.get("automationExecutionId").asText()));
+        String record = fn.records("alice")
+                .get(AuditRecord.tagKeyOf(payload.get("automationExecutionId").asText()));
         assertTrue(record.startsWith("disabled=" + STALE + " at="), "narrowed to what was disabled: " + record);
         assertEquals(1, fn.notices().size(), "a notice only for the key disabled");
     }
@@ -263,8 +286,8 @@ class DisableInMemoryTest {
         assertEquals(List.of(STALE), ids(backout[0].get("restoredKeyIds")));
         assertEquals("NOTHING_STALE", result.get("outcome").asText(), result.toString());
         assertEquals(
-                "Nothing disabled: " + STALE + " was restored by a backout meanwhile (grace until 2027-01-03T12:00:00Z):"
-                        + " left alone",
+                "Nothing disabled: " + STALE
+                        + " was restored by a backout meanwhile (grace until 2027-01-03T12:00:00Z):" + " left alone",
                 result.get("message").asText());
         assertEquals("Active", fn.aws.status("alice", STALE));
         assertEquals(List.of(), fn.records("alice").keySet().stream().toList(), "a record of nothing is removed");
@@ -284,7 +307,8 @@ class DisableInMemoryTest {
 
         assertThrows(ServiceFailureException.class, () -> fn.invoke(payload));
 
-        String record = fn.records("alice").get(AuditRecord.tagKeyOf(payload.get("automationExecutionId").asText()));
+        String record = fn.records("alice")
+                .get(AuditRecord.tagKeyOf(payload.get("automationExecutionId").asText()));
         assertTrue(record.startsWith("disabled=" + STALE + " at="), record);
         assertTrue(fn.logText().contains("disabling stopped: audit record corrected"), fn.logText());
         assertEquals(List.of(), fn.notices());
@@ -322,14 +346,22 @@ class DisableInMemoryTest {
         fn.aws.before(InMemoryAws.once("iam:ListUserTags", op -> fn.aws.setStatus("alice", NEVER, "Inactive")));
         ObjectNode payload = disable(ALICE);
 
-        AuditRecordNotStoredException error = assertThrows(AuditRecordNotStoredException.class, () -> fn.invoke(payload));
+        AuditRecordNotStoredException error =
+                assertThrows(AuditRecordNotStoredException.class, () -> fn.invoke(payload));
 
         assertEquals("Inactive", fn.aws.status("alice", STALE));
         assertEquals(AuditRecord.tagKeyOf(payload.get("automationExecutionId").asText()), error.tagKey());
-        assertTrue(error.tagValue().startsWith("disabled=" + STALE + " at="), "only what was disabled: " + error.tagValue());
-        assertTrue(error.getMessage().contains("Free a tag, then tag the user with " + error.tagKey() + " = "), error.getMessage());
+        assertTrue(
+                error.tagValue().startsWith("disabled=" + STALE + " at="),
+                "only what was disabled: " + error.tagValue());
+        assertTrue(
+                error.getMessage().contains("Free a tag, then tag the user with " + error.tagKey() + " = "),
+                error.getMessage());
         assertTrue(fn.logText().contains("audit record not stored"), fn.logText());
-        assertThrows(LimitExceededException.class, () -> fn.aws.iam.tagUser(t -> t.userName("alice").tags(x -> x.key("k").value("v"))));
+        assertThrows(
+                LimitExceededException.class,
+                () -> fn.aws.iam.tagUser(
+                        t -> t.userName("alice").tags(x -> x.key("k").value("v"))));
     }
 
     @Test
@@ -344,7 +376,9 @@ class DisableInMemoryTest {
         JsonNode result = fn.invoke(disable(ALICE));
 
         assertEquals("NOTHING_STALE", result.get("outcome").asText(), result.toString());
-        assertTrue(result.get("message").asText().startsWith("Nothing disabled: " + STALE + " was set inactive"), result.toString());
+        assertTrue(
+                result.get("message").asText().startsWith("Nothing disabled: " + STALE + " was set inactive"),
+                result.toString());
     }
 
     @Test
@@ -385,7 +419,8 @@ class DisableInMemoryTest {
                 "alice",
                 ALICE,
                 Map.of(
-                        "StaleKeyRemediation:11111111-1111-4111-8111-111111111111", "edited by hand",
+                        "StaleKeyRemediation:11111111-1111-4111-8111-111111111111",
+                        "edited by hand",
                         "StaleKeyRemediation:22222222-2222-4222-8222-222222222222/restored/33333333-3333-4333-8333-333333333333",
                         "restored=" + STALE + "@2026-12-03T00:00:00Z+365d mac=" + "A".repeat(43) + "="),
                 used(STALE, 143));
@@ -413,9 +448,13 @@ class DisableInMemoryTest {
         RuleSettingsUnavailableException bad =
                 assertThrows(RuleSettingsUnavailableException.class, () -> unreadable.invoke(disable(ALICE)));
 
-        assertTrue(denied.getMessage().contains("DescribeConfigRules failed (AccessDeniedException)"), denied.getMessage());
+        assertTrue(
+                denied.getMessage().contains("DescribeConfigRules failed (AccessDeniedException)"),
+                denied.getMessage());
         assertTrue(denied.getMessage().endsWith("Nothing was changed"), denied.getMessage());
-        assertTrue(bad.getMessage().contains("its input parameters are unreadable: maxAccessKeyAgeDays"), bad.getMessage());
+        assertTrue(
+                bad.getMessage().contains("its input parameters are unreadable: maxAccessKeyAgeDays"),
+                bad.getMessage());
         assertEquals(0, fn.aws.calls("iam:GetUser") + unreadable.aws.calls("iam:GetUser"));
         assertEquals("Active", fn.aws.status("alice", STALE));
     }

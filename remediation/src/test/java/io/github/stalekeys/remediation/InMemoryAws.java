@@ -105,7 +105,8 @@ final class InMemoryAws {
         for (Key key : keys) {
             stored.put(key.accessKeyId(), key);
         }
-        users.put(name, new StoredUser(userId, Instant.parse("2020-01-01T00:00:00Z"), new LinkedHashMap<>(tags), stored));
+        users.put(
+                name, new StoredUser(userId, Instant.parse("2020-01-01T00:00:00Z"), new LinkedHashMap<>(tags), stored));
         return this;
     }
 
@@ -190,7 +191,9 @@ final class InMemoryAws {
             synchronized (InMemoryAws.this) {
                 StoredUser user = existing(request.userName());
                 return GetUserResponse.builder()
-                        .user(user(request.userName(), user).toBuilder().tags(tagList(user)).build())
+                        .user(user(request.userName(), user).toBuilder()
+                                .tags(tagList(user))
+                                .build())
                         .build();
             }
         }
@@ -302,7 +305,13 @@ final class InMemoryAws {
                             .build();
                 }
                 user.keys()
-                        .put(key.accessKeyId(), new Key(key.accessKeyId(), request.statusAsString(), key.created(), key.lastUsedOrNull()));
+                        .put(
+                                key.accessKeyId(),
+                                new Key(
+                                        key.accessKeyId(),
+                                        request.statusAsString(),
+                                        key.created(),
+                                        key.lastUsedOrNull()));
                 return UpdateAccessKeyResponse.builder().build();
             }
         }
@@ -319,7 +328,10 @@ final class InMemoryAws {
 
         private static List<Tag> tagList(StoredUser user) {
             return user.tags().entrySet().stream()
-                    .map(tag -> Tag.builder().key(tag.getKey()).value(tag.getValue()).build())
+                    .map(tag -> Tag.builder()
+                            .key(tag.getKey())
+                            .value(tag.getValue())
+                            .build())
                     .toList();
         }
 
@@ -346,11 +358,15 @@ final class InMemoryAws {
             deny("DescribeConfigRules");
             List<ConfigRule> found = request.configRuleNames().stream()
                     .filter(rules::containsKey)
-                    .map(name -> ConfigRule.builder().configRuleName(name).inputParameters(rules.get(name)).build())
+                    .map(name -> ConfigRule.builder()
+                            .configRuleName(name)
+                            .inputParameters(rules.get(name))
+                            .build())
                     .toList();
             if (found.isEmpty()) {
                 throw NoSuchConfigRuleException.builder()
-                        .message("The ConfigRule '" + request.configRuleNames() + "' provided in the request is invalid.")
+                        .message("The ConfigRule '" + request.configRuleNames()
+                                + "' provided in the request is invalid.")
                         .build();
             }
             return DescribeConfigRulesResponse.builder().configRules(found).build();
@@ -364,7 +380,8 @@ final class InMemoryAws {
                 List<ResourceIdentifier> found = !configRecordsUsers
                         ? List.of()
                         : users.entrySet().stream()
-                                .filter(user -> request.resourceIds().contains(user.getValue().userId()))
+                                .filter(user -> request.resourceIds()
+                                        .contains(user.getValue().userId()))
                                 .map(user -> ResourceIdentifier.builder()
                                         .resourceType("AWS::IAM::User")
                                         .resourceId(user.getValue().userId())
@@ -411,7 +428,8 @@ final class InMemoryAws {
         @Override
         public VerifyMacResponse verifyMac(VerifyMacRequest request) {
             call("kms:VerifyMac");
-            if (!java.util.Arrays.equals(hmac(request.keyId(), request.message()), request.mac().asByteArray())) {
+            if (!java.util.Arrays.equals(
+                    hmac(request.keyId(), request.message()), request.mac().asByteArray())) {
                 throw KmsInvalidMacException.builder().message("invalid mac").build();
             }
             return VerifyMacResponse.builder().macValid(true).build();
@@ -447,7 +465,8 @@ final class InMemoryAws {
             return PutEventsResponse.builder()
                     .failedEntryCount(0)
                     .entries(request.entries().stream()
-                            .map(entry -> PutEventsResultEntry.builder().eventId("e").build())
+                            .map(entry ->
+                                    PutEventsResultEntry.builder().eventId("e").build())
                             .toList())
                     .build();
         }

@@ -13,7 +13,6 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -143,8 +142,9 @@ final class InMemoryRemediation {
     /** A Lambda context that knows only its function ARN. */
     static Context context(String functionArn) {
         return (Context) Proxy.newProxyInstance(
-                Context.class.getClassLoader(), new Class<?>[] {Context.class}, (proxy, method, args) -> switch (method
-                        .getName()) {
+                Context.class.getClassLoader(),
+                new Class<?>[] {Context.class},
+                (proxy, method, args) -> switch (method.getName()) {
                     case "getInvokedFunctionArn" -> functionArn;
                     case "getRemainingTimeInMillis" -> 60_000;
                     default -> null;
