@@ -2,6 +2,7 @@ package io.github.stalekeys.remediation;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -119,11 +120,14 @@ public final class AccessKeyRemediationHandler implements RequestStreamHandler {
         try {
             return JSON.readTree(input);
         } catch (JsonProcessingException e) {
-            // The parser's message quotes the input: give only what is wrong and where.
+            // The parser's message quotes the input: give only what is wrong and where. The payload is read as
+            // bytes, so the parser knows its byte offset, not a character offset (which it gives as -1).
+            JsonLocation where = e.getLocation();
             throw new InvalidSettingException(
                     "payload",
-                    "is not valid JSON (" + InvalidSettingException.echo(e.getOriginalMessage()) + " at character "
-                            + (e.getLocation() == null ? "?" : e.getLocation().getCharOffset()) + ")");
+                    "is not valid JSON (" + InvalidSettingException.echo(e.getOriginalMessage())
+                            + (where == null || where.getByteOffset() < 0 ? "" : " at byte " + where.getByteOffset())
+                            + ")");
         }
     }
 }

@@ -48,6 +48,8 @@ class BackoutInMemoryTest {
         JsonNode result = fn.invoke(payload);
 
         assertTrue(graceFirst[0], "the grace is on record before the first key is Active again");
+        assertTrue(fn.logText().contains("\"message\":\"access key restored\""), fn.logText());
+        assertTrue(fn.logText().contains("\"message\":\"restoration recorded\""), fn.logText());
         assertEquals(List.of(USED, NEVER), ids(result.get("restoredKeyIds")));
         assertEquals("2027-01-03T12:00:00Z", result.get("graceUntil").asText());
         assertEquals(
@@ -140,6 +142,9 @@ class BackoutInMemoryTest {
                 result.get("keptKeys").get(0).get("accessKeyId").asText() + " "
                         + result.get("keptKeys").get(0).get("reason").asText());
         assertTrue(fn.logText().contains("access key left as it is"), fn.logText());
+        assertTrue(
+                result.get("message").asText().contains("; " + USED + " is active already: re-enabled since"),
+                result.toString());
         InvalidSettingException nobody = assertThrows(InvalidSettingException.class, () -> fn.invoke(restore("carol")));
         assertEquals("userName 'carol' names no existing IAM user", nobody.getMessage());
     }
@@ -250,6 +255,7 @@ class BackoutInMemoryTest {
 
         assertEquals(List.of(USED), ids(result.get("restoredKeyIds")));
         assertEquals("UNKNOWN", result.get("ownerStatus").asText());
+        assertTrue(fn.logText().contains("owner not known: the rule's settings cannot be read"), fn.logText());
         assertTrue(
                 fn.notices()
                         .get(1)
@@ -281,5 +287,41 @@ class BackoutInMemoryTest {
         Map<String, String> content = new java.util.TreeMap<>();
         tags.forEach((key, value) -> content.put(key, value.replaceAll(" mac=\\S+$", "")));
         return content;
+    }
+
+    @Test
+    void withoutAFunctionArnTheNoticesNameNoAccount() {
+        remediated(used(USED, 143));
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (String arn :
+                new String[] {null, "arn:aws:lambda:us-east-1", "arn:aws:lambda:us-east-1:not-an-account:function:f"}) {
+            fn.aws.setStatus("alice", USED, "Inactive");
+            try {
+                fn.handler.handleRequest(
+                        new java.io.ByteArrayInputStream(restore("alice")
+                                .put("graceDays", "0")
+                                .toString()
+                                .getBytes()),
+                        out,
+                        arn == null ? null : InMemoryRemediation.context(arn));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            JsonNode notice = fn.notices().get(fn.notices().size() - 1);
+            assertTrue(notice.get("accountId").isNull(), arn + ": " + notice);
+            assertTrue(
+                    notice.get("message").asText().startsWith("Access key " + USED + " of IAM user alice was set back"),
+                    notice.toString());
+        }
+    }
+
+    @Test
+    void aPayloadThatIsNotJsonIsRefusedSayingWhere() {
+        InvalidSettingException error =
+                assertThrows(InvalidSettingException.class, () -> fn.invoke("{\"action\": RESTORE"));
+
+        assertEquals("payload", error.settingName());
+        assertTrue(error.getMessage().matches("payload is not valid JSON \\(.* at byte 11\\)"), error.getMessage());
+        assertEquals(0, fn.aws.callCounts().size());
     }
 }

@@ -55,6 +55,16 @@ class DisableInMemoryTest {
         assertEquals("Inactive", fn.aws.status("alice", STALE));
         assertEquals("Active", fn.aws.status("alice", FRESH));
         assertTrue(recordedFirst[0], "the record is written before the key changes");
+        String logs = fn.logText();
+        assertTrue(
+                logs.contains("\"message\":\"access key disabled\"")
+                        && logs.contains("\"accessKeyId\":\"" + STALE + "\""),
+                logs);
+        assertTrue(
+                logs.contains("\"message\":\"access key left alone\"")
+                        && logs.contains("\"accessKeyId\":\"" + FRESH + "\""),
+                logs);
+        assertTrue(logs.contains("\"message\":\"change notices published\""), logs);
         String record = fn.records("alice")
                 .get(AuditRecord.tagKeyOf(payload.get("automationExecutionId").asText()));
         assertTrue(record.matches("disabled=" + STALE + " at=2026-12-04T12:00:00Z mac=\\S{44}"), record);
@@ -223,14 +233,32 @@ class DisableInMemoryTest {
     }
 
     @Test
-    void aUserRenamedInConfigsRecordIsNotMistakenForAnother() {
+    void aUserRenamedSinceConfigsRecordIsNotMistakenForAnother() {
+        // Config still knows ALICE as "alice", a name that now belongs to someone else; ALICE is "alice2" now.
         fn.aws.user("alice", "AIDASOMEONEELSE00001", Map.of(), used(STALE, 143));
         fn.aws.user("alice2", ALICE, Map.of(), used("AKIAALICE2STALE00001", 143));
+        fn.aws.configRecord(ALICE, "alice", false);
 
         JsonNode result = fn.invoke(disable(ALICE));
 
         assertEquals("alice2", result.get("userName").asText());
         assertEquals("Active", fn.aws.status("alice", STALE));
+        assertEquals(
+                1,
+                fn.aws.calls("iam:ListUsers"),
+                "found by paging IAM once Config's name proved wrong: " + fn.aws.callCounts());
+    }
+
+    @Test
+    void aDeletedRecordInConfigIsNotTakenForTheUser() {
+        fn.aws.user("bob", "AIDABOB0000000000001", Map.of(), used(STALE, 143));
+        fn.aws.user("alice", ALICE, Map.of(), used("AKIAALICESTALE000001", 143));
+        fn.aws.configRecord(ALICE, "bob", true);
+
+        JsonNode result = fn.invoke(disable(ALICE));
+
+        assertEquals("alice", result.get("userName").asText());
+        assertEquals(0, fn.aws.calls("iam:GetUser") - 1, "bob, deleted in Config's record, is never even read");
     }
 
     @Test
@@ -265,6 +293,9 @@ class DisableInMemoryTest {
                 .get(AuditRecord.tagKeyOf(payload.get("automationExecutionId").asText()));
         assertTrue(record.startsWith("disabled=" + STALE + " at="), "narrowed to what was disabled: " + record);
         assertEquals(1, fn.notices().size(), "a notice only for the key disabled");
+        assertTrue(
+                fn.logText().contains("\"accessKeyId\":\"" + NEVER + "\",\"reason\":\"was set inactive meanwhile"),
+                fn.logText());
     }
 
     @Test

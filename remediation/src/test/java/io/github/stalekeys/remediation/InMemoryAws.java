@@ -87,6 +87,9 @@ final class InMemoryAws {
     private final List<PutEventsRequestEntry> events = new ArrayList<>();
     private final Set<String> deniedConfigOperations = ConcurrentHashMap.newKeySet();
     private volatile boolean configRecordsUsers = true;
+    /** Config's own record of a user, when a test makes it differ from IAM (a stale name, a deletion). */
+    private final Map<String, ResourceIdentifier> configRecords = new ConcurrentHashMap<>();
+
     private volatile Hook hook = operation -> {};
 
     final IamClient iam = new Iam();
@@ -141,6 +144,18 @@ final class InMemoryAws {
 
     void denyConfig(String operation) {
         deniedConfigOperations.add(operation);
+    }
+
+    /** Config's record of {@code userId} names {@code userName} (stale, if IAM says otherwise), deleted or not. */
+    void configRecord(String userId, String userName, boolean deleted) {
+        configRecords.put(
+                userId,
+                ResourceIdentifier.builder()
+                        .resourceType("AWS::IAM::User")
+                        .resourceId(userId)
+                        .resourceName(userName)
+                        .resourceDeletionTime(deleted ? Instant.parse("2026-01-01T00:00:00Z") : null)
+                        .build());
     }
 
     void configRecordsUsers(boolean recorded) {
@@ -377,17 +392,21 @@ final class InMemoryAws {
             call("config:ListDiscoveredResources");
             deny("ListDiscoveredResources");
             synchronized (InMemoryAws.this) {
-                List<ResourceIdentifier> found = !configRecordsUsers
-                        ? List.of()
-                        : users.entrySet().stream()
-                                .filter(user -> request.resourceIds()
-                                        .contains(user.getValue().userId()))
-                                .map(user -> ResourceIdentifier.builder()
-                                        .resourceType("AWS::IAM::User")
-                                        .resourceId(user.getValue().userId())
-                                        .resourceName(user.getKey())
-                                        .build())
-                                .toList();
+                List<ResourceIdentifier> found = new ArrayList<>();
+                for (String userId : configRecordsUsers ? request.resourceIds() : List.<String>of()) {
+                    if (configRecords.containsKey(userId)) {
+                        found.add(configRecords.get(userId));
+                        continue;
+                    }
+                    users.entrySet().stream()
+                            .filter(user -> user.getValue().userId().equals(userId))
+                            .map(user -> ResourceIdentifier.builder()
+                                    .resourceType("AWS::IAM::User")
+                                    .resourceId(userId)
+                                    .resourceName(user.getKey())
+                                    .build())
+                            .forEach(found::add);
+                }
                 return ListDiscoveredResourcesResponse.builder()
                         .resourceIdentifiers(found)
                         .build();
