@@ -9,7 +9,8 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * Users the rule leaves alone: listed by name or user id, or carrying a tag key.
+ * Users the rule leaves alone: listed by user id (matched exactly) or by name (whatever its case), or carrying a
+ * tag key.
  * A tag exempts a user whatever its value, except the value {@code false}, so that
  * {@code KeyRotationExempt=false} means what it says, and until the date its value may name
  * ({@code until 2027-01-31 ...}, see {@link TagExemption}).
@@ -59,11 +60,17 @@ public final class Exemptions {
             throw new InvalidSettingException(
                     tagSettingName, "is not a valid IAM tag key: " + InvalidSettingException.echo(key.get()));
         }
+        // An entry shaped like a user id is an id, matched exactly: were it a name too, anyone who may create users
+        // could create one named like the exempt id (in any case) and never be reported. Names match whatever
+        // their case, as IAM compares them.
         return new Exemptions(
                 entries.stream()
                         .filter(e -> IamIdentifiers.USER_ID.matcher(e).matches())
                         .collect(Collectors.toUnmodifiableSet()),
-                entries.stream().map(e -> e.toLowerCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet()),
+                entries.stream()
+                        .filter(e -> !IamIdentifiers.USER_ID.matcher(e).matches())
+                        .map(e -> e.toLowerCase(Locale.ROOT))
+                        .collect(Collectors.toUnmodifiableSet()),
                 key);
     }
 
