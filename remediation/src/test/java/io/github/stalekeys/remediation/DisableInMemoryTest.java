@@ -502,4 +502,19 @@ class DisableInMemoryTest {
                         + " account and region. Nothing was changed",
                 error.getMessage());
     }
+
+    @Test
+    void aUserNamedLikeAnExemptIdIsRemediatedLikeAnyOther() {
+        InMemoryRemediation exemptById =
+                new InMemoryRemediation("{\"maxAccessKeyAgeDays\":\"90\",\"exemptUsers\":\"" + ALICE + "\"}");
+        exemptById.aws.user("break-glass", ALICE, Map.of(), used(FRESH, 200));
+        exemptById.aws.user(
+                ALICE.toLowerCase(java.util.Locale.ROOT), "AIDAATTACKER00000001", Map.of(), used(STALE, 200));
+
+        JsonNode exempt = exemptById.invoke(disable(ALICE));
+        JsonNode impostor = exemptById.invoke(disable("AIDAATTACKER00000001"));
+
+        assertEquals("EXEMPT", exempt.get("outcome").asText());
+        assertEquals(List.of(STALE), ids(impostor.get("disabledKeyIds")), impostor.toString());
+    }
 }
