@@ -1,5 +1,6 @@
 package io.github.stalekeys.ruleparameters;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -44,7 +45,8 @@ public final class RuleParameterDocument {
             AUTOMATIC_REMEDIATION,
             REFRESH_DAYS);
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    // A field given twice is refused, as the remediation refuses it, not read last-wins.
+    private static final ObjectMapper JSON = new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
     private static final RuleParameterDocument EMPTY = new RuleParameterDocument(JSON.createObjectNode());
 
     private final JsonNode root;

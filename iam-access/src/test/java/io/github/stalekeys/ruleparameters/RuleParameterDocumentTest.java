@@ -72,4 +72,16 @@ class RuleParameterDocumentTest {
         });
         assertEquals(offending, error.settingName(), error.getMessage());
     }
+
+    @org.junit.jupiter.api.Test
+    void aParameterGivenTwiceIsRefusedNotReadLastWins() {
+        io.github.stalekeys.policy.InvalidSettingException twice = org.junit.jupiter.api.Assertions.assertThrows(
+                io.github.stalekeys.policy.InvalidSettingException.class,
+                () -> RuleParameterDocument.parse("{\"exemptUsers\":\"alice\",\"exemptUsers\":\"\"}"));
+
+        org.junit.jupiter.api.Assertions.assertEquals("ruleParameters", twice.settingName());
+        org.junit.jupiter.api.Assertions.assertTrue(
+                twice.getMessage().startsWith("ruleParameters is not valid JSON: Duplicate field 'exemptUsers'"),
+                twice.getMessage());
+    }
 }

@@ -1,5 +1,6 @@
 package io.github.stalekeys.configrule;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -9,7 +10,8 @@ import java.time.format.DateTimeParseException;
 /** Reads the {@code invokingEvent} JSON string of a Config rule event into a {@link Trigger}. */
 public final class InvokingEventParser {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    // A field given twice is refused, as the remediation refuses it, not read last-wins.
+    private static final ObjectMapper JSON = new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
     private InvokingEventParser() {}
 

@@ -59,4 +59,15 @@ class InvokingEventParserTest {
         InvalidEventException error = assertThrows(InvalidEventException.class, () -> InvokingEventParser.parse(json));
         assertTrue(error.getMessage().contains(expected), error.getMessage());
     }
+
+    @Test
+    void aFieldGivenTwiceIsRefusedNotReadLastWins() {
+        InvalidEventException twice = assertThrows(InvalidEventException.class, () -> InvokingEventParser.parse("""
+                {"messageType":"ConfigurationItemChangeNotification","messageType":"ScheduledNotification",
+                 "notificationCreationTime":"2026-11-28T09:00:00Z"}"""));
+
+        assertTrue(
+                twice.getMessage().startsWith("invokingEvent is not valid JSON: Duplicate field 'messageType'"),
+                twice.getMessage());
+    }
 }
