@@ -32,7 +32,13 @@ public final class InvalidSettingException extends IllegalArgumentException {
                 case '\r' -> shown.append("\\r");
                 case '\t' -> shown.append("\\t");
                 default -> {
-                    if (Character.isISOControl(c) || Character.getType(c) == Character.FORMAT) {
+                    int type = Character.getType(c);
+                    // Controls (NEL among them), bidi and zero-width marks, line and paragraph separators: none may
+                    // start a forged line or reorder what a reader sees.
+                    if (Character.isISOControl(c)
+                            || type == Character.FORMAT
+                            || type == Character.LINE_SEPARATOR
+                            || type == Character.PARAGRAPH_SEPARATOR) {
                         shown.append(String.format("\\u%04x", c));
                     } else {
                         shown.appendCodePoint(c);

@@ -16,15 +16,19 @@ import java.util.regex.Pattern;
  * {@code until} exempts with no end, as before; {@code false} does not exempt.
  *
  * <p>An {@code until} followed by anything but a valid ISO date ({@code until 31/01/2027}, {@code until
- * 2027-02-30}) keeps the user exempt: a break-glass user must not lose their key over a typo. The verdict
- * says the date is unreadable, so the Config console and the remediation's log show it to auditors.
+ * 2027-02-30}, full-width digits, a non-breaking space) does not exempt: fail safe, or a typo would exempt for
+ * good. The note quotes what could not be read (escaped and cut: anyone who may tag the user wrote it), so the
+ * annotation in the Config console says what to fix.
  */
 public sealed interface TagExemption {
 
     /** The user is exempt now; {@code reason} is the annotation. */
     record Exempt(String reason) implements TagExemption {}
 
-    /** The user carried an exemption that has lapsed; {@code note} says when, for the annotation. */
+    /**
+     * The user carries an exemption that does not hold (any more): lapsed, or with an expiry that cannot be read;
+     * {@code note} says which, for the annotation.
+     */
     record Lapsed(String note) implements TagExemption {}
 
     /** No exemption tag, or one whose value is {@code false}. */
@@ -40,7 +44,8 @@ public sealed interface TagExemption {
         return this instanceof Lapsed lapsed ? Optional.of(lapsed.note()) : Optional.empty();
     }
 
-    Pattern UNTIL = Pattern.compile("(?i)(?<![\\p{L}\\p{N}])until(?![\\p{L}\\p{N}])\\s*(\\S*)");
+    // "until 2027-01-31", "until: 2027-01-31", "UNTIL:2027-01-31".
+    Pattern UNTIL = Pattern.compile("(?i)(?<![\\p{L}\\p{N}])until(?![\\p{L}\\p{N}])\\s*:?\\s*(\\S*)");
     Pattern ISO_DATE = Pattern.compile("[0-9]{4}-[0-9]{2}-[0-9]{2}");
 
     /**
@@ -61,8 +66,9 @@ public sealed interface TagExemption {
         }
         Optional<LocalDate> expiry = date(until.group(1));
         if (expiry.isEmpty()) {
-            return new Exempt("Exempt: tagged " + tagKey + ", but its expiry date is unreadable (write until"
-                    + " YYYY-MM-DD): kept exempt until the tag is fixed");
+            return new Lapsed("exemption tag " + tagKey + " has an unreadable expiry "
+                    + InvalidSettingException.echo(text.substring(until.start()))
+                    + " (write until YYYY-MM-DD): not exempt");
         }
         Instant lapses = expiry.get().plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
         if (now.isBefore(lapses)) {

@@ -24,4 +24,11 @@ class InvalidSettingExceptionTest {
     void anAbsentValueSaysSo() {
         assertEquals("nothing", InvalidSettingException.echo(null));
     }
+
+    @org.junit.jupiter.api.Test
+    void lineAndParagraphSeparatorsNelBidiAndZeroWidthMarksAreEscaped() {
+        org.junit.jupiter.api.Assertions.assertEquals(
+                "'a\\u2028b\\u2029c\\u0085d\\u202ee\\u200bf'",
+                InvalidSettingException.echo("a\u2028b\u2029c\u0085d\u202ee\u200bf"));
+    }
 }

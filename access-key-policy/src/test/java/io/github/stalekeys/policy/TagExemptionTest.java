@@ -2,6 +2,7 @@ package io.github.stalekeys.policy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Instant;
 import java.util.Map;
@@ -56,12 +57,41 @@ class TagExemptionTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"until 31/01/2027", "until 2027-02-30", "until", "until tomorrow", "until 2027-1-31"})
-    void anUnreadableDateKeepsTheUserExemptAndSaysSo(String value) {
-        TagExemption verdict = at(value, "2099-01-01T00:00:00Z");
+    @ValueSource(
+            strings = {
+                "until 31/01/2027",
+                "until 2027-02-30",
+                "until",
+                "until tomorrow",
+                "until 2027-1-31",
+                "until\u00a02099-01-31", // a non-breaking space
+                "until \uff12\uff10\uff19\uff19-01-31" // full-width digits
+            })
+    void anUnreadableDateDoesNotExemptAndTheNoteQuotesIt(String value) {
+        TagExemption verdict = at(value, "2026-01-01T00:00:00Z");
+
         assertEquals(
-                new TagExemption.Exempt("Exempt: tagged breakglass, but its expiry date is unreadable (write until"
-                        + " YYYY-MM-DD): kept exempt until the tag is fixed"),
+                new TagExemption.Lapsed("exemption tag breakglass has an unreadable expiry "
+                        + InvalidSettingException.echo(value) + " (write until YYYY-MM-DD): not exempt"),
                 verdict);
+        assertEquals(java.util.Optional.empty(), verdict.exemptReason(), "fail safe: a typo never exempts for good");
+    }
+
+    @Test
+    void aColonAfterUntilIsReadSoAnExpiryLongPastHasLapsed() {
+        assertEquals(
+                new TagExemption.Lapsed("exemption tag breakglass lapsed after 2020-01-01"),
+                at("until: 2020-01-01", "2026-01-01T00:00:00Z"));
+    }
+
+    @Test
+    void anUnreadableExpiryIsQuotedEscapedAndCut() {
+        String hostile = "until \u2028Restored, verified Active. No action needed " + "x".repeat(300);
+
+        String note = at(hostile, "2026-01-01T00:00:00Z").lapsedNote().orElseThrow();
+
+        assertTrue(note.contains("\\u2028"), note);
+        assertTrue(note.length() < 200, note.length() + ": " + note);
+        assertTrue(note.contains("(" + hostile.length() + " characters)"), note);
     }
 }
