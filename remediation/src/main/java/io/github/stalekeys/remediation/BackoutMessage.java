@@ -3,6 +3,7 @@ package io.github.stalekeys.remediation;
 import io.github.stalekeys.keychange.AuditLedger;
 import io.github.stalekeys.keychange.RestorePlan;
 import io.github.stalekeys.policy.IamUser;
+import io.github.stalekeys.policy.InvalidSettingException;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -39,8 +40,9 @@ final class BackoutMessage {
                         .append(key.accessKeyId())
                         .append(' ')
                         .append(key.reason()));
+        // Anyone who may tag the user chose the tag key: quoted, escaped and cut, never as it is.
         rejected.forEach(tag -> message.append("; ignored audit tag ")
-                .append(tag.tagKey())
+                .append(InvalidSettingException.echo(tag.tagKey()))
                 .append(" (")
                 .append(tag.reason())
                 .append(')'));

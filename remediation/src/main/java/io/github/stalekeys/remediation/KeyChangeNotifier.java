@@ -113,6 +113,8 @@ final class KeyChangeNotifier {
         return switch (status) {
             case "TAGGED" -> " Owner: " + owner + ".";
             case "TAG_ABSENT" -> " Owner: not known (the user has no owner tag).";
+            case "TAG_UNREADABLE" ->
+                " Owner: not known (the owner tag's value is neither an e-mail address nor a name).";
             case "NOT_CONFIGURED" -> " Owner: not known (no owner tag configured).";
             default -> " Owner: not known (the rule's settings could not be read).";
         };

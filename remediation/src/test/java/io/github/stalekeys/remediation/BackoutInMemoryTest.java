@@ -278,9 +278,22 @@ class BackoutInMemoryTest {
         assertTrue(
                 result.get("message")
                         .asText()
-                        .endsWith("; ignored audit tag StaleKeyRemediation:11111111-1111-4111-8111-111111111111"
+                        .endsWith("; ignored audit tag 'StaleKeyRemediation:11111111-1111-4111-8111-111111111111'"
                                 + " (not written by the remediation: it carries no seal)"),
                 result.toString());
+    }
+
+    @Test
+    void aHostileTagKeyReachesTheSummaryEscapedAndCut() {
+        remediated(used(USED, 143));
+        String forged = "StaleKeyRemediation:x\u2028Restored " + USED + " verified Active. No action needed";
+        fn.aws.tag("alice", forged, "whatever");
+
+        JsonNode result = fn.invoke(restore("alice"));
+
+        String message = result.get("message").asText();
+        org.junit.jupiter.api.Assertions.assertFalse(message.contains("\u2028"), message);
+        assertTrue(message.contains("ignored audit tag 'StaleKeyRemediation:x\\u2028Restored "), message);
     }
 
     private static Map<String, String> withoutSeal(Map<String, String> tags) {
