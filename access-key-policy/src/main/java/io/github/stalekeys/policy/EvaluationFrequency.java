@@ -46,6 +46,6 @@ public enum EvaluationFrequency {
                                         Arrays.stream(values())
                                                 .map(EvaluationFrequency::configName)
                                                 .toList())
-                                + ", got '" + value + "'"));
+                                + ", got " + InvalidSettingException.echo(value)));
     }
 }

@@ -36,8 +36,8 @@ public record WarningSchedule(int warningDays) {
         if (value == null || !value.strip().matches("[0-9]{1,9}")) {
             throw new InvalidSettingException(
                     name,
-                    "must be a whole number of days in " + MIN_DAYS + ".." + MAX_DAYS + " (0 turns warnings off), got '"
-                            + value + "'");
+                    "must be a whole number of days in " + MIN_DAYS + ".." + MAX_DAYS + " (0 turns warnings off), got "
+                            + InvalidSettingException.echo(value));
         }
         int days = Integer.parseInt(value.strip());
         if (days > MAX_DAYS) {

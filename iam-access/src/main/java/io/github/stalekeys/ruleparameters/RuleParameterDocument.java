@@ -64,7 +64,8 @@ public final class RuleParameterDocument {
         try {
             root = JSON.readTree(json);
         } catch (JsonProcessingException e) {
-            throw new InvalidSettingException("ruleParameters", "is not valid JSON: " + e.getOriginalMessage());
+            throw new InvalidSettingException(
+                    "ruleParameters", "is not valid JSON: " + InvalidSettingException.echo(e.getOriginalMessage()));
         }
         if (!root.isObject()) {
             throw new InvalidSettingException("ruleParameters", "must be a JSON object, got " + root.getNodeType());
@@ -74,7 +75,7 @@ public final class RuleParameterDocument {
             if (!NAMES.contains(field.getKey())) {
                 throw new InvalidSettingException(
                         "ruleParameters",
-                        "has an unknown parameter '" + field.getKey() + "'; known: "
+                        "has an unknown parameter " + InvalidSettingException.echo(field.getKey()) + "; known: "
                                 + String.join(", ", NAMES.stream().sorted().toList()));
             }
             if (!field.getValue().isValueNode() || field.getValue().isNull()) {
@@ -118,7 +119,8 @@ public final class RuleParameterDocument {
         ownerTagKey
                 .filter(key -> !IamIdentifiers.TAG_KEY.matcher(key).matches() || key.startsWith("aws:"))
                 .ifPresent(key -> {
-                    throw new InvalidSettingException(OWNER_TAG_KEY, "is not a valid IAM tag key: '" + key + "'");
+                    throw new InvalidSettingException(
+                            OWNER_TAG_KEY, "is not a valid IAM tag key: " + InvalidSettingException.echo(key));
                 });
         return ownerTagKey;
     }

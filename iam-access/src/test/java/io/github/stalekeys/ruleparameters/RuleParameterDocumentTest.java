@@ -81,7 +81,7 @@ class RuleParameterDocumentTest {
 
         org.junit.jupiter.api.Assertions.assertEquals("ruleParameters", twice.settingName());
         org.junit.jupiter.api.Assertions.assertTrue(
-                twice.getMessage().startsWith("ruleParameters is not valid JSON: Duplicate field 'exemptUsers'"),
+                twice.getMessage().startsWith("ruleParameters is not valid JSON: 'Duplicate field 'exemptUsers''"),
                 twice.getMessage());
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.stalekeys.policy.InvalidSettingException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 
@@ -23,7 +24,8 @@ public final class InvokingEventParser {
         try {
             root = JSON.readTree(invokingEvent);
         } catch (JsonProcessingException e) {
-            throw new InvalidEventException("invokingEvent is not valid JSON: " + e.getOriginalMessage());
+            throw new InvalidEventException(
+                    "invokingEvent is not valid JSON: " + InvalidSettingException.echo(e.getOriginalMessage()));
         }
         if (!root.isObject()) {
             throw new InvalidEventException("invokingEvent must be a JSON object");
@@ -38,8 +40,8 @@ public final class InvokingEventParser {
             case "OversizedConfigurationItemChangeNotification" ->
                 itemChange(root.get("configurationItemSummary"), "invokingEvent.configurationItemSummary");
             default ->
-                throw new InvalidEventException("invokingEvent.messageType '" + messageType
-                        + "' is not one this rule handles (ScheduledNotification, ConfigurationItemChangeNotification, "
+                throw new InvalidEventException("invokingEvent.messageType " + InvalidSettingException.echo(messageType)
+                        + " is not one this rule handles (ScheduledNotification, ConfigurationItemChangeNotification, "
                         + "OversizedConfigurationItemChangeNotification)");
         };
     }
@@ -74,7 +76,8 @@ public final class InvokingEventParser {
         try {
             return Instant.parse(text);
         } catch (DateTimeParseException e) {
-            throw new InvalidEventException(path + " is not an ISO-8601 instant: '" + text + "'");
+            throw new InvalidEventException(
+                    path + " is not an ISO-8601 instant: " + InvalidSettingException.echo(text));
         }
     }
 }

@@ -5,6 +5,7 @@ import io.github.stalekeys.configrule.RuleEvaluation;
 import io.github.stalekeys.configrule.Trigger;
 import io.github.stalekeys.policy.IamIdentifiers;
 import io.github.stalekeys.policy.IamUser;
+import io.github.stalekeys.policy.InvalidSettingException;
 import io.github.stalekeys.policy.UserVerdict;
 import java.util.function.Function;
 
@@ -29,12 +30,13 @@ final class IamUserResource {
         }
         String path = change.itemPath();
         if (!IamIdentifiers.USER_ID.matcher(change.resourceId()).matches()) {
-            throw new InvalidEventException(
-                    path + ".resourceId '" + change.resourceId() + "' is not an IAM user id (AIDA...)");
+            throw new InvalidEventException(path + ".resourceId " + InvalidSettingException.echo(change.resourceId())
+                    + " is not an IAM user id (AIDA...)");
         }
         String name = change.resourceName();
         if (name != null && !IamIdentifiers.NAME.matcher(name).matches()) {
-            throw new InvalidEventException(path + ".resourceName '" + name + "' is not an IAM user name");
+            throw new InvalidEventException(
+                    path + ".resourceName " + InvalidSettingException.echo(name) + " is not an IAM user name");
         }
     }
 

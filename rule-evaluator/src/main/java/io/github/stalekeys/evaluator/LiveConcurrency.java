@@ -16,7 +16,7 @@ final class LiveConcurrency {
         if (!number.matches("[0-9]{1,2}") || Integer.parseInt(number) < 1 || Integer.parseInt(number) > 16) {
             throw new InvalidSettingException(
                     AccessKeyComplianceHandler.LIVE_CONCURRENCY_VARIABLE,
-                    "must be a whole number 1..16, got '" + value + "'");
+                    "must be a whole number 1..16, got " + InvalidSettingException.echo(value));
         }
         return Integer.parseInt(number);
     }

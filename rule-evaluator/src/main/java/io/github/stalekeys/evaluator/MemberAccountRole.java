@@ -2,6 +2,7 @@ package io.github.stalekeys.evaluator;
 
 import com.amazonaws.services.lambda.runtime.events.ConfigEvent;
 import io.github.stalekeys.configrule.InvalidEventException;
+import io.github.stalekeys.policy.InvalidSettingException;
 import java.util.regex.Pattern;
 
 /** Organization mode: the role the rule assumes in the account an event is about. */
@@ -16,7 +17,7 @@ final class MemberAccountRole {
         String accountId = event.getAccountId();
         if (accountId == null || !ACCOUNT_ID.matcher(accountId).matches()) {
             throw new InvalidEventException("accountId must be a 12-digit account id to assume "
-                    + RuleParameters.EXECUTION_ROLE_NAME + ", got '" + accountId + "'");
+                    + RuleParameters.EXECUTION_ROLE_NAME + ", got " + InvalidSettingException.echo(accountId));
         }
         return "arn:" + partition(event) + ":iam::" + accountId + ":role/" + roleName;
     }

@@ -73,7 +73,8 @@ record RuleParameters(
                 .filter(name -> !name.isBlank())
                 .map(String::strip);
         roleName.filter(name -> !IamIdentifiers.NAME.matcher(name).matches()).ifPresent(name -> {
-            throw new InvalidSettingException(EXECUTION_ROLE_NAME, "is not a valid IAM role name: '" + name + "'");
+            throw new InvalidSettingException(
+                    EXECUTION_ROLE_NAME, "is not a valid IAM role name: " + InvalidSettingException.echo(name));
         });
         MaxKeyAge maxNeverUsedKeyAge = document.limits().neverUsed();
         RefreshPeriod refreshPeriod =
@@ -96,7 +97,8 @@ record RuleParameters(
                     case "false" -> false;
                     default ->
                         throw new InvalidSettingException(
-                                AUTOMATIC_REMEDIATION, "must be true or false, got '" + value + "'");
+                                AUTOMATIC_REMEDIATION,
+                                "must be true or false, got " + InvalidSettingException.echo(value));
                 })
                 .orElse(WarningSettings.DEFAULTS.automaticRemediation());
         return new WarningSettings(schedule, frequency, ownerTagKey, automatic);
@@ -109,8 +111,8 @@ record RuleParameters(
                 || Integer.parseInt(days) > RefreshPeriod.MAX_DAYS) {
             throw new InvalidSettingException(
                     REFRESH_DAYS,
-                    "must be whole days, " + RefreshPeriod.MIN_DAYS + ".." + RefreshPeriod.MAX_DAYS + ", got '" + value
-                            + "'");
+                    "must be whole days, " + RefreshPeriod.MIN_DAYS + ".." + RefreshPeriod.MAX_DAYS + ", got "
+                            + InvalidSettingException.echo(value));
         }
         return new RefreshPeriod(Integer.parseInt(days));
     }

@@ -67,7 +67,7 @@ class InvokingEventParserTest {
                  "notificationCreationTime":"2026-11-28T09:00:00Z"}"""));
 
         assertTrue(
-                twice.getMessage().startsWith("invokingEvent is not valid JSON: Duplicate field 'messageType'"),
+                twice.getMessage().startsWith("invokingEvent is not valid JSON: 'Duplicate field 'messageType''"),
                 twice.getMessage());
     }
 }
