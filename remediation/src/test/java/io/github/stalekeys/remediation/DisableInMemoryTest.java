@@ -517,4 +517,19 @@ class DisableInMemoryTest {
         assertEquals("EXEMPT", exempt.get("outcome").asText());
         assertEquals(List.of(STALE), ids(impostor.get("disabledKeyIds")), impostor.toString());
     }
+
+    @Test
+    void aHostileRuleParameterReachesTheRemediationsErrorShortAndEscaped() {
+        String hostile = "p".repeat(450) + "\n\u2028" + "q".repeat(450);
+        InMemoryRemediation bad = new InMemoryRemediation(
+                InMemoryRemediation.JSON.createObjectNode().put(hostile, "1").toString());
+        bad.aws.user("alice", ALICE, Map.of(), used(STALE, 143));
+
+        RuleSettingsUnavailableException error =
+                assertThrows(RuleSettingsUnavailableException.class, () -> bad.invoke(disable(ALICE)));
+
+        assertTrue(error.getMessage().length() <= 500, error.getMessage().length() + ": " + error.getMessage());
+        assertFalse(error.getMessage().contains("\n") || error.getMessage().contains("\u2028"), error.getMessage());
+        assertTrue(error.getMessage().contains("has an unknown parameter 'ppp"), error.getMessage());
+    }
 }
