@@ -17,6 +17,8 @@ import software.amazon.awssdk.services.kms.model.MacAlgorithmSpec;
 public final class AuditSeal {
 
     private static final MacAlgorithmSpec ALGORITHM = MacAlgorithmSpec.HMAC_SHA_256;
+    /** HMAC_SHA_256 tags are 32 bytes. */
+    private static final int MAC_BYTES = 32;
 
     private final KmsClient kms;
     private final String keyId;
@@ -43,6 +45,9 @@ public final class AuditSeal {
             bytes = Base64.getDecoder().decode(mac);
         } catch (IllegalArgumentException notBase64) {
             return false;
+        }
+        if (bytes.length != MAC_BYTES) {
+            return false; // not a seal of ours: no KMS call spent on it
         }
         try {
             return kms.verifyMac(request -> request.keyId(keyId)

@@ -216,7 +216,9 @@ public final class AccessKeyComplianceHandler implements RequestHandler<ConfigEv
                     "userId",
                     verdict.user().userId(),
                     "accessKeyIds",
-                    verdict.staleKeys().stream().map(k -> k.key().accessKeyId()).toList());
+                    verdict.staleKeys().stream().map(k -> k.key().accessKeyId()).toList(),
+                    "annotation",
+                    verdict.annotation());
         }
         return IamUserResource.evaluation(verdict);
     }

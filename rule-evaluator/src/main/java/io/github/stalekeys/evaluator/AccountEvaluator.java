@@ -31,6 +31,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.iam.model.User;
 
@@ -224,7 +226,26 @@ final class AccountEvaluator {
         if (verdict.compliance() != Compliance.NON_COMPLIANT || auditTrail.isEmpty()) {
             return verdict;
         }
-        return new BackoutGrace(auditTrail.get().read(user, tags.tagsOf(user)).graceGrants(), clock).apply(verdict);
+        List<BackoutGrace.Grant> grants;
+        try {
+            grants = auditTrail.get().read(user, tags.tagsOf(user)).graceGrants();
+        } catch (SdkException sealNotChecked) {
+            // KMS throttled or unavailable for this user's records (anyone may add a tag that looks sealed): this
+            // user is judged without a grace, saying why, and every other user of the run is still posted.
+            return new UserVerdict(
+                    user,
+                    verdict.compliance(),
+                    "backout grace not checked (the audit records' seal could not be verified: "
+                            + errorCode(sealNotChecked) + "); " + verdict.annotation(),
+                    verdict.staleKeys());
+        }
+        return new BackoutGrace(grants, clock).apply(verdict);
+    }
+
+    private static String errorCode(SdkException failure) {
+        return failure instanceof AwsServiceException service && service.awsErrorDetails() != null
+                ? service.awsErrorDetails().errorCode()
+                : failure.getClass().getSimpleName();
     }
 
     /**

@@ -215,4 +215,69 @@ class AccountEvaluatorTest {
                 assessment.verdict().compliance(),
                 assessment.verdict().toString()));
     }
+
+    @Test
+    void aUserWhoseRecordsCannotBeVerifiedIsJudgedWithoutGraceAndEveryOtherUserIsStillJudged() {
+        // KMS throttles (or anyone added a tag that looks sealed and KMS is down): one user's records, not the run.
+        String forged = "StaleKeyRemediation:11111111-1111-4111-8111-111111111111";
+        InMemoryIam iam = new InMemoryIam()
+                .user("alice", "AIDAALICE00000000001", CREATED, Map.of(), STALE)
+                .user(
+                        "bob",
+                        "AIDABOB0000000000001",
+                        CREATED,
+                        Map.of(
+                                forged,
+                                "disabled=AKIASTALE00000000001 at=2026-01-01T00:00:00Z mac=" + "A".repeat(43) + "="),
+                        STALE)
+                .user("carol", "AIDACAROL00000000001", CREATED, Map.of(), FRESH);
+        software.amazon.awssdk.services.kms.KmsClient throttled = new software.amazon.awssdk.services.kms.KmsClient() {
+            @Override
+            public software.amazon.awssdk.services.kms.model.VerifyMacResponse verifyMac(
+                    software.amazon.awssdk.services.kms.model.VerifyMacRequest request) {
+                throw (software.amazon.awssdk.services.kms.model.KmsException)
+                        software.amazon.awssdk.services.kms.model.KmsException.builder()
+                                .message("Rate exceeded")
+                                .awsErrorDetails(software.amazon.awssdk.awscore.exception.AwsErrorDetails.builder()
+                                        .errorCode("ThrottlingException")
+                                        .build())
+                                .build();
+            }
+
+            @Override
+            public String serviceName() {
+                return "kms";
+            }
+
+            @Override
+            public void close() {}
+        };
+        StaleKeyPolicy policy = new StaleKeyPolicy(new MaxKeyAge(90), Exemptions.NONE, CLOCK);
+        AccountEvaluator evaluator = new AccountEvaluator(
+                iam,
+                new IamKeyInventory(iam),
+                new CredentialReportSource(iam, wait -> {}),
+                policy,
+                java.util.Optional.of(new io.github.stalekeys.audit.AuditTrail(
+                        iam, new io.github.stalekeys.audit.AuditSeal(throttled, "alias/audit"))),
+                CLOCK,
+                1);
+
+        List<UserAssessment> run = evaluator.evaluateAll(Set.of(), farDeadline());
+
+        assertEquals(3, run.size());
+        Map<String, UserAssessment> byName = new java.util.HashMap<>();
+        run.forEach(assessment -> byName.put(assessment.verdict().user().userName(), assessment));
+        assertEquals(Compliance.NON_COMPLIANT, byName.get("alice").verdict().compliance());
+        assertEquals(Compliance.NON_COMPLIANT, byName.get("bob").verdict().compliance());
+        org.junit.jupiter.api.Assertions.assertTrue(
+                byName.get("bob")
+                        .verdict()
+                        .annotation()
+                        .startsWith(
+                                "backout grace not checked (the audit records' seal could not be verified: ThrottlingException); "
+                                        + "AKIASTALE00000000001 never used"),
+                byName.get("bob").verdict().annotation());
+        assertEquals(Compliance.COMPLIANT, byName.get("carol").verdict().compliance());
+    }
 }
