@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,7 +32,7 @@ public record RestorePlan(
     public RestorePlan {
         toRestore = List.copyOf(toRestore);
         kept = List.copyOf(kept);
-        failures = Map.copyOf(failures);
+        failures = Collections.unmodifiableMap(new LinkedHashMap<>(failures)); // in the order the keys were asked for
         records = List.copyOf(records);
     }
 

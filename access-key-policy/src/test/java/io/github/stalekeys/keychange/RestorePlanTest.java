@@ -168,4 +168,20 @@ class RestorePlanTest {
                                 K2, second, daysAgo(400), Optional.of(usedBefore))),
                 ledger(records, restorations));
     }
+
+    @Test
+    void failuresAreListedInTheOrderTheKeysWereAskedFor() {
+        List<String> gone = List.of(
+                "AKIAGONE0000000000005",
+                "AKIAGONE0000000000001",
+                "AKIAGONE0000000000009",
+                "AKIAGONE0000000000003",
+                "AKIAGONE0000000000007");
+        UserSnapshot snapshot = new UserSnapshot(
+                ALICE, List.of(), ledger(List.of(AuditRecord.disabled(R1, gone, daysAgo(3))), List.of()));
+
+        RestorePlan plan = RestorePlan.of(snapshot, ALL, B1, 30, NOW);
+
+        assertEquals(gone, List.copyOf(plan.failures().keySet()));
+    }
 }

@@ -110,7 +110,7 @@ final class KeyChangeNotifier {
     }
 
     private static String ownerSentence(String owner, String status) {
-        return switch (status) {
+        return switch (Objects.requireNonNullElse(status, "UNKNOWN")) {
             case "TAGGED" -> " Owner: " + owner + ".";
             case "TAG_ABSENT" -> " Owner: not known (the user has no owner tag).";
             case "TAG_UNREADABLE" ->

@@ -90,7 +90,8 @@ class RunbookRequestParserTest {
         @Test
         void aPayloadThatIsNotAnObjectIsNamed() {
             assertRefused(JSON.createArrayNode().add(1), "payload", "payload must be a JSON object");
-            assertRefused(JSON.getNodeFactory().textNode("DISABLE_STALE_KEYS"), "payload", "payload must be a JSON object");
+            assertRefused(
+                    JSON.getNodeFactory().textNode("DISABLE_STALE_KEYS"), "payload", "payload must be a JSON object");
         }
 
         @Test
@@ -165,8 +166,8 @@ class RunbookRequestParserTest {
 
         @Test
         void aNullOptionalFieldCountsAsAbsent() {
-            RunbookRequest.DisableStaleKeys request =
-                    disable(p -> p.putNull("exemptUsers").putNull("exemptionTagKey").putNull("maxNeverUsedKeyAgeDays"));
+            RunbookRequest.DisableStaleKeys request = disable(
+                    p -> p.putNull("exemptUsers").putNull("exemptionTagKey").putNull("maxNeverUsedKeyAgeDays"));
 
             assertEquals(
                     Optional.empty(),
@@ -225,7 +226,9 @@ class RunbookRequestParserTest {
                     "maxAccessKeyAgeDays",
                     "maxAccessKeyAgeDays must be in 1..3650, got 3651");
             assertRefused(
-                    changed(disablePayload(), p -> p.putArray("maxAccessKeyAgeDays").add(90)),
+                    changed(
+                            disablePayload(),
+                            p -> p.putArray("maxAccessKeyAgeDays").add(90)),
                     "maxAccessKeyAgeDays",
                     "maxAccessKeyAgeDays must be a string (or a plain number or boolean), got ARRAY");
         }
@@ -280,8 +283,10 @@ class RunbookRequestParserTest {
 
         @Test
         void theExecutionIdMustBeAnAutomationOne() {
-            assertEquals(OTHER_EXECUTION, disable(p -> p.put("automationExecutionId", OTHER_EXECUTION))
-                    .automationExecutionId());
+            assertEquals(
+                    OTHER_EXECUTION,
+                    disable(p -> p.put("automationExecutionId", OTHER_EXECUTION))
+                            .automationExecutionId());
             assertRefused(
                     changed(disablePayload(), p -> p.put("automationExecutionId", "{{ automation:EXECUTION_ID }}")),
                     "automationExecutionId",
@@ -298,8 +303,8 @@ class RunbookRequestParserTest {
 
         @Test
         void theExemptionsAreReadFromTheirFields() {
-            RunbookRequest.DisableStaleKeys request =
-                    disable(p -> p.put("exemptUsers", "Alice, AIDAEXAMPLE000000001").put("exemptionTagKey", "KeepKeys"));
+            RunbookRequest.DisableStaleKeys request = disable(
+                    p -> p.put("exemptUsers", "Alice, AIDAEXAMPLE000000001").put("exemptionTagKey", "KeepKeys"));
 
             assertEquals(
                     Optional.of("Exempt: listed in exemptUsers"),
@@ -307,8 +312,7 @@ class RunbookRequestParserTest {
             assertEquals(
                     Optional.of("Exempt: listed in exemptUsers"),
                     request.exemptions().byIdentity(new IamUser("AIDAEXAMPLE000000001", "bob")));
-            assertEquals(
-                    Optional.empty(), request.exemptions().byIdentity(new IamUser("AIDAEXAMPLE000000002", "bob")));
+            assertEquals(Optional.empty(), request.exemptions().byIdentity(new IamUser("AIDAEXAMPLE000000002", "bob")));
             assertTrue(request.exemptions().usesTag());
         }
 
@@ -335,8 +339,8 @@ class RunbookRequestParserTest {
 
         @Test
         void anUnknownFieldIsRefusedBeforeAnyOtherFieldIsChecked() {
-            InvalidSettingException error =
-                    refused(changed(disablePayload(), p -> p.put("userId", "alice").put("graceDays", "7")));
+            InvalidSettingException error = refused(
+                    changed(disablePayload(), p -> p.put("userId", "alice").put("graceDays", "7")));
 
             assertEquals("graceDays", error.settingName(), error.getMessage());
         }
@@ -357,13 +361,23 @@ class RunbookRequestParserTest {
             String longest = "f".repeat(64);
             String tooLong = "f".repeat(65);
 
-            assertEquals(longest, refused(changed(disablePayload(), p -> p.put(longest, "1"))).settingName());
+            assertEquals(
+                    longest,
+                    refused(changed(disablePayload(), p -> p.put(longest, "1"))).settingName());
             assertEquals(
                     "'" + longest + "'... (65 characters)",
                     refused(changed(disablePayload(), p -> p.put(tooLong, "1"))).settingName());
-            assertEquals("user_Id2", refused(changed(disablePayload(), p -> p.put("user_Id2", "1"))).settingName());
-            assertEquals("'user-id'", refused(changed(disablePayload(), p -> p.put("user-id", "1"))).settingName());
-            assertEquals("''", refused(changed(disablePayload(), p -> p.put("", "1"))).settingName());
+            assertEquals(
+                    "user_Id2",
+                    refused(changed(disablePayload(), p -> p.put("user_Id2", "1")))
+                            .settingName());
+            assertEquals(
+                    "'user-id'",
+                    refused(changed(disablePayload(), p -> p.put("user-id", "1")))
+                            .settingName());
+            assertEquals(
+                    "''",
+                    refused(changed(disablePayload(), p -> p.put("", "1"))).settingName());
         }
     }
 
@@ -384,9 +398,10 @@ class RunbookRequestParserTest {
 
         @Test
         void theOptionalFieldsMayBeLeftOutOrNull() {
-            RunbookRequest.RestoreKeys absent = restore(p -> p.remove(List.of("accessKeyIds", "remediationExecutionId")));
-            RunbookRequest.RestoreKeys nulls =
-                    restore(p -> p.putNull("accessKeyIds").putNull("remediationExecutionId").putNull("graceDays"));
+            RunbookRequest.RestoreKeys absent =
+                    restore(p -> p.remove(List.of("accessKeyIds", "remediationExecutionId")));
+            RunbookRequest.RestoreKeys nulls = restore(p ->
+                    p.putNull("accessKeyIds").putNull("remediationExecutionId").putNull("graceDays"));
 
             for (RunbookRequest.RestoreKeys request : List.of(absent, nulls)) {
                 assertEquals(List.of(), request.accessKeyIds());
@@ -467,7 +482,8 @@ class RunbookRequestParserTest {
         @ParameterizedTest
         @ValueSource(ints = {0, 1, 7, 365})
         void theGraceIsReadInDays(int days) {
-            assertEquals(days, restore(p -> p.put("graceDays", String.valueOf(days))).graceDays());
+            assertEquals(
+                    days, restore(p -> p.put("graceDays", String.valueOf(days))).graceDays());
         }
 
         @Test
@@ -523,8 +539,9 @@ class RunbookRequestParserTest {
         void theKeyListIsACopy() {
             RunbookRequest.RestoreKeys request = restore(p -> p.put("accessKeyIds", KEY_1));
 
-            assertThrows(UnsupportedOperationException.class, () -> request.accessKeyIds()
-                    .add(KEY_2));
+            assertThrows(
+                    UnsupportedOperationException.class,
+                    () -> request.accessKeyIds().add(KEY_2));
         }
     }
 }
