@@ -17,7 +17,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import software.amazon.awssdk.services.eventbridge.model.PutEventsRequestEntry;
 
 /** The real remediation handler wired to {@link InMemoryAws}: its logic, tested without the emulator. */
@@ -62,24 +61,14 @@ final class InMemoryRemediation {
         return new InMemoryAws.Key(id, "Active", daysAgo(createdDaysAgo), null);
     }
 
+    /** A remediation payload as the runbook sends it, for a fresh execution id. */
     static ObjectNode disable(String userId) {
-        return JSON.createObjectNode()
-                .put("action", "DISABLE_STALE_KEYS")
-                .put("userId", userId)
-                .put("maxAccessKeyAgeDays", "90")
-                .put("dryRun", "false")
-                .put("exemptUsers", "")
-                .put("exemptionTagKey", "")
-                .put("automationExecutionId", UUID.randomUUID().toString());
+        return RemediationHarness.disablePayload(userId);
     }
 
+    /** A backout payload as the runbook sends it, for a fresh execution id. */
     static ObjectNode restore(String userName) {
-        return JSON.createObjectNode()
-                .put("action", "RESTORE_KEYS")
-                .put("userName", userName)
-                .put("accessKeyIds", "")
-                .put("remediationExecutionId", "")
-                .put("automationExecutionId", UUID.randomUUID().toString());
+        return RemediationHarness.restorePayload(userName);
     }
 
     JsonNode invoke(JsonNode payload) {
