@@ -5,10 +5,7 @@ import io.github.stalekeys.configrule.Deadline;
 import io.github.stalekeys.configrule.DeadlineReachedException;
 import io.github.stalekeys.iam.IamKeyInventory;
 import io.github.stalekeys.policy.AccessKeyActivity;
-import io.github.stalekeys.policy.BackoutGrace;
-import io.github.stalekeys.policy.Compliance;
 import io.github.stalekeys.policy.IamUser;
-import io.github.stalekeys.policy.KeyStatus;
 import io.github.stalekeys.policy.StaleKeyPolicy;
 import io.github.stalekeys.policy.UserVerdict;
 import java.time.Clock;
@@ -16,7 +13,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -30,9 +26,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Function;
-import java.util.stream.Collectors;
-import software.amazon.awssdk.awscore.exception.AwsServiceException;
-import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.iam.model.User;
 
@@ -161,7 +154,7 @@ final class AccountEvaluator {
         }
         // A key about to be warned of is looked up afresh: it may have been used since the report.
         Function<Instant, Optional<Instant>> knownRecentUse = reported.filter(keys -> !warningDue)
-                .map(this::recentUseByCreation)
+                .map(keys -> RecentUseByCreation.of(keys, policy))
                 .orElse(created -> Optional.empty());
         return live.submit(() -> {
             if (deadline.passed()) {
@@ -218,55 +211,10 @@ final class AccountEvaluator {
                 .orElseGet(() -> new UserAssessment(UserVerdict.notApplicable(user, USER_GONE), List.of()));
     }
 
-    /**
-     * A non-compliant verdict with the keys a backout restored taken out while their grace runs; the grace is
-     * read only from records the remediation sealed, so a user who tags themselves cannot grant it.
-     */
     private UserVerdict withGrace(IamUser user, UserVerdict verdict, StaleKeyPolicy.TagLookup tags) {
-        if (verdict.compliance() != Compliance.NON_COMPLIANT || auditTrail.isEmpty()) {
-            return verdict;
-        }
-        List<BackoutGrace.Grant> grants;
-        try {
-            grants = auditTrail.get().read(user, tags.tagsOf(user)).graceGrants();
-        } catch (SdkException sealNotChecked) {
-            // KMS throttled or unavailable for this user's records (anyone may add a tag that looks sealed): this
-            // user is judged without a grace, saying why, and every other user of the run is still posted.
-            return new UserVerdict(
-                    user,
-                    verdict.compliance(),
-                    "backout grace not checked (the audit records' seal could not be verified: "
-                            + errorCode(sealNotChecked) + "); " + verdict.annotation(),
-                    verdict.staleKeys());
-        }
-        return new BackoutGrace(grants, clock).apply(verdict);
-    }
-
-    private static String errorCode(SdkException failure) {
-        return failure instanceof AwsServiceException service && service.awsErrorDetails() != null
-                ? service.awsErrorDetails().errorCode()
-                : failure.getClass().getSimpleName();
-    }
-
-    /**
-     * The report's active keys used within the threshold, by creation time (the report's only name for a key),
-     * to the second as the report has it. A creation time two keys share is left out: it names neither.
-     */
-    private Function<Instant, Optional<Instant>> recentUseByCreation(List<AccessKeyActivity> reported) {
-        Map<Instant, Long> keysPerCreation = reported.stream()
-                .collect(Collectors.groupingBy(
-                        key -> key.createDate().truncatedTo(ChronoUnit.SECONDS), Collectors.counting()));
-        Map<Instant, Instant> recentUse = new HashMap<>();
-        for (AccessKeyActivity key : reported) {
-            Instant created = key.createDate().truncatedTo(ChronoUnit.SECONDS);
-            boolean recent = key.status() == KeyStatus.ACTIVE
-                    && key.lastUsed().isPresent()
-                    && !policy.assess(key).stale();
-            if (recent && keysPerCreation.get(created) == 1) {
-                recentUse.put(created, key.lastUsed().get());
-            }
-        }
-        return created -> Optional.ofNullable(recentUse.get(created.truncatedTo(ChronoUnit.SECONDS)));
+        return auditTrail
+                .map(trail -> new SealedGrace(trail, clock).apply(user, verdict, tags))
+                .orElse(verdict);
     }
 
     private static boolean sameSecond(Instant reported, Instant listed) {
