@@ -27,14 +27,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The rule's periodic run between any two AWS calls of a backout, both from their deployment packages in fresh
+ * The rule's periodic run between any two AWS calls of a backout, or of a remediation, both from their deployment packages in fresh
  * JVMs (the emulator holds the backout's n-th call while the rule runs): the rule never reports the key being
  * restored non-compliant, which would set Config's automatic remediation on it. Before the backout's grace is on
- * record the key is still Inactive; once it is Active again, its grace is on record.
+ * record the key is still Inactive; once it is Active again, its grace is on record. During a remediation the rule
+ * reports the key as it is at that moment: non-compliant while still Active, compliant once Inactive.
  */
 @Tag("emulator")
 @ExtendWith(AwsEmulatorExtension.class)
-class RuleRunDuringBackoutTest {
+class RuleRunDuringChangesTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String PARAMETERS = "{\"maxAccessKeyAgeDays\":\"90\"}";
@@ -90,22 +91,75 @@ class RuleRunDuringBackoutTest {
         }
     }
 
+    @Test
+    void aRuleRunBetweenAnyTwoCallsOfARemediationReportsTheKeyAsItIsThen(AwsEmulator emulator) throws Exception {
+        LocalDemo.Artifacts artifacts =
+                LocalDemo.Artifacts.inProject(Path.of("").toAbsolutePath());
+        emulator.putConfigRule(LocalDemo.RULE_NAME, PARAMETERS);
+        Map<String, String> env = emulator.functionEnvironment(LocalDemo.RULE_NAME);
+        LambdaPackage rule = LambdaPackage.unpack(
+                artifacts.evaluatorZip(), LocalDemo.EVALUATOR_HANDLER, artifacts.runtimeJar(), 512, 300);
+        LambdaPackage remediation = LambdaPackage.unpack(
+                artifacts.remediationZip(), LocalDemo.REMEDIATION_HANDLER, artifacts.runtimeJar(), 512, 60);
+        IamSeeder account = new IamSeeder(emulator, Clock.systemUTC());
+        try {
+            SeededUser probe = account.user("probe");
+            account.keyUsed(probe, 143);
+            long before = total(emulator);
+            invoke(remediation, env, disable(probe));
+            int calls = (int) (total(emulator) - before);
+
+            for (int nth = 1; nth <= calls; nth++) {
+                SeededUser user = account.user("bob" + nth);
+                SeededKey key = account.keyUsed(user, 143);
+                String at = "the rule run before call " + nth + " of " + calls + " of the remediation: ";
+                try (HeldCall hold = emulator.hold("*", nth)) {
+                    CompletableFuture<JsonNode> disabling =
+                            CompletableFuture.supplyAsync(() -> invoke(remediation, env, disable(user)));
+                    hold.awaitHeld();
+                    String status = account.status(user, key);
+                    invoke(rule, env, scheduled(emulator));
+                    hold.release();
+                    JsonNode disabled = disabling.get(60, TimeUnit.SECONDS);
+
+                    StoredEvaluation verdict = emulator.storedEvaluations(LocalDemo.RULE_NAME).stream()
+                            .filter(evaluation -> evaluation.resourceId().equals(user.userId()))
+                            .reduce((first, last) -> last)
+                            .orElseThrow();
+                    assertEquals(
+                            "Active".equals(status) ? "NON_COMPLIANT" : "COMPLIANT",
+                            verdict.complianceType(),
+                            at + "key " + status + ": " + verdict);
+                    assertEquals(
+                            key.accessKeyId(),
+                            disabled.path("disabledKeyIds").path(0).asText(),
+                            at + disabled);
+                    assertEquals("Inactive", account.status(user, key), at);
+                }
+            }
+        } finally {
+            rule.delete();
+            remediation.delete();
+        }
+    }
+
+    private static String disable(SeededUser user) {
+        return JSON.createObjectNode()
+                .put("action", "DISABLE_STALE_KEYS")
+                .put("userId", user.userId())
+                .put("maxAccessKeyAgeDays", "90")
+                .put("dryRun", "false")
+                .put("exemptUsers", "")
+                .put("exemptionTagKey", "")
+                .put("automationExecutionId", UUID.randomUUID().toString())
+                .toString();
+    }
+
     private static SeededUser remediated(
             IamSeeder account, LambdaPackage remediation, Map<String, String> env, String name) {
         SeededUser user = account.user(name);
         account.keyUsed(user, 143);
-        JsonNode disabled = invoke(
-                remediation,
-                env,
-                JSON.createObjectNode()
-                        .put("action", "DISABLE_STALE_KEYS")
-                        .put("userId", user.userId())
-                        .put("maxAccessKeyAgeDays", "90")
-                        .put("dryRun", "false")
-                        .put("exemptUsers", "")
-                        .put("exemptionTagKey", "")
-                        .put("automationExecutionId", UUID.randomUUID().toString())
-                        .toString());
+        JsonNode disabled = invoke(remediation, env, disable(user));
         assertEquals("DISABLED", disabled.path("outcome").asText(), disabled.toString());
         return user;
     }
