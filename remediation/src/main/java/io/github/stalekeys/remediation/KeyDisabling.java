@@ -62,7 +62,7 @@ final class KeyDisabling {
             for (KeyAssessment key : plan.toDisable()) {
                 String keyId = key.key().accessKeyId();
                 Map<String, KeyStatus> statuses = reads.statusesNow(user);
-                verified = reads.ledgerNow(user, verified, executionId);
+                verified = reads.ledgerNow(user, verified);
                 Optional<String> why =
                         DisablePlan.recheck(key, Optional.ofNullable(statuses.get(keyId)), verified, clock);
                 if (why.isPresent()) {

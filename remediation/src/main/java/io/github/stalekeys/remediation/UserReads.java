@@ -90,9 +90,12 @@ final class UserReads {
         return ledger;
     }
 
-    /** The user's records now (ListUserTags); a record unchanged since {@code verified} is not verified again. */
-    AuditLedger ledgerNow(IamUser user, AuditLedger verified, String executionId) {
-        return ledger(user, inventory.tagsOf(user), verified, executionId);
+    /**
+     * The user's records now (ListUserTags); a record unchanged since {@code verified} is not verified again. Tags not
+     * trusted were logged by the first read; they are not logged again.
+     */
+    AuditLedger ledgerNow(IamUser user, AuditLedger verified) {
+        return trail.read(user, inventory.tagsOf(user), verified);
     }
 
     /** The user's tags now. */

@@ -462,6 +462,10 @@ class DisableInMemoryTest {
         assertTrue(fn.logText().contains("audit tag not trusted"), fn.logText());
         assertTrue(fn.logText().contains("its seal does not verify"), fn.logText());
         assertFalse(fn.logText().contains("edited by hand"), "a hostile value is never repeated");
+        assertEquals(
+                2,
+                fn.logText().split("audit tag not trusted", -1).length - 1,
+                "each untrusted tag is logged once, not again at the re-check before the change");
     }
 
     @Test
