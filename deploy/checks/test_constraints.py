@@ -525,6 +525,23 @@ class AuditLogRetainedTest(unittest.TestCase):
                         "deploy/README.md must say the remediation's log group is kept")
 
 
+class AuditKeyRetainedTest(unittest.TestCase):
+    """The key that seals the audit records outlives the stack (CloudFormation's DeletionPolicy and
+    UpdateReplacePolicy Retain): a key scheduled for deletion makes every sealed record unverifiable, and the
+    remediations it recorded can never be backed out, even after a reinstall."""
+
+    def test_audit_record_key_is_retained(self):
+        translated = cfn.translate()
+        key = translated["Resources"]["AuditRecordKey"]
+        self.assertEqual("AWS::KMS::Key", key["Type"])
+        self.assertEqual(key.get("DeletionPolicy"), "Retain")
+        self.assertEqual(key.get("UpdateReplacePolicy"), "Retain")
+
+    def test_readme_says_so_and_what_it_costs(self):
+        self.assertTrue(re.search(r"(?s)audit key.{0,300}(kept|retained).{0,400}(billed|pricing)", readme()),
+                        "deploy/README.md must say the audit key is kept, and that it is billed while kept")
+
+
 class DeployTimeParameterErrorsTest(unittest.TestCase):
     """A bad value fails when CloudFormation validates the parameters (its error names the parameter and
     shows the ConstraintDescription), not deep inside a resource creation."""
