@@ -81,6 +81,22 @@ public record AuditLedger(
                 .max(Comparator.naturalOrder());
     }
 
+    /**
+     * The record a backout marks when it restores the key: the latest one holding it outstanding (two
+     * remediations may hold one key outstanding; marking the latest leaves an older one, perhaps of a run still
+     * disabling it, on record, so a key that run disables after all stays restorable).
+     */
+    public Optional<AuditRecord> latestHolding(String keyId) {
+        AuditRecord latest = null;
+        for (AuditRecord record : records()) {
+            if (outstanding(record).contains(keyId)
+                    && (latest == null || !record.disabledAt().isBefore(latest.disabledAt()))) {
+                latest = record;
+            }
+        }
+        return Optional.ofNullable(latest);
+    }
+
     /** Every grace a trusted record grants: restorations in records of earlier versions, and restoration tags. */
     public List<BackoutGrace.Grant> graceGrants() {
         return Stream.concat(

@@ -83,7 +83,7 @@ public record RestorePlan(
                 toRestore,
                 kept,
                 failures,
-                records(ledger, toRestore, executionId, graceDays, at),
+                records(ledger, selection, toRestore, executionId, graceDays, at),
                 graceDays == 0 ? Optional.empty() : Optional.of(at.plus(Duration.ofDays(graceDays))));
     }
 
@@ -94,16 +94,34 @@ public record RestorePlan(
                 .toList();
     }
 
+    /**
+     * One restoration record per remediation record it marks: the one the selection names, else for each key the
+     * latest record holding it outstanding.
+     */
     private static List<RestorationRecord> records(
-            AuditLedger ledger, List<String> keyIds, String executionId, int graceDays, Instant at) {
-        List<RestorationRecord> records = new ArrayList<>();
-        for (AuditRecord record : ledger.records()) {
-            List<String> ofRecord =
-                    ledger.outstanding(record).stream().filter(keyIds::contains).toList();
-            if (!ofRecord.isEmpty()) {
-                records.add(RestorationRecord.of(record, executionId, ofRecord, at, graceDays));
-            }
+            AuditLedger ledger,
+            Selection selection,
+            List<String> keyIds,
+            String executionId,
+            int graceDays,
+            Instant at) {
+        Map<AuditRecord, List<String>> byRecord = new LinkedHashMap<>();
+        for (String keyId : keyIds) {
+            AuditRecord record = selection
+                    .remediationExecutionId()
+                    .flatMap(id -> ledger.records().stream()
+                            .filter(candidate -> candidate.executionId().equalsIgnoreCase(id))
+                            .findFirst())
+                    .or(() -> ledger.latestHolding(keyId))
+                    .or(() -> ledger.records().stream()
+                            .filter(candidate -> candidate.disabledKeyIds().contains(keyId))
+                            .reduce((earlier, later) ->
+                                    later.disabledAt().isBefore(earlier.disabledAt()) ? earlier : later))
+                    .orElseThrow();
+            byRecord.computeIfAbsent(record, any -> new ArrayList<>()).add(keyId);
         }
+        List<RestorationRecord> records = new ArrayList<>();
+        byRecord.forEach((record, keys) -> records.add(RestorationRecord.of(record, executionId, keys, at, graceDays)));
         return records;
     }
 

@@ -171,18 +171,18 @@ class PlanPropertiesTest {
             throw new AssertionError("restoring everything is always a valid request", impossible);
         }
 
-        List<String> outstanding = snapshot.ledger().outstandingKeys();
+        Set<String> candidates = new java.util.LinkedHashSet<>(snapshot.ledger().outstandingKeys());
         for (String keyId : plan.toRestore()) {
-            assertTrue(outstanding.contains(keyId));
+            assertTrue(candidates.contains(keyId));
             AccessKeyActivity key = snapshot.key(keyId).orElseThrow();
             assertFalse(key.status() == KeyStatus.ACTIVE, "an active key is not restored");
             Instant disabledAt = snapshot.ledger().disabledAt(keyId).orElseThrow();
             assertTrue(key.lastUsed().map(used -> !used.isAfter(disabledAt)).orElse(true), "never a key used since");
         }
         assertEquals(
-                outstanding.size(),
+                candidates.size(),
                 plan.toRestore().size() + plan.kept().size() + plan.failures().size(),
-                "each outstanding key is restored, kept or failed");
+                "each candidate key is restored, kept or failed");
         List<String> recorded = plan.records().stream()
                 .flatMap(record -> record.restoredKeyIds().stream())
                 .distinct()
@@ -193,7 +193,10 @@ class PlanPropertiesTest {
                     .filter(record::restores)
                     .findFirst()
                     .orElseThrow();
-            assertTrue(snapshot.ledger().outstanding(of).containsAll(record.restoredKeyIds()));
+            assertTrue(of.disabledKeyIds().containsAll(record.restoredKeyIds()), "a record that disabled the key");
+            record.restoredKeyIds()
+                    .forEach(keyId -> assertEquals(
+                            snapshot.ledger().latestHolding(keyId), Optional.of(of), "the latest record holding it"));
             record.restorations().forEach(restoration -> assertEquals(generated.graceDays(), restoration.graceDays()));
         }
         assertEquals(plan.records(), plan.recordsFor(plan.toRestore()));

@@ -12,8 +12,8 @@ final class AuditRecordNotStoredException extends RuntimeException {
     private final String tagKey;
     private final String tagValue;
 
-    AuditRecordNotStoredException(String message, String tagKey, String tagValue) {
-        super(message);
+    AuditRecordNotStoredException(String message, String tagKey, String tagValue, Throwable cause) {
+        super(message, cause);
         this.tagKey = tagKey;
         this.tagValue = tagValue;
     }

@@ -100,6 +100,9 @@ final class KeyDisabling {
         } catch (RuntimeException failure) {
             if (stored) {
                 correctAfterFailure(user, record, disabled, failure);
+            } else if (!disabled.isEmpty()) {
+                // The only copy of the record is the one handed back: it must name what was really disabled.
+                throw notStored(user, record, sealed, disabled, failure);
             }
             throw failure;
         }
@@ -107,19 +110,44 @@ final class KeyDisabling {
             if (disabled.isEmpty()) {
                 return new Applied(disabled, leftAlone);
             }
-            AuditRecord narrowed = record.narrowedTo(disabled);
-            String value = narrowed.equals(record) ? sealed : trail.sealedValue(user, narrowed);
-            throw new AuditRecordNotStoredException(
-                    "Disabled " + String.join(", ", disabled) + " of " + user.userName()
-                            + ", but the audit record could not be attached: the user is at IAM's quota of 50 tags."
-                            + " Free a tag, then tag the user with " + narrowed.tagKey() + " = " + value,
-                    narrowed.tagKey(),
-                    value);
+            throw notStored(user, record, sealed, disabled, null);
         }
         if (disabled.size() < record.disabledKeyIds().size()) {
-            narrow(user, record, disabled);
+            try {
+                narrow(user, record, disabled);
+            } catch (RuntimeException failure) {
+                log.error(
+                        "the audit record could not be narrowed and names keys not disabled: a backout would"
+                                + " re-enable them; correct the tag by hand",
+                        "userName",
+                        user.userName(),
+                        "tagKey",
+                        record.tagKey(),
+                        "disabledAccessKeyIds",
+                        disabled,
+                        "error",
+                        failure.getClass().getSimpleName());
+                throw failure;
+            }
         }
         return new Applied(disabled, leftAlone);
+    }
+
+    /** At the quota: the sealed record of what was really disabled, for the operator to attach. */
+    private AuditRecordNotStoredException notStored(
+            IamUser user, AuditRecord record, String sealed, List<String> disabled, RuntimeException cause) {
+        AuditRecord narrowed = record.narrowedTo(disabled);
+        String value = narrowed.equals(record) ? sealed : trail.sealedValue(user, narrowed);
+        return new AuditRecordNotStoredException(
+                "Disabled " + String.join(", ", disabled) + " of " + user.userName()
+                        + ", but the audit record could not be attached: the user is at IAM's quota of 50 tags."
+                        + (cause == null
+                                ? ""
+                                : " Then disabling stopped (" + cause.getClass().getSimpleName() + ").")
+                        + " Free a tag, then tag the user with " + narrowed.tagKey() + " = " + value,
+                narrowed.tagKey(),
+                value,
+                cause);
     }
 
     /** Removes the settled tags the plan names, those still byte for byte as read: any other was rewritten since. */

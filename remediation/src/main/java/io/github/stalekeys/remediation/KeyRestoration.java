@@ -99,8 +99,10 @@ final class KeyRestoration {
                                 keyId,
                                 "could not be set Active (" + failure.getClass().getSimpleName() + ")"));
             }
+            // The record keeps every key IAM accepted to set Active, even one a read right after does not show Active
+            // yet (IAM is eventually consistent): a key Active again must never be left without its grace.
+            correct(user, plan, reactivated, executionId, stopped);
             restored = verified(user, reactivated, lastUses, failures);
-            correct(user, plan, restored, executionId, stopped);
         }
         plan.kept()
                 .forEach(key -> log.info(
@@ -174,7 +176,11 @@ final class KeyRestoration {
         for (String keyId : reactivated) {
             KeyStatus status = statuses.get(keyId);
             if (status != KeyStatus.ACTIVE) {
-                failures.put(keyId, "is " + (status == null ? "gone" : status) + " after the restore, not Active");
+                failures.put(
+                        keyId,
+                        "reads back " + (status == null ? "gone" : status) + " right after the restore, not Active"
+                                + " (IAM may not have caught up: if it stays so, set it Active by hand; its grace is on"
+                                + " record)");
                 continue;
             }
             Optional<AccessKeyLastUsed> lastUsed = lastUses.getOrDefault(keyId, Optional.empty());
@@ -201,14 +207,12 @@ final class KeyRestoration {
     }
 
     /**
-     * Narrows the restoration records to the keys that really are Active again, so a key that is not stays
+     * Narrows the restoration records to the keys IAM accepted to set Active, so a key it refused stays
      * outstanding for the next backout; only this execution writes these tags, so nothing else can be lost.
      */
     private void correct(
-            IamUser user, RestorePlan plan, List<RestoredKey> restored, String executionId, RuntimeException stopped) {
-        List<String> restoredIds =
-                restored.stream().map(RestoredKey::accessKeyId).toList();
-        List<RestorationRecord> kept = plan.recordsFor(restoredIds);
+            IamUser user, RestorePlan plan, List<String> reactivated, String executionId, RuntimeException stopped) {
+        List<RestorationRecord> kept = plan.recordsFor(reactivated);
         List<String> emptied = plan.records().stream()
                 .map(RestorationRecord::tagKey)
                 .filter(tagKey ->

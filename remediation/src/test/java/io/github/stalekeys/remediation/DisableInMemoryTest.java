@@ -7,6 +7,7 @@ import static io.github.stalekeys.remediation.InMemoryRemediation.restore;
 import static io.github.stalekeys.remediation.InMemoryRemediation.used;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -535,5 +536,63 @@ class DisableInMemoryTest {
         assertTrue(error.getMessage().length() <= 500, error.getMessage().length() + ": " + error.getMessage());
         assertFalse(error.getMessage().contains("\n") || error.getMessage().contains("\u2028"), error.getMessage());
         assertTrue(error.getMessage().contains("has an unknown parameter 'ppp"), error.getMessage());
+    }
+
+    @Test
+    void aKeyDisabledAfterABackoutThatRanBetweenTheReCheckAndTheChangeStaysRestorable() {
+        // The one window AWS leaves: R1 re-checks the key, R2 disables it, a backout restores it, then R1's
+        // UpdateAccessKey goes through. The key ends Inactive, but R1's record still holds it: a backout restores it.
+        fn.aws.user("alice", ALICE, Map.of(), used(STALE, 143));
+        fn.aws.before(InMemoryAws.once("iam:UpdateAccessKey", op -> {
+            fn.aws.before(other -> {});
+            fn.clock.advance(Duration.ofSeconds(5));
+            assertEquals(List.of(STALE), ids(fn.invoke(disable(ALICE)).get("disabledKeyIds")));
+            assertEquals(List.of(STALE), ids(fn.invoke(restore("alice")).get("restoredKeyIds")));
+        }));
+
+        JsonNode first = fn.invoke(disable(ALICE));
+
+        assertEquals(List.of(STALE), ids(first.get("disabledKeyIds")));
+        assertEquals("Inactive", fn.aws.status("alice", STALE));
+        JsonNode backout = fn.invoke(restore("alice"));
+        assertEquals(List.of(STALE), ids(backout.get("restoredKeyIds")), "still on record: " + fn.auditTags("alice"));
+    }
+
+    @Test
+    void atTheQuotaAFailureMidWayStillHandsBackTheRecordOfWhatWasDisabled() {
+        Map<String, String> full = new java.util.LinkedHashMap<>();
+        for (int tag = 0; tag < InMemoryAws.TAG_QUOTA; tag++) {
+            full.put("org-" + tag, "v");
+        }
+        fn.aws.user("alice", ALICE, full, used(STALE, 143), neverUsed(NEVER, 300));
+        fn.aws.before(InMemoryAws.nth("iam:UpdateAccessKey", 2, op -> {
+            throw ServiceFailureException.builder().message("boom").build();
+        }));
+
+        AuditRecordNotStoredException error =
+                assertThrows(AuditRecordNotStoredException.class, () -> fn.invoke(disable(ALICE)));
+
+        assertTrue(error.tagValue().startsWith("disabled=" + STALE + " at="), error.tagValue());
+        assertInstanceOf(ServiceFailureException.class, error.getCause());
+        assertTrue(error.getMessage().contains("Then disabling stopped (ServiceFailureException)"), error.getMessage());
+    }
+
+    @Test
+    void aRecordThatCannotBeNarrowedIsLoggedAsNamingKeysNotDisabled() {
+        fn.aws.user("alice", ALICE, Map.of(), used(STALE, 143), neverUsed(NEVER, 300));
+        fn.aws.before(op -> {
+            if (op.equals("iam:ListAccessKeys") && fn.aws.calls("iam:ListAccessKeys") == 3) {
+                fn.aws.setStatus("alice", NEVER, "Inactive"); // a responder, between the two keys
+            }
+            if (op.equals("iam:TagUser") && fn.aws.calls("iam:TagUser") == 2) {
+                throw ServiceFailureException.builder().message("narrow").build();
+            }
+        });
+
+        assertThrows(ServiceFailureException.class, () -> fn.invoke(disable(ALICE)));
+
+        assertTrue(
+                fn.logText().contains("the audit record could not be narrowed and names keys not disabled"),
+                fn.logText());
     }
 }

@@ -215,8 +215,8 @@ class RemediationValuesTest {
 
     @Test
     void anAuditRecordNotStoredCarriesTheTagToAttach() {
-        AuditRecordNotStoredException error =
-                new AuditRecordNotStoredException("at IAM's quota of 50 tags", "stalekeys:audit:4105a4fc", "sealed");
+        AuditRecordNotStoredException error = new AuditRecordNotStoredException(
+                "at IAM's quota of 50 tags", "stalekeys:audit:4105a4fc", "sealed", null);
 
         assertEquals("at IAM's quota of 50 tags", error.getMessage());
         assertEquals("stalekeys:audit:4105a4fc", error.tagKey());
