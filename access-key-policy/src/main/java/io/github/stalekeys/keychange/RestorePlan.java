@@ -113,10 +113,6 @@ public record RestorePlan(
                             .filter(candidate -> candidate.executionId().equalsIgnoreCase(id))
                             .findFirst())
                     .or(() -> ledger.latestHolding(keyId))
-                    .or(() -> ledger.records().stream()
-                            .filter(candidate -> candidate.disabledKeyIds().contains(keyId))
-                            .reduce((earlier, later) ->
-                                    later.disabledAt().isBefore(earlier.disabledAt()) ? earlier : later))
                     .orElseThrow();
             byRecord.computeIfAbsent(record, any -> new ArrayList<>()).add(keyId);
         }

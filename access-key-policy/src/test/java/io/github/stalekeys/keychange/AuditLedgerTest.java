@@ -160,4 +160,25 @@ class AuditLedgerTest {
                 ledger.settled(Map.of(K1, KeyStatus.ACTIVE, K2, KeyStatus.ACTIVE), NOW),
                 "its record is there and its grace runs: neither is settled");
     }
+
+    @Test
+    void onlyARecordsOwnRestorationsKeepItFromBeingSettled() {
+        AuditRecord other = AuditRecord.disabled(R2, List.of(K2), daysAgo(10));
+        RestorationRecord ofOther = RestorationRecord.of(other, B1, List.of(K2), daysAgo(1), 30);
+        AuditLedger ledger =
+                ledger(List.of(AuditRecord.disabled(R1, List.of(K1), daysAgo(10)), other), List.of(ofOther));
+
+        List<AuditLedger.Sealed<?>> settled = ledger.settled(Map.of(K1, KeyStatus.ACTIVE, K2, KeyStatus.ACTIVE), NOW);
+
+        assertEquals(List.of(ledger.remediations().get(0)), settled, "the other record's running grace is not R1's");
+    }
+
+    @Test
+    void aRestorationOfAnotherRecordIsNoOrphanWhileThatRecordIsThere() {
+        AuditRecord other = AuditRecord.disabled(R2, List.of(K2), daysAgo(2)); // K2 still Inactive: it stays
+        RestorationRecord orphan = RestorationRecord.of(r1, B2, List.of(K1), daysAgo(2), 0);
+        AuditLedger ledger = ledger(List.of(other), List.of(orphan));
+
+        assertEquals(List.of(Ledgers.sealed(orphan)), ledger.settled(Map.of(K2, KeyStatus.INACTIVE), NOW));
+    }
 }

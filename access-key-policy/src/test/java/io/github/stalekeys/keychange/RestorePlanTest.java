@@ -185,4 +185,15 @@ class RestorePlanTest {
 
         assertEquals(gone, List.copyOf(plan.failures().keySet()));
     }
+
+    @Test
+    void aBackoutOfOneExecutionMarksThatExecutionsRecordWhereverItIs() {
+        AuditRecord r2 = AuditRecord.disabled(R2, List.of(K1), daysAgo(20));
+        UserSnapshot snapshot = snapshot(List.of(r1, r2), List.of(), KeyStatus.INACTIVE, KeyStatus.ACTIVE);
+
+        RestorePlan plan =
+                RestorePlan.of(snapshot, new RestorePlan.Selection("alice", List.of(), Optional.of(R2)), B1, 7, NOW);
+
+        assertEquals(List.of(RestorationRecord.of(r2, B1, List.of(K1), NOW, 7)), plan.records());
+    }
 }
