@@ -40,92 +40,42 @@ class RuleRunDuringChangesTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String PARAMETERS = "{\"maxAccessKeyAgeDays\":\"90\"}";
 
+    /** One change of one user (a backout or a remediation), from the remediation's package. */
+    private interface Change {
+        String payload(SeededUser user);
+    }
+
+    /** What a position of the sweep must show: the key's status while held, the rule's verdict, the answer. */
+    private interface Check {
+        void check(String at, String status, StoredEvaluation verdict, JsonNode answer, SeededUser user, SeededKey key);
+    }
+
     @Test
-    void aRuleRunBetweenAnyTwoCallsOfABackoutNeverReportsTheRestoredKeyNonCompliant(AwsEmulator emulator)
-            throws Exception {
-        LocalDemo.Artifacts artifacts =
-                LocalDemo.Artifacts.inProject(Path.of("").toAbsolutePath());
-        emulator.putConfigRule(LocalDemo.RULE_NAME, PARAMETERS);
-        Map<String, String> env = emulator.functionEnvironment(LocalDemo.RULE_NAME);
-        LambdaPackage rule = LambdaPackage.unpack(
-                artifacts.evaluatorZip(), LocalDemo.EVALUATOR_HANDLER, artifacts.runtimeJar(), 512, 300);
-        LambdaPackage remediation = LambdaPackage.unpack(
-                artifacts.remediationZip(), LocalDemo.REMEDIATION_HANDLER, artifacts.runtimeJar(), 512, 60);
-        IamSeeder account = new IamSeeder(emulator, Clock.systemUTC());
-        try {
-            SeededUser probe = remediated(account, remediation, env, "probe");
-            long before = total(emulator);
-            invoke(remediation, env, backout(probe));
-            int calls = (int) (total(emulator) - before);
-            assertTrue(calls >= 5, "the backout reads, records and restores: " + calls + " calls");
-
-            for (int nth = 1; nth <= calls; nth++) {
-                SeededUser user = remediated(account, remediation, env, "alice" + nth);
-                SeededKey key = account.seededKeys().get(account.seededKeys().size() - 1);
-                String at = "the rule run before call " + nth + " of " + calls + " of the backout: ";
-                try (HeldCall hold = emulator.hold("*", nth)) {
-                    CompletableFuture<JsonNode> backout =
-                            CompletableFuture.supplyAsync(() -> invoke(remediation, env, backout(user)));
-                    hold.awaitHeld();
-                    String status = account.status(user, key);
-                    invoke(rule, env, scheduled(emulator));
-                    hold.release();
-                    JsonNode restored = backout.get(60, TimeUnit.SECONDS);
-
-                    StoredEvaluation verdict = emulator.storedEvaluations(LocalDemo.RULE_NAME).stream()
-                            .filter(evaluation -> evaluation.resourceId().equals(user.userId()))
-                            .reduce((first, last) -> last)
-                            .orElseThrow();
+    void aRuleRunBetweenAnyTwoCallsOfABackoutNeverReportsTheRestoredKeyNonCompliant(AwsEmulator emulator) {
+        sweep(
+                emulator,
+                "backout",
+                RuleRunDuringChangesTest::remediated,
+                RuleRunDuringChangesTest::backout,
+                (at, status, verdict, restored, user, key) -> {
                     assertFalse(
                             "NON_COMPLIANT".equals(verdict.complianceType()), at + "key " + status + ": " + verdict);
                     assertEquals(
                             key.accessKeyId(),
                             restored.path("restoredKeyIds").path(0).asText(),
                             at + restored);
-                    assertEquals("Active", account.status(user, key), at);
-                }
-            }
-        } finally {
-            rule.delete();
-            remediation.delete();
-        }
+                },
+                "Active");
     }
 
     @Test
-    void aRuleRunBetweenAnyTwoCallsOfARemediationReportsTheKeyAsItIsThen(AwsEmulator emulator) throws Exception {
-        LocalDemo.Artifacts artifacts =
-                LocalDemo.Artifacts.inProject(Path.of("").toAbsolutePath());
-        emulator.putConfigRule(LocalDemo.RULE_NAME, PARAMETERS);
-        Map<String, String> env = emulator.functionEnvironment(LocalDemo.RULE_NAME);
-        LambdaPackage rule = LambdaPackage.unpack(
-                artifacts.evaluatorZip(), LocalDemo.EVALUATOR_HANDLER, artifacts.runtimeJar(), 512, 300);
-        LambdaPackage remediation = LambdaPackage.unpack(
-                artifacts.remediationZip(), LocalDemo.REMEDIATION_HANDLER, artifacts.runtimeJar(), 512, 60);
-        IamSeeder account = new IamSeeder(emulator, Clock.systemUTC());
-        try {
-            SeededUser probe = account.user("probe");
-            account.keyUsed(probe, 143);
-            long before = total(emulator);
-            invoke(remediation, env, disable(probe));
-            int calls = (int) (total(emulator) - before);
-
-            for (int nth = 1; nth <= calls; nth++) {
-                SeededUser user = account.user("bob" + nth);
-                SeededKey key = account.keyUsed(user, 143);
-                String at = "the rule run before call " + nth + " of " + calls + " of the remediation: ";
-                try (HeldCall hold = emulator.hold("*", nth)) {
-                    CompletableFuture<JsonNode> disabling =
-                            CompletableFuture.supplyAsync(() -> invoke(remediation, env, disable(user)));
-                    hold.awaitHeld();
-                    String status = account.status(user, key);
-                    invoke(rule, env, scheduled(emulator));
-                    hold.release();
-                    JsonNode disabled = disabling.get(60, TimeUnit.SECONDS);
-
-                    StoredEvaluation verdict = emulator.storedEvaluations(LocalDemo.RULE_NAME).stream()
-                            .filter(evaluation -> evaluation.resourceId().equals(user.userId()))
-                            .reduce((first, last) -> last)
-                            .orElseThrow();
+    void aRuleRunBetweenAnyTwoCallsOfARemediationReportsTheKeyAsItIsThen(AwsEmulator emulator) {
+        sweep(
+                emulator,
+                "remediation",
+                (deployed, user) -> {},
+                RuleRunDuringChangesTest::disable,
+                (at, status, verdict, disabled, user, key) -> {
                     assertEquals(
                             "Active".equals(status) ? "NON_COMPLIANT" : "COMPLIANT",
                             verdict.complianceType(),
@@ -134,12 +84,82 @@ class RuleRunDuringChangesTest {
                             key.accessKeyId(),
                             disabled.path("disabledKeyIds").path(0).asText(),
                             at + disabled);
-                    assertEquals("Inactive", account.status(user, key), at);
+                },
+                "Inactive");
+    }
+
+    /** The packaged functions, deployed against the emulator as the template deploys them. */
+    private record Deployed(LambdaPackage rule, LambdaPackage remediation, Map<String, String> env) {
+
+        static Deployed on(AwsEmulator emulator) {
+            LocalDemo.Artifacts artifacts =
+                    LocalDemo.Artifacts.inProject(Path.of("").toAbsolutePath());
+            emulator.putConfigRule(LocalDemo.RULE_NAME, PARAMETERS);
+            return new Deployed(
+                    LambdaPackage.unpack(
+                            artifacts.evaluatorZip(), LocalDemo.EVALUATOR_HANDLER, artifacts.runtimeJar(), 512, 300),
+                    LambdaPackage.unpack(
+                            artifacts.remediationZip(), LocalDemo.REMEDIATION_HANDLER, artifacts.runtimeJar(), 512, 60),
+                    emulator.functionEnvironment(LocalDemo.RULE_NAME));
+        }
+
+        void delete() {
+            rule.delete();
+            remediation.delete();
+        }
+    }
+
+    /**
+     * For every n: a fresh user with a stale key made ready by {@code before}, {@code change} held at its n-th AWS
+     * call, the rule's periodic run, then the change let go; {@code check} judges each position, and the key must
+     * end {@code finalStatus}.
+     */
+    private static void sweep(
+            AwsEmulator emulator,
+            String what,
+            java.util.function.BiConsumer<Deployed, SeededUser> before,
+            Change change,
+            Check check,
+            String finalStatus) {
+        Deployed deployed = Deployed.on(emulator);
+        IamSeeder account = new IamSeeder(emulator, Clock.systemUTC());
+        try {
+            SeededUser probe = account.user("probe-" + what);
+            account.keyUsed(probe, 143);
+            before.accept(deployed, probe);
+            long calls = -total(emulator);
+            invoke(deployed.remediation(), deployed.env(), change.payload(probe));
+            calls += total(emulator);
+            assertTrue(calls >= 5, "the " + what + " reads, records and changes: " + calls + " calls");
+
+            for (int nth = 1; nth <= calls; nth++) {
+                SeededUser user = account.user(what + nth);
+                SeededKey key = account.keyUsed(user, 143);
+                before.accept(deployed, user);
+                String at = "the rule run before call " + nth + " of " + calls + " of the " + what + ": ";
+                try (HeldCall hold = emulator.hold("*", nth)) {
+                    CompletableFuture<JsonNode> changing = CompletableFuture.supplyAsync(
+                            () -> invoke(deployed.remediation(), deployed.env(), change.payload(user)));
+                    hold.awaitHeld();
+                    String status = account.status(user, key);
+                    invoke(deployed.rule(), deployed.env(), scheduled(emulator));
+                    hold.release();
+                    JsonNode answer = changing.get(60, TimeUnit.SECONDS);
+                    StoredEvaluation verdict = emulator.storedEvaluations(LocalDemo.RULE_NAME).stream()
+                            .filter(evaluation -> evaluation.resourceId().equals(user.userId()))
+                            .reduce((first, last) -> last)
+                            .orElseThrow();
+                    check.check(at, status, verdict, answer, user, key);
+                    assertEquals(finalStatus, account.status(user, key), at);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException(e);
+                } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                    throw new AssertionError(at + "the change did not finish", e);
                 }
             }
         } finally {
-            rule.delete();
-            remediation.delete();
+            deployed.delete();
         }
     }
 
@@ -155,13 +175,10 @@ class RuleRunDuringChangesTest {
                 .toString();
     }
 
-    private static SeededUser remediated(
-            IamSeeder account, LambdaPackage remediation, Map<String, String> env, String name) {
-        SeededUser user = account.user(name);
-        account.keyUsed(user, 143);
-        JsonNode disabled = invoke(remediation, env, disable(user));
+    /** The user's stale key disabled by a remediation, so that a backout has it to restore. */
+    private static void remediated(Deployed deployed, SeededUser user) {
+        JsonNode disabled = invoke(deployed.remediation(), deployed.env(), disable(user));
         assertEquals("DISABLED", disabled.path("outcome").asText(), disabled.toString());
-        return user;
     }
 
     private static String backout(SeededUser user) {
