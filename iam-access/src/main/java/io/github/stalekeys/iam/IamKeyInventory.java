@@ -3,6 +3,7 @@ package io.github.stalekeys.iam;
 import io.github.stalekeys.policy.AccessKeyActivity;
 import io.github.stalekeys.policy.IamUser;
 import io.github.stalekeys.policy.KeyStatus;
+import io.github.stalekeys.policy.UsageSite;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -71,7 +72,8 @@ public final class IamKeyInventory {
                                 key.accessKeyId(),
                                 key.status(),
                                 key.createDate(),
-                                Optional.ofNullable(lastUsed.lastUsedDate()))));
+                                Optional.ofNullable(lastUsed.lastUsedDate()),
+                                UsageSite.recorded(lastUsed.serviceName(), lastUsed.region()))));
             }
             return List.copyOf(keys);
         });

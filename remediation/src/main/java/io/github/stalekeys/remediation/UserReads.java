@@ -9,6 +9,7 @@ import io.github.stalekeys.logging.StructuredLogger;
 import io.github.stalekeys.policy.AccessKeyActivity;
 import io.github.stalekeys.policy.IamUser;
 import io.github.stalekeys.policy.KeyStatus;
+import io.github.stalekeys.policy.UsageSite;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -68,7 +69,11 @@ final class UserReads {
             Optional<AccessKeyLastUsed> lastUsed = inventory.lastUsed(key.accessKeyId());
             lastUses.put(key.accessKeyId(), lastUsed);
             keys.add(new AccessKeyActivity(
-                    key.accessKeyId(), key.status(), key.createDate(), lastUsed.map(AccessKeyLastUsed::lastUsedDate)));
+                    key.accessKeyId(),
+                    key.status(),
+                    key.createDate(),
+                    lastUsed.map(AccessKeyLastUsed::lastUsedDate),
+                    lastUsed.flatMap(use -> UsageSite.recorded(use.serviceName(), use.region()))));
         }
         return new ForBackout(new UserSnapshot(user, keys, ledger), lastUses);
     }

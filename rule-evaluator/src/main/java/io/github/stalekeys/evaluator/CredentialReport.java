@@ -2,6 +2,7 @@ package io.github.stalekeys.evaluator;
 
 import io.github.stalekeys.policy.AccessKeyActivity;
 import io.github.stalekeys.policy.KeyStatus;
+import io.github.stalekeys.policy.UsageSite;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -103,8 +104,13 @@ final class CredentialReport {
         }
         KeyStatus status =
                 "true".equals(cells.get("access_key_" + slot + "_active")) ? KeyStatus.ACTIVE : KeyStatus.INACTIVE;
+        String prefix = "access_key_" + slot + "_last_used_";
         return Optional.of(new AccessKeyActivity(
-                "", status, created.get(), date(cells.get("access_key_" + slot + "_last_used_date"))));
+                "",
+                status,
+                created.get(),
+                date(cells.get(prefix + "date")),
+                UsageSite.recorded(cells.get(prefix + "service"), cells.get(prefix + "region"))));
     }
 
     /** Dates are ISO-8601 with offset; {@code N/A}, {@code no_information} and the like mean none. */

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.stalekeys.policy.AccessKeyActivity;
 import io.github.stalekeys.policy.KeyStatus;
+import io.github.stalekeys.policy.UsageSite;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -20,7 +21,7 @@ class CredentialReportTest {
             + "access_key_2_last_used_service,cert_1_active,cert_1_last_rotated,cert_2_active,cert_2_last_rotated\n";
 
     @Test
-    void rowsCarryKeysWithTheirCreationAndLastUse() {
+    void rowsCarryKeysWithTheirCreationAndLastUseAndWhereItWas() {
         CredentialReport report = CredentialReport.parse(
                 HEADER
                         + "<root_account>,arn:aws:iam::123456789012:root,2020-01-01T00:00:00+00:00,not_supported,2026-11-01T00:00:00+00:00,not_supported,not_supported,true,false,N/A,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A\n"
@@ -36,7 +37,8 @@ class CredentialReportTest {
                                 "",
                                 KeyStatus.ACTIVE,
                                 Instant.parse("2025-01-10T08:05:00Z"),
-                                Optional.of(Instant.parse("2026-07-08T10:00:00Z"))),
+                                Optional.of(Instant.parse("2026-07-08T10:00:00Z")),
+                                Optional.of(new UsageSite("s3", Optional.of("us-east-1")))),
                         new AccessKeyActivity(
                                 "", KeyStatus.INACTIVE, Instant.parse("2025-02-01T00:00:00Z"), Optional.empty())),
                 alice.keys());
