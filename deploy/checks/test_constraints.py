@@ -223,6 +223,19 @@ class ExemptionListLimitsTest(unittest.TestCase):
         pack, _ = written_pack("--account-id", ACCOUNT)
         self.check_static_values_and_input_parameters(pack, pack)
 
+    def test_the_pattern_itself_bounds_the_exemption_list(self):
+        # MaxLength alone in a pack's parameter cannot be checked offline: the pattern must bound the list by
+        # itself (CloudFormation patterns are Java regular expressions, look-ahead included:
+        # https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cfn-regexes.html).
+        pack = t.parse(t.CONFORMANCE_PACK)
+        for where, spec in (("template.yaml", self.source["Parameters"]["ExemptUsers"]),
+                            ("conformance-pack.yaml", pack["Parameters"]["ExemptUsers"])):
+            pattern_only = {"Type": "String", "AllowedPattern": spec["AllowedPattern"]}
+            with self.subTest(where=where):
+                self.assertEqual(longest_accepted(pattern_only, "ExemptUsers", limit=600), self.static_limit)
+                for bad in (",a", "a,", "a,,b", "has space", "x" * 129):
+                    self.assertIsNotNone(cfn.parameter_problem("ExemptUsers", pattern_only, bad), bad)
+
     def test_runbook_exemption_parameters_refuse_what_ssm_refuses(self):
         parameters = t.runbook(RUNBOOKS["RemediationRunbook"])["parameters"]
         for parameter in ("ExemptUsers", "ExemptionTagKey"):
