@@ -335,6 +335,52 @@ class ConformancePackWriterTest(unittest.TestCase):
         self.assertEqual([str(m) for m in lint(text, config=ManualArgs(regions=["us-east-1"]))], [])
 
 
+class SingleAccountPackTest(unittest.TestCase):
+    """A conformance pack in the stack's account, inside or outside AWS Organizations. Config's service-linked
+    role creates a pack's rules under config-rule/aws-service-rule/config-conforms.amazonaws.com... (the
+    resource of ConfigConformsServiceRolePolicy,
+    https://docs.aws.amazon.com/aws-managed-policy/latest/reference/ConfigConformsServiceRolePolicy.html):
+    the evaluator's own role reads their results, so the pack needs no ExecutionRoleName (which the template
+    refuses without an organization, and with which the rule reads no backout grace).
+    PutRemediationConfigurations "does not support adding remediation configurations for ... the rules
+    deployed by conformance packs"
+    (https://docs.aws.amazon.com/config/latest/APIReference/API_PutRemediationConfigurations.html), while
+    PutConformancePack "can create AWS Config rules and remediation actions" of its template
+    (https://docs.aws.amazon.com/config/latest/APIReference/API_PutConformancePack.html): a pack's
+    remediation lives in its template."""
+
+    def section_4(self):
+        text = readme()
+        return text[text.index("## 4. Using the result"):text.index("## 5. ")]
+
+    def test_the_single_account_pack_commands_need_no_execution_role(self):
+        section = self.section_4()
+        commands = re.findall(r"aws configservice put-conformance-pack .*?(?=\n(?!\s)|\n\s*aws )", section, re.S)
+        self.assertTrue(commands, "section 4 shows the single-account put-conformance-pack command")
+        for command in commands:
+            self.assertNotIn("ExecutionRoleName", command)
+        pack = t.parse(t.CONFORMANCE_PACK)
+        self.assertEqual(pack["Parameters"]["ExecutionRoleName"]["Default"], "")
+        source = t.parse(t.SAM_TEMPLATE)
+        # The stack it relies on deploys without an organization.
+        self.assertEqual(source["Parameters"]["ExecutionRoleName"]["Default"], "")
+        self.assertEqual(source["Parameters"]["OrganizationId"]["Default"], "")
+
+    def test_the_written_pack_carries_its_remediation_in_its_template(self):
+        pack, _ = written_pack("--account-id", ACCOUNT)
+        (rule_id, rule), = t.resources_of(pack, "AWS::Config::ConfigRule").items()
+        (remediation,) = t.resources_of(pack, "AWS::Config::RemediationConfiguration").values()
+        self.assertEqual(remediation["Properties"]["ConfigRuleName"], rule["Properties"]["ConfigRuleName"])
+        self.assertIn(rule_id, t.as_list(remediation.get("DependsOn", [])))
+
+    def test_readme_reconciles_the_two_statements(self):
+        section = self.section_4()
+        self.assertIn("does not support\nadding remediation configurations for service-linked", section)
+        self.assertTrue(re.search(r"(?s)PutConformancePack.{0,80}can create AWS Config rules and remediation actions",
+                                  section))
+        self.assertIn("config-conforms.amazonaws.com", section)
+
+
 class PackParameterRangesTest(unittest.TestCase):
     """A pack parameter accepts exactly what the API and the product accept: MaxAccessKeyAgeDays
     1..3650 (the evaluator and the runbook refuse more), PutRemediationConfigurations

@@ -43,6 +43,10 @@ REMEDIATION_ACTIONS = {
 }
 DEFAULT_BUS = {"Fn::Sub": "arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:event-bus/default"}
 EVENT_SOURCE = "io.github.stalekeys"
+# The rules conformance packs deploy in this account and region (their ARNs, as AWS's
+# ConfigConformsServiceRolePolicy names them).
+PACK_RULES_OF_THIS_ACCOUNT = {"Fn::Sub": "arn:${AWS::Partition}:config:${AWS::Region}:${AWS::AccountId}:"
+                                        "config-rule/aws-service-rule/config-conforms.amazonaws.com*"}
 AUTOMATION_ACTIONS = {"lambda:InvokeFunction"}
 MEMBER_ROLE_ACTIONS = {
     "iam:ListUsers", "iam:GenerateCredentialReport", "iam:GetCredentialReport",
@@ -267,7 +271,7 @@ class SamTemplateTest(unittest.TestCase):
         for action in ("iam:GetUser", "iam:ListAccessKeys", "iam:GetAccessKeyLastUsed", "iam:ListUserTags"):
             self.assertEqual(by_action[action]["Resource"], user_arn, action)
         self.assertEqual(by_action["config:GetComplianceDetailsByConfigRule"]["Resource"],
-                         {"Fn::GetAtt": [self.rule()[0], "Arn"]})
+                         [{"Fn::GetAtt": [self.rule()[0], "Arn"]}, PACK_RULES_OF_THIS_ACCOUNT])
         self.assertEqual(by_action["sts:AssumeRole"]["Resource"],
                          {"Fn::Sub": "arn:${AWS::Partition}:iam::*:role/${ExecutionRoleName}"})
         # Any account can create a role of that name: only our organization's are trusted.
@@ -276,6 +280,20 @@ class SamTemplateTest(unittest.TestCase):
         off = statements_by_action(t.role_statements(self.resolved["all conditions false"],
                                                      self.role_of("EvaluatorFunction")))
         self.assertNotIn("sts:AssumeRole", off, "no AssumeRole unless ExecutionRoleName is set")
+
+    def test_evaluator_reads_the_results_of_a_conformance_pack_rule_of_this_account(self):
+        # A single-account pack's rule is another rule than the stack's, deployed by Config's service-linked
+        # role: its ARN is config-rule/aws-service-rule/config-conforms.amazonaws.com... (the resource of
+        # ConfigConformsServiceRolePolicy). Without this the pack's rule fails on its first periodic run, and
+        # the only way out was ExecutionRoleName, which needs an organization and skips the audit records.
+        for scenario, template in self.resolved.items():
+            with self.subTest(scenario=scenario):
+                statements = [s for s in t.role_statements(template, self.role_of("EvaluatorFunction"))
+                              if "config:GetComplianceDetailsByConfigRule" in t.as_list(s["Action"])]
+                self.assertEqual(len(statements), 1)
+                self.assertIn(PACK_RULES_OF_THIS_ACCOUNT, t.as_list(statements[0]["Resource"]))
+                self.assertEqual(t.as_list(statements[0]["Action"]), ["config:GetComplianceDetailsByConfigRule"],
+                                 "reading results only, never changing a pack's rule")
 
     def test_both_functions_put_events_on_the_default_bus_with_their_source_only(self):
         for function in ("EvaluatorFunction", "RemediationFunction"):
