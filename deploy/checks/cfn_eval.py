@@ -22,6 +22,7 @@ PSEUDO_PARAMETERS = {
     "AWS::Partition": "aws",
     "AWS::Region": "us-east-1",
     "AWS::StackName": "unused-access-keys",
+    "AWS::StackId": "arn:aws:cloudformation:us-east-1:123456789012:stack/unused-access-keys/5e4c1f60-9a3b-11f1-8f1e-0a1b2c3d4e5f",
     "AWS::URLSuffix": "amazonaws.com",
 }
 
@@ -168,6 +169,10 @@ def resolve(node, template, values, seen=frozenset()):
             return _sub(arg[0], arg[1], template, values, seen)
         if key == "Fn::Join":
             return arg[0].join(str(resolve(part, template, values, seen)) for part in resolve(arg[1], template, values, seen))
+        if key == "Fn::Split":
+            return str(resolve(arg[1], template, values, seen)).split(arg[0])
+        if key == "Fn::Select":
+            return resolve(arg[1], template, values, seen)[int(resolve(arg[0], template, values, seen))]
         if key == "Fn::If":
             name, when_true, when_false = arg
             chosen = when_true if evaluate_condition(template, name, values) else when_false

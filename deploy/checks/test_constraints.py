@@ -41,7 +41,8 @@ FIXED_NAMES = {
     "EvaluatorRole": ("AWS::IAM::Role", "RoleName", "{p}-evaluator"),
     "RemediationRole": ("AWS::IAM::Role", "RoleName", "{p}-remediation"),
     "EvaluatorLogGroup": ("AWS::Logs::LogGroup", "LogGroupName", "/aws/lambda/{p}-evaluator"),
-    "RemediationLogGroup": ("AWS::Logs::LogGroup", "LogGroupName", "/aws/lambda/{p}-remediation"),
+    # Kept when the stack is deleted: the stack id's UUID ends its name, so a re-created stack makes its own.
+    "RemediationLogGroup": ("AWS::Logs::LogGroup", "LogGroupName", "/aws/lambda/{p}-remediation/{stack}"),
 }
 # A value CloudFormation accepts for each template parameter, other than its default: the settings
 # check deploys the template once with each. A new parameter needs an entry here.
@@ -56,13 +57,20 @@ OTHER_VALUES = {
     "ExecutionRoleName": "UnusedAccessKeysRuleEvaluation",
     "OrganizationId": "o-abcdefghij",
     "ResourcePrefix": "OtherKeys",
+    "ExistingAuditRecordKeyArn": "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+    "AuditorRoleArns": "arn:aws:iam::123456789012:role/SealAuditor",
 }
 ACCOUNT = "123456789012"
+STACK_UUID = cfn.PSEUDO_PARAMETERS["AWS::StackId"].rsplit("/", 1)[1]
 EVALUATOR_ALIAS_ARN = "arn:aws:lambda:us-east-1:%s:function:StaleKeys-evaluator:live" % ACCOUNT
 
 
 def samples_of_length(name, n):
     """A value of n characters in the syntax of a parameter that carries a name or list of names."""
+    if name == "ExistingAuditRecordKeyArn":
+        # A key ARN of n characters: the partition takes the slack.
+        rest = ":kms:ap-southeast-7:123456789012:key/mrk-" + "0" * 32
+        return "arn:aws-" + "x" * max(1, n - len("arn:aws-") - len(rest)) + rest
     if name == "ExemptUsers":
         # Names of 20 characters, comma-separated: the realistic worst case of the issue.
         unit = "u" * 19 + ","
@@ -140,7 +148,7 @@ class SettingsReachTheAliasTest(unittest.TestCase):
         # The check means something only if the sizes, and the rule name the remediation reads its
         # settings from, do change the functions.
         self.assertLessEqual({"EvaluatorMemorySize", "EvaluatorTimeout", "RemediationMemorySize",
-                              "RemediationTimeout", "ConfigRuleName"}, changed_a_function)
+                              "RemediationTimeout", "ConfigRuleName", "ExistingAuditRecordKeyArn"}, changed_a_function)
 
     def test_a_code_change_alone_publishes_a_new_version(self):
         for function in self.functions:
@@ -455,7 +463,7 @@ class FixedNamesTest(unittest.TestCase):
                     res = translated["Resources"][logical_id]
                     self.assertEqual(res["Type"], resource_type)
                     self.assertEqual(cfn.resolved_properties(translated, logical_id, values).get(prop),
-                                     pattern.format(p=prefix))
+                                     pattern.format(p=prefix, stack=STACK_UUID))
 
     def test_aliases_are_named_live(self):
         for alias in t.resources_of(self.translated, "AWS::Lambda::Alias").values():
@@ -599,6 +607,196 @@ class AuditKeyRetainedTest(unittest.TestCase):
     def test_readme_says_so_and_what_it_costs(self):
         self.assertTrue(re.search(r"(?s)audit key.{0,300}(kept|retained).{0,400}(billed|pricing)", readme()),
                         "deploy/README.md must say the audit key is kept, and that it is billed while kept")
+
+
+KEY_WRITER = os.path.join(t.ROOT, "deploy", "write-audit-key-policy")
+KEPT_KEY = OTHER_VALUES["ExistingAuditRecordKeyArn"]
+
+
+def resolved_live_resources(translated, values):
+    """The resources CloudFormation would create for these values (conditions applied), resolved."""
+    live = {}
+    for name, res in translated["Resources"].items():
+        if "Condition" in res and not cfn.evaluate_condition(translated, res["Condition"], values):
+            continue
+        live[name] = dict(res, Properties=cfn.resolved_properties(translated, name, values))
+    return live
+
+
+class AuditKeyAdoptionTest(unittest.TestCase):
+    """A reinstall adopts the kept audit key (ExistingAuditRecordKeyArn). A key policy that names a role as
+    principal stores the role's unique id: once the role is deleted the statement no longer applies, even to
+    a role re-created under the same name (IAM User Guide, "Role trust policy" / "Principal" element,
+    https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html). So the key
+    policy allows the account (which enables IAM policies, https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html)
+    only for the named roles' ARNs (aws:PrincipalArn, which is the role's ARN for its sessions,
+    https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalarn),
+    and the roles' IAM policies allow the MAC actions on the key."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.source = t.parse(t.SAM_TEMPLATE)
+        cls.defaults = cfn.defaults(cls.source)
+        cls.translated = cfn.translate()
+
+    def key_policy(self, values):
+        return cfn.resolved_properties(self.translated, "AuditRecordKey", values)["KeyPolicy"]
+
+    def test_the_key_policy_names_the_roles_by_arn_never_as_principals(self):
+        for prefix in ("StaleKeys", "Team-7"):
+            values = dict(self.defaults, ResourcePrefix=prefix)
+            roles = {logical_id: "arn:aws:iam::%s:role/%s" % (ACCOUNT, cfn.resolved_properties(
+                self.translated, logical_id, values)["RoleName"]) for logical_id in ("RemediationRole", "EvaluatorRole")}
+            root = "arn:aws:iam::%s:root" % ACCOUNT
+            granted = {}
+            for statement in self.key_policy(values)["Statement"]:
+                with self.subTest(prefix=prefix, sid=statement["Sid"]):
+                    self.assertEqual(statement["Principal"], {"AWS": root}, "no role as principal")
+                    mac = {a for a in t.as_list(statement["Action"]) if "Mac" in a}
+                    if mac:
+                        self.assertEqual(statement["Condition"]["StringEquals"], {"kms:MacAlgorithm": "HMAC_SHA_256"})
+                        arns = t.as_list(statement["Condition"]["ArnEquals"]["aws:PrincipalArn"])
+                        for arn in arns:
+                            granted.setdefault(arn, set()).update(mac)
+            self.assertEqual(granted, {roles["RemediationRole"]: {"kms:GenerateMac", "kms:VerifyMac"},
+                                       roles["EvaluatorRole"]: {"kms:VerifyMac"}})
+
+    def test_the_roles_iam_policies_allow_the_mac_actions_on_the_key_in_use(self):
+        for key, expected in ((None, {"Fn::GetAtt": ["AuditRecordKey", "Arn"]}), (KEPT_KEY, KEPT_KEY)):
+            values = dict(self.defaults, ExistingAuditRecordKeyArn=key or "")
+            for role, actions in (("RemediationRole", {"kms:GenerateMac", "kms:VerifyMac"}),
+                                  ("EvaluatorRole", {"kms:VerifyMac"})):
+                statements = [s for s in t.role_statements(self.translated, role)
+                              if "Action" in s and set(t.as_list(s["Action"])) & actions]
+                with self.subTest(key=key, role=role):
+                    self.assertEqual(len(statements), 1)
+                    self.assertEqual(set(t.as_list(statements[0]["Action"])), actions)
+                    resource = cfn.resolve(statements[0]["Resource"], self.translated, values)
+                    self.assertEqual(resource, cfn.resolve(expected, self.translated, values))
+
+    def test_an_existing_key_replaces_the_created_one_everywhere(self):
+        created = resolved_live_resources(self.translated, self.defaults)
+        self.assertIn("AuditRecordKey", created)
+        values = dict(self.defaults, ExistingAuditRecordKeyArn=KEPT_KEY)
+        adopted = resolved_live_resources(self.translated, values)
+        self.assertNotIn("AuditRecordKey", adopted, "no second key when one is adopted")
+        self.assertNotIn("<AuditRecordKey", json.dumps(adopted), "a reference to the key that is not created")
+        for function in ("EvaluatorFunction", "RemediationFunction"):
+            with self.subTest(function=function):
+                self.assertEqual(adopted[function]["Properties"]["Environment"]["Variables"]["AUDIT_RECORD_KEY_ID"], KEPT_KEY)
+                self.assertIn("<AuditRecordKey", created[function]["Properties"]["Environment"]["Variables"]["AUDIT_RECORD_KEY_ID"])
+        outputs = cfn.resolve(self.translated["Outputs"], self.translated, values)
+        self.assertEqual(outputs["AuditRecordKeyArn"]["Value"], KEPT_KEY)
+        self.assertEqual(self.translated["Outputs"]["AuditRecordKeyArn"]["Value"],
+                         {"Fn::If": ["CreateAuditRecordKey", {"Fn::GetAtt": ["AuditRecordKey", "Arn"]},
+                                     {"Ref": "ExistingAuditRecordKeyArn"}]})
+
+    def test_adopting_a_key_reaches_the_live_aliases(self):
+        # The environment variable alone would not (SAM hashes it as written): the version descriptions carry it.
+        values = dict(self.defaults, ExistingAuditRecordKeyArn=KEPT_KEY)
+        after = cfn.translate(values)
+        for function in ("EvaluatorFunction", "RemediationFunction"):
+            with self.subTest(function=function):
+                self.assertTrue(cfn.publishes_new_version(self.translated, self.defaults, after, values, function))
+                _, version = cfn.version_of(after, function)
+                self.assertIn(KEPT_KEY, cfn.resolve(version["Properties"]["Description"], after, values))
+
+    def test_the_key_parameter_accepts_key_arns_only(self):
+        for good in (KEPT_KEY, "arn:aws-us-gov:kms:us-gov-west-1:123456789012:key/mrk-" + "0" * 32, ""):
+            self.assertTrue(cfn.accepts(self.source, "ExistingAuditRecordKeyArn", good), good)
+        for bad in ("alias/StaleKeys", "arn:aws:kms:us-east-1:123456789012:alias/x", "1234abcd-12ab-34cd-56ef-1234567890ab",
+                    KEPT_KEY + " ", "arn:aws:kms:us-east-1:12345678901:key/1234abcd-12ab-34cd-56ef-1234567890ab"):
+            self.assertIsNotNone(cfn.parameter_problem("ExistingAuditRecordKeyArn",
+                                                       self.source["Parameters"]["ExistingAuditRecordKeyArn"], bad), bad)
+
+    def test_auditor_roles_may_verify_only(self):
+        auditors = "arn:aws:iam::%s:role/SealAuditor,arn:aws:iam::%s:role/team/Compliance" % (ACCOUNT, ACCOUNT)
+        self.assertTrue(cfn.accepts(self.source, "AuditorRoleArns", auditors))
+        for bad in ("arn:aws:iam::%s:user/Alice" % ACCOUNT, "SealAuditor", auditors + ",", "arn:aws:iam::%s:role/a b" % ACCOUNT):
+            self.assertFalse(cfn.accepts(self.source, "AuditorRoleArns", bad), bad)
+        values = dict(self.defaults, AuditorRoleArns=auditors)
+        statements = [s for s in self.key_policy(values)["Statement"] if s["Sid"] == "AuditorsVerify"]
+        self.assertEqual(len(statements), 1)
+        self.assertEqual(statements[0]["Action"], "kms:VerifyMac")
+        self.assertEqual(statements[0]["Condition"]["ArnEquals"]["aws:PrincipalArn"], auditors.split(","))
+        self.assertEqual([s for s in self.key_policy(self.defaults)["Statement"] if s["Sid"] == "AuditorsVerify"], [],
+                         "no auditor unless named")
+        rule = self.source["Rules"]["AuditorsNeedTheKeyPolicyOfTheStack"]
+        self.assertEqual(rule["RuleCondition"], {"Fn::Not": [{"Fn::Equals": [{"Ref": "ExistingAuditRecordKeyArn"}, ""]}]})
+        self.assertEqual(rule["Assertions"][0]["Assert"], {"Fn::Equals": [{"Ref": "AuditorRoleArns"}, ""]})
+
+    def test_the_policy_writer_prints_the_templates_policy(self):
+        for args, values in (
+                (["--account-id", ACCOUNT], {}),
+                (["--account-id", ACCOUNT, "--resource-prefix", "Team-7", "--auditor-role-arns",
+                  "arn:aws:iam::%s:role/SealAuditor" % ACCOUNT],
+                 {"ResourcePrefix": "Team-7", "AuditorRoleArns": "arn:aws:iam::%s:role/SealAuditor" % ACCOUNT})):
+            result = subprocess.run([sys.executable, KEY_WRITER, *args], capture_output=True, text=True, timeout=60)
+            with self.subTest(args=args):
+                self.assertEqual(result.returncode, 0, result.stderr)
+                self.assertEqual(json.loads(result.stdout), self.key_policy(dict(self.defaults, **values)))
+        result = subprocess.run([sys.executable, KEY_WRITER, "--account-id", ACCOUNT, "--partition", "aws-us-gov"],
+                                capture_output=True, text=True, timeout=60)
+        self.assertIn("arn:aws-us-gov:iam::%s:role/StaleKeys-remediation" % ACCOUNT, result.stdout)
+        for args, named in ((["--account-id", "12"], "--account-id"),
+                            (["--account-id", ACCOUNT, "--resource-prefix", "awsKeys"], "--resource-prefix"),
+                            (["--account-id", ACCOUNT, "--auditor-role-arns", "Auditor"], "--auditor-role-arns"),
+                            (["--account-id", ACCOUNT, "--partition", "gcp"], "--partition")):
+            result = subprocess.run([sys.executable, KEY_WRITER, *args], capture_output=True, text=True, timeout=60)
+            with self.subTest(args=args):
+                self.assertNotEqual(result.returncode, 0)
+                self.assertIn(named, result.stderr)
+                self.assertEqual(result.stdout, "")
+
+    def test_readme_gives_the_one_time_policy_rewrite(self):
+        text = readme()
+        self.assertTrue("deploy/write-audit-key-policy --account-id" in text, "the policy writer's command")
+        self.assertTrue(re.search(r"aws kms put-key-policy --key-id \S+ --policy-name default --policy file://", text),
+                        "the put-key-policy command")
+        self.assertTrue("ExistingAuditRecordKeyArn=" in text, "the reinstall command with the kept key")
+
+
+class RetainedNamesTest(unittest.TestCase):
+    """A kept resource with a fixed name would make the next creation of the stack fail: CreateLogGroup
+    refuses a name that exists (ResourceAlreadyExistsException, botocore model of logs,
+    https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_CreateLogGroup.html), and
+    CloudFormation keeps a Retain resource out of the deleted stack
+    (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-deletionpolicy.html) but
+    does not adopt it into a new one. So every retained resource's name carries the stack's id: a re-created
+    stack, or a StackSet's new stack instance in an account that re-joins, gets names of its own."""
+
+    NAME_PROPERTIES = ("LogGroupName", "Name", "FunctionName", "RoleName", "BucketName", "TopicName", "AliasName")
+    OTHER_STACK = "arn:aws:cloudformation:us-east-1:123456789012:stack/unused-access-keys/0b9e7d20-a1c4-11f1-9d3e-06f0e1d2c3b4"
+
+    def test_the_service_refuses_an_existing_name(self):
+        errors = {shape.name for shape in cfn.service_model("logs").operation_model("CreateLogGroup").error_shapes}
+        self.assertIn("ResourceAlreadyExistsException", errors)
+
+    def test_a_recreated_stack_meets_no_kept_name(self):
+        translated = cfn.translate()
+        values = cfn.defaults(t.parse(t.SAM_TEMPLATE))
+        retained_named = []
+        for name, res in translated["Resources"].items():
+            if res.get("DeletionPolicy") != "Retain":
+                continue
+            props = res.get("Properties", {})
+            for prop in self.NAME_PROPERTIES:
+                # A version's FunctionName names its function, not itself (it goes with the function).
+                if prop not in props or set(t.referenced_names(props[prop])) & set(translated["Resources"]):
+                    continue
+                retained_named.append(name)
+                first = cfn.resolve(props[prop], translated, values)
+                again = cfn.resolve(props[prop], translated, values)
+                recreated = cfn.resolve(props[prop], translated, dict(values, **{"AWS::StackId": self.OTHER_STACK}))
+                with self.subTest(resource=name):
+                    self.assertEqual(first, again, "stable across updates of one stack")
+                    self.assertNotEqual(first, recreated, "%s %s would collide with the kept one" % (name, first))
+        self.assertIn("RemediationLogGroup", retained_named, "the check must see the kept log group")
+
+    def test_readme_says_where_the_kept_logs_are(self):
+        text = readme()
+        self.assertTrue("/aws/lambda/StaleKeys-remediation/" in text, "where the kept log groups are")
+        self.assertFalse("Re-creating the stack with the same prefix\n  fails" in text, "no longer true")
 
 
 class DeployTimeParameterErrorsTest(unittest.TestCase):

@@ -31,6 +31,8 @@ EVALUATOR_ACTIONS = {
     "config:PutEvaluations", "config:GetComplianceDetailsByConfigRule",
     # Warnings ahead of the limit, on this account's default bus.
     "events:PutEvents",
+    # Verifies the backout's sealed grace (the key policy names this role).
+    "kms:VerifyMac",
     # Its own log group (explicit, with retention): the Lambda runtime writes the function's logs.
     "logs:CreateLogStream", "logs:PutLogEvents",
 }
@@ -39,6 +41,8 @@ REMEDIATION_ACTIONS = {
     "config:ListDiscoveredResources", "config:DescribeConfigRules", "iam:GetUser", "iam:ListUsers", "iam:ListAccessKeys",
     "iam:GetAccessKeyLastUsed", "iam:UpdateAccessKey", "iam:TagUser", "iam:UntagUser",
     "events:PutEvents",
+    # Seals its audit records and verifies them at the backout.
+    "kms:GenerateMac", "kms:VerifyMac",
     "logs:CreateLogStream", "logs:PutLogEvents",
 }
 DEFAULT_BUS = {"Fn::Sub": "arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:event-bus/default"}
