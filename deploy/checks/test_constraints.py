@@ -799,6 +799,62 @@ class RetainedNamesTest(unittest.TestCase):
         self.assertFalse("Re-creating the stack with the same prefix\n  fails" in text, "no longer true")
 
 
+COST_TABLE = os.path.join(t.ROOT, "deploy", "cost-table")
+
+
+class CostTableTest(unittest.TestCase):
+    """The README's cost table is what deploy/cost-table prints from BENCHMARKS.md's measurements (a figure in a
+    document is printed by the program that measures it). Prices: each AWS pricing page, as the program cites."""
+
+    def run_table(self, *args, env=None):
+        return subprocess.run([sys.executable, COST_TABLE, *args], capture_output=True, text=True, timeout=60, env=env)
+
+    def test_the_readme_table_is_the_programs_output(self):
+        result = self.run_table()
+        self.assertEqual(result.returncode, 0, result.stderr)
+        text = readme()
+        begin, end = "<!-- cost-table:begin -->\n", "<!-- cost-table:end -->"
+        self.assertTrue(begin in text and end in text, "deploy/README.md must hold the cost table between its markers")
+        pasted = text[text.index(begin) + len(begin):text.index(end)]
+        self.assertEqual(pasted, result.stdout, "paste the output of deploy/cost-table into deploy/README.md")
+
+    def test_every_item_the_stack_bills_has_a_row(self):
+        table = self.run_table().stdout
+        for item in ("Config rule evaluations", "KMS key (a month)", "KMS requests", "Lambda", "SSM Automation",
+                     "EventBridge", "SNS", "CloudWatch Logs", "Security Hub"):
+            self.assertTrue("| %s" % item in table, item)
+        for users in ("100 users", "1,000 users", "5,000 users"):
+            self.assertTrue(users in table, users)
+
+    def test_the_figures_follow_the_benchmark(self):
+        import importlib.machinery
+        import importlib.util
+
+        loader = importlib.machinery.SourceFileLoader("cost_table", COST_TABLE)
+        module = importlib.util.module_from_spec(importlib.util.spec_from_loader("cost_table", loader))
+        loader.exec_module(module)
+        with open(module.BENCHMARKS, encoding="utf-8") as handle:
+            text = handle.read()
+        measured = module.measured(text, 5000)
+        self.assertGreater(measured["stale_users"], 0)
+        self.assertGreater(measured["config_evaluations_steady_month"], 0)
+        steps, figures = module.table()
+        self.assertEqual(steps, len(t.runbook(RUNBOOKS["RemediationRunbook"])["mainSteps"]))
+        self.assertAlmostEqual(figures[5000]["Config rule evaluations"],
+                               measured["config_evaluations_steady_month"] * module.PRICES["config_evaluation"][0])
+        doubled = dict(measured, stale_users=measured["stale_users"] * 2)
+        self.assertAlmostEqual(module.costs(5000, doubled, steps, 0.5)["SSM Automation"],
+                               2 * module.costs(5000, measured, steps, 0.5)["SSM Automation"])
+        with self.assertRaises(module.BenchmarkMissing):
+            module.measured(text.replace("## 5,000 users\n", "## five thousand\n"), 5000)
+
+    def test_every_price_names_its_page(self):
+        table = self.run_table().stdout
+        for line in table.splitlines():
+            if line.startswith("- `"):
+                self.assertRegex(line, r"https://aws\.amazon\.com/[a-z-]+/pricing/", line)
+
+
 class DeployTimeParameterErrorsTest(unittest.TestCase):
     """A bad value fails when CloudFormation validates the parameters (its error names the parameter and
     shows the ConstraintDescription), not deep inside a resource creation."""
