@@ -49,8 +49,10 @@ class GuardrailScpTest(unittest.TestCase):
 
     def test_it_denies_every_way_named_to_subvert_the_functions(self):
         denied = self.denied()
+        # iam:CreateRole: the audit key's policy names the roles by ARN (aws:PrincipalArn), so whoever creates a role
+        # under one of those names, while the stack is away, may seal records.
         for action in ("lambda:UpdateFunctionCode", "lambda:UpdateAlias", "lambda:PublishVersion", "iam:PassRole",
-                       "kms:PutKeyPolicy", "iam:TagUser", "iam:UntagUser", "kms:UntagResource"):
+                       "kms:PutKeyPolicy", "iam:TagUser", "iam:UntagUser", "kms:UntagResource", "iam:CreateRole"):
             with self.subTest(action=action):
                 self.assertIn(action, denied)
 
