@@ -24,7 +24,7 @@ import software.amazon.awssdk.regions.Region;
 /** The real handler wired to the emulator, with a stepping clock and captured logs. */
 final class EvaluatorHarness {
 
-    static final String RULE_NAME = "iam-unused-access-keys";
+    static final String RULE_NAME = "iam-user-unused-access-keys";
     static final String ACCOUNT_ID = "123456789012";
 
     final AwsEmulator emulator;

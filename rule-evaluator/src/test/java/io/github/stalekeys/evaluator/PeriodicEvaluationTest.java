@@ -115,7 +115,7 @@ class PeriodicEvaluationTest {
                 .filter(l -> l.contains("\"user has unused access keys\""))
                 .findFirst()
                 .orElseThrow();
-        assertTrue(line.contains("\"configRuleName\":\"iam-unused-access-keys\""), line);
+        assertTrue(line.contains("\"configRuleName\":\"iam-user-unused-access-keys\""), line);
         assertTrue(line.contains("\"userName\":\"stale\""), line);
         assertTrue(line.contains("\"userId\":\"" + stale.userId() + "\""), line);
         assertTrue(line.contains("\"accessKeyIds\":[\"" + key + "\"]"), line);
