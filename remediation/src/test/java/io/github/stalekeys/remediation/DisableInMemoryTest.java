@@ -188,7 +188,7 @@ class DisableInMemoryTest {
             assertTrue(result.get("message").asText().endsWith(": nothing changed"), result.toString());
         }
         assertEquals(
-                "Exempt: tagged keepkeys: nothing changed",
+                "Exempt: tagged keepkeys (value 'yes'): nothing changed",
                 byDeployedTag.get("message").asText());
         assertEquals(0, deployedExempt.aws.writes() + fn.aws.writes());
         assertEquals("Active", deployedExempt.aws.status("alice", STALE));
