@@ -211,6 +211,27 @@ class DocumentedNamesTest(unittest.TestCase):
         self.assertEqual(set(re.findall(r"`(\w+)`", line)), self.names["output"])
 
 
+class RuleDescriptionTest(unittest.TestCase):
+    """The rule's Description (the Config console shows it) says what to do, the same in the stack and the pack."""
+
+    def test_it_says_what_to_do_names_real_rule_parameters_and_fits(self):
+        import cfn_eval as cfn
+
+        limit = cfn.member_limits("config", "ConfigRule", "Description")["max"]  # PutConfigRule: 256
+        descriptions = {}
+        for path in (t.SAM_TEMPLATE, t.CONFORMANCE_PACK):
+            template = t.parse(path)
+            (rule,) = [r for r in template["Resources"].values() if r["Type"] == "AWS::Config::ConfigRule"]
+            descriptions[os.path.basename(path)] = description = rule["Properties"]["Description"]
+            with self.subTest(template=os.path.basename(path)):
+                self.assertLessEqual(len(description), limit)
+                self.assertIn("rotate or delete the key", description)
+                for parameter in ("maxAccessKeyAgeDays", "exemptUsers", "exemptionTagKey"):
+                    self.assertIn(parameter, description)
+                    self.assertIn(parameter, rule["Properties"]["InputParameters"])
+        self.assertEqual(len(set(descriptions.values())), 1, descriptions)
+
+
 class OneRuleNameEverywhereTest(unittest.TestCase):
     """The demo and the sample events use the rule name the CLI examples use: the template's default."""
 
@@ -225,7 +246,7 @@ class OneRuleNameEverywhereTest(unittest.TestCase):
                 rule = re.search(r'static final String RULE_NAME = "([^"]+)"', source).group(1)
                 self.assertIn(rule, self.names["rule"])
                 for role in re.findall(r':role/([\w+=,.@-]+)"', source):
-                    self.assertIn(role, self.names["role"])
+                    self.assertIn(role, self.names["role"] | set(OTHER_ROLES))
                 for function in re.findall(r'"([A-Za-z][\w-]*):live"', source):
                     self.assertIn(function, self.names["function"])
                 for prefix in re.findall(r'static final String PREFIX = "([^"]+)"', source):
