@@ -99,11 +99,11 @@ public final class BackoutGrace {
         if (stillStale.isEmpty()) {
             return new UserVerdict(verdict.user(), Compliance.COMPLIANT, grace, List.of());
         }
+        // The spared keys first: the stale ones come last, next to what to do about them.
         String reasons = stillStale.stream().map(KeyAssessment::describeByDate).collect(Collectors.joining("; "));
-        return new UserVerdict(
-                verdict.user(),
+        return verdict.rejudged(
                 Compliance.NON_COMPLIANT,
-                reasons + " (limit " + stillStale.get(0).limit().days() + " days); " + grace,
+                grace + "; " + reasons + " (limit " + stillStale.get(0).limit().days() + " days)",
                 stillStale);
     }
 

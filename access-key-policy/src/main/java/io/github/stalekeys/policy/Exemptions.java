@@ -83,6 +83,11 @@ public final class Exemptions {
         return Optional.empty();
     }
 
+    /** The exempting tag key, if one is configured. */
+    public Optional<String> tagKey() {
+        return tagKey;
+    }
+
     /** Whether an exemption tag is configured, i.e. whether tags are worth looking up at all. */
     public boolean usesTag() {
         return tagKey.isPresent();

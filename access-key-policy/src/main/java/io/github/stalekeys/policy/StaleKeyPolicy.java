@@ -202,7 +202,17 @@ public final class StaleKeyPolicy {
         // A lapsed exemption goes first: the annotation may be cut at 256 characters, and it explains the change.
         String reasons = lapsed.map(note -> note + "; ").orElse("")
                 + stale.stream().map(KeyAssessment::describeByDate).collect(Collectors.joining("; "));
-        return new UserVerdict(user, Compliance.NON_COMPLIANT, reasons + " (" + limits.describe() + ")", stale);
+        return new UserVerdict(
+                user,
+                Compliance.NON_COMPLIANT,
+                List.of(Annotation.Part.essential(reasons + " (" + limits.describe() + ")")),
+                stale,
+                Optional.of(remedy()));
+    }
+
+    /** What a non-compliant annotation says to do: rotate or delete the keys, or add the exemption tag. */
+    public Remedy remedy() {
+        return new Remedy(exemptions.tagKey());
     }
 
     private String compliantAnnotation(Collection<AccessKeyActivity> keys) {

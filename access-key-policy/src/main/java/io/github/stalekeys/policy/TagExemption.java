@@ -62,7 +62,7 @@ public sealed interface TagExemption {
         }
         Matcher until = UNTIL.matcher(text);
         if (!until.find()) {
-            return new Exempt("Exempt: tagged " + tagKey);
+            return new Exempt("Exempt: tagged " + tagKey + shown(value));
         }
         Optional<LocalDate> expiry = date(until.group(1));
         if (expiry.isEmpty()) {
@@ -72,9 +72,19 @@ public sealed interface TagExemption {
         }
         Instant lapses = expiry.get().plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
         if (now.isBefore(lapses)) {
-            return new Exempt("Exempt: tagged " + tagKey + " until " + expiry.get());
+            return new Exempt("Exempt: tagged " + tagKey + " until " + expiry.get() + shown(value));
         }
         return new Lapsed("exemption tag " + tagKey + " lapsed after " + expiry.get());
+    }
+
+    /**
+     * The tag's value (the ticket, the reason) as the annotation shows it: anyone who may tag the user wrote it, so
+     * it is quoted, escaped and cut as {@link InvalidSettingException#echo} does.
+     */
+    private static String shown(String value) {
+        return value == null || value.isEmpty()
+                ? " (empty value)"
+                : " (value " + InvalidSettingException.echo(value) + ")";
     }
 
     private static Optional<LocalDate> date(String token) {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -68,5 +69,65 @@ class AnnotationTest {
     @Test
     void blankIsRejected() {
         assertThrows(IllegalArgumentException.class, () -> Annotation.fit(" "));
+    }
+
+    // Composed annotations: optional details are dropped whole, the exemption hint before the action, and only
+    // when the whole would not fit 256 characters (PutEvaluations Annotation: 1..256 characters,
+    // https://docs.aws.amazon.com/config/latest/APIReference/API_Evaluation.html).
+
+    private static List<Annotation.Part> parts(int essentialLength, String action, String hint) {
+        return List.of(
+                Annotation.Part.essential("e".repeat(essentialLength)),
+                Annotation.Part.optional(Annotation.Detail.ACTION, action),
+                Annotation.Part.optional(Annotation.Detail.EXEMPTION_HINT, hint));
+    }
+
+    @Test
+    void everyPartIsKeptWhenTheWholeFitsExactly() {
+        String action = ". Fix: rotate or delete the key";
+        String hint = ", or tag the user X";
+        String composed = Annotation.compose(parts(256 - action.length() - hint.length(), action, hint));
+        assertEquals(Annotation.MAX_LENGTH, composed.length());
+        assertTrue(composed.endsWith(action + hint), composed);
+    }
+
+    @Test
+    void oneCharacterOverDropsTheExemptionHintFirstAndKeepsTheAction() {
+        String action = ". Fix: rotate or delete the key";
+        String hint = ", or tag the user X";
+        int essential = 257 - action.length() - hint.length();
+        assertEquals("e".repeat(essential) + action, Annotation.compose(parts(essential, action, hint)));
+    }
+
+    @Test
+    void theHintIsDroppedFirstWhereverItStands() {
+        List<Annotation.Part> hintFirst = List.of(
+                Annotation.Part.optional(Annotation.Detail.EXEMPTION_HINT, "h".repeat(10) + " "),
+                Annotation.Part.essential("e".repeat(250)),
+                Annotation.Part.optional(Annotation.Detail.ACTION, " act"));
+        assertEquals("e".repeat(250) + " act", Annotation.compose(hintFirst));
+    }
+
+    @Test
+    void theActionGoesOnlyWhenTheEssentialPartAloneIsLeftToFit() {
+        String action = ". Fix: rotate or delete the key";
+        int essential = 257 - action.length();
+        assertEquals("e".repeat(essential), Annotation.compose(parts(essential, action, ", or tag the user X")));
+        assertEquals(
+                "e".repeat(essential - 1) + action,
+                Annotation.compose(parts(essential - 1, action, ", or tag the user X")));
+    }
+
+    @Test
+    void anEssentialPartLongerThanTheLimitIsCutAfterEveryDetailIsDropped() {
+        String composed = Annotation.compose(parts(300, " act", " hint"));
+        assertEquals("e".repeat(Annotation.MAX_LENGTH - 3) + "...", composed);
+    }
+
+    @Test
+    void detailsAreDroppedInTheDeclaredOrder() {
+        assertEquals(
+                List.of(Annotation.Detail.EXEMPTION_HINT, Annotation.Detail.ACTION),
+                List.of(Annotation.Detail.values()));
     }
 }

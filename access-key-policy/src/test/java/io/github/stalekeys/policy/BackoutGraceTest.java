@@ -74,11 +74,16 @@ class BackoutGraceTest {
                 verdict.staleKeys().stream().map(KeyAssessment::key).toList());
         String unusedSince = java.time.LocalDate.ofInstant(now.minus(Duration.ofDays(200)), ZoneOffset.UTC)
                 .toString();
+        String restoredOn =
+                java.time.LocalDate.ofInstant(RESTORED, ZoneOffset.UTC).toString();
+        assertTrue(
+                verdict.annotation().startsWith("AKIARESTORED restored by a backout on " + restoredOn),
+                verdict.annotation());
         assertTrue(
                 verdict.annotation()
-                        .startsWith(
-                                "AKIAOTHER unused since " + unusedSince + " (limit 90 days); AKIARESTORED restored"),
-                verdict.annotation());
+                        .endsWith("; AKIAOTHER unused since " + unusedSince
+                                + " (limit 90 days). Fix: rotate or delete the key"),
+                "the key still stale comes last, with what to do about it (one key): " + verdict.annotation());
 
         // Dates, not day counts: the next day's run finds the same annotation and records nothing new.
         Instant nextDay = now.plus(Duration.ofDays(1));

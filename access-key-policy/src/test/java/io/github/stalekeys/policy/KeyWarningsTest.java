@@ -128,7 +128,8 @@ class KeyWarningsTest {
         UserVerdict verdict = policy.judge(ALICE, List.of(neverUsed, used), user -> Map.of());
         assertEquals(Compliance.NON_COMPLIANT, verdict.compliance());
         assertEquals(
-                "AKIANEVER never used, created 2026-10-28 (limits 90 days, 30 days for never-used keys)",
+                "AKIANEVER never used, created 2026-10-28 (limits 90 days, 30 days for never-used keys). Fix: rotate or"
+                        + " delete the key",
                 verdict.annotation());
     }
 
@@ -167,12 +168,16 @@ class KeyWarningsTest {
                 policy.judge(ALICE, List.of(stale), user -> Map.of("KeyRotationExempt", "until 2026-11-27 CHG-1"));
         assertEquals(Compliance.NON_COMPLIANT, lapsed.compliance());
         assertEquals(
-                "exemption tag KeyRotationExempt lapsed after 2026-11-27; AKIASTALE unused since 2026-08-20 (limit 90 days)",
+                "exemption tag KeyRotationExempt lapsed after 2026-11-27; AKIASTALE unused since 2026-08-20 (limit 90 days)."
+                        + " Fix: rotate or delete the key, or tag the user KeyRotationExempt = \"until YYYY-MM-DD"
+                        + " <ticket>\"",
                 lapsed.annotation());
         UserVerdict exempt =
                 policy.judge(ALICE, List.of(stale), user -> Map.of("KeyRotationExempt", "until 2026-11-28 CHG-1"));
         assertEquals(Compliance.NOT_APPLICABLE, exempt.compliance());
-        assertEquals("Exempt: tagged KeyRotationExempt until 2026-11-28", exempt.annotation());
+        assertEquals(
+                "Exempt: tagged KeyRotationExempt until 2026-11-28 (value 'until 2026-11-28 CHG-1')",
+                exempt.annotation());
     }
 
     @Test

@@ -58,7 +58,7 @@ class StaleKeyPolicyTest {
         StaleKeyPolicy nextDay = new StaleKeyPolicy(
                 MaxKeyAge.DEFAULT, Exemptions.NONE, Clock.fixed(NOW.plus(Duration.ofDays(1)), ZoneOffset.UTC));
         String today = policy.judge(ALICE, List.of(stale), NO_TAG_CALLS).annotation();
-        assertEquals("AKIASTALE unused since 2026-07-08 (limit 90 days)", today);
+        assertEquals("AKIASTALE unused since 2026-07-08 (limit 90 days). Fix: rotate or delete the key", today);
         assertEquals(today, nextDay.judge(ALICE, List.of(stale), NO_TAG_CALLS).annotation());
     }
 
@@ -71,7 +71,7 @@ class StaleKeyPolicyTest {
         UserVerdict verdict = withTag.judge(
                 ALICE, List.of(usedAgo("AKIASTALE", Duration.ofDays(143))), user -> Map.of("keyrotationexempt", "yes"));
         assertEquals(Compliance.NOT_APPLICABLE, verdict.compliance());
-        assertEquals("Exempt: tagged keyrotationexempt", verdict.annotation());
+        assertEquals("Exempt: tagged keyrotationexempt (value 'yes')", verdict.annotation());
     }
 
     @Test
@@ -86,7 +86,9 @@ class StaleKeyPolicyTest {
         UserVerdict verdict =
                 policy.judge(ALICE, List.of(neverUsedCreatedAgo("AKIANEVER", Duration.ofDays(200))), NO_TAG_CALLS);
         assertEquals(Compliance.NON_COMPLIANT, verdict.compliance());
-        assertEquals("AKIANEVER never used, created 2026-05-12 (limit 90 days)", verdict.annotation());
+        assertEquals(
+                "AKIANEVER never used, created 2026-05-12 (limit 90 days). Fix: rotate or delete the key",
+                verdict.annotation());
     }
 
     @Test
@@ -132,7 +134,9 @@ class StaleKeyPolicyTest {
                 List.of(usedAgo("AKIAFRESH", Duration.ofDays(3)), usedAgo("AKIASTALE", Duration.ofDays(143))),
                 NO_TAG_CALLS);
         assertEquals(Compliance.NON_COMPLIANT, verdict.compliance());
-        assertEquals("AKIASTALE unused since 2026-07-08 (limit 90 days)", verdict.annotation());
+        assertEquals(
+                "AKIASTALE unused since 2026-07-08 (limit 90 days). Fix: rotate or delete the key",
+                verdict.annotation());
         assertEquals(
                 List.of("AKIASTALE"),
                 verdict.staleKeys().stream().map(k -> k.key().accessKeyId()).toList());
@@ -145,7 +149,8 @@ class StaleKeyPolicyTest {
                 List.of(usedAgo("AKIAXYZ", Duration.ofDays(143)), neverUsedCreatedAgo("AKIAABC", Duration.ofDays(200))),
                 NO_TAG_CALLS);
         assertEquals(
-                "AKIAXYZ unused since 2026-07-08; AKIAABC never used, created 2026-05-12 (limit 90 days)",
+                "AKIAXYZ unused since 2026-07-08; AKIAABC never used, created 2026-05-12 (limit 90 days). Fix: rotate"
+                        + " or delete the keys",
                 verdict.annotation());
     }
 
@@ -221,13 +226,18 @@ class StaleKeyPolicyTest {
                 List.of(usedAgo("AKIASTALE", Duration.ofDays(143))),
                 user -> Map.of("KeyRotationExempt", "ticket-123"));
         assertEquals(Compliance.NOT_APPLICABLE, tagged.compliance());
-        assertEquals("Exempt: tagged KeyRotationExempt", tagged.annotation());
+        assertEquals("Exempt: tagged KeyRotationExempt (value 'ticket-123')", tagged.annotation());
 
         UserVerdict taggedFalse = withTag.judge(
                 ALICE,
                 List.of(usedAgo("AKIASTALE", Duration.ofDays(143))),
                 user -> Map.of("KeyRotationExempt", "False"));
         assertEquals(Compliance.NON_COMPLIANT, taggedFalse.compliance());
+        assertEquals(
+                "AKIASTALE unused since 2026-07-08 (limit 90 days). Fix: rotate or delete the key, or tag the user"
+                        + " KeyRotationExempt = \"until YYYY-MM-DD <ticket>\"",
+                taggedFalse.annotation(),
+                "the action names the tag to add");
 
         UserVerdict otherTag = withTag.judge(
                 ALICE, List.of(usedAgo("AKIASTALE", Duration.ofDays(143))), user -> Map.of("team", "payments"));
@@ -257,5 +267,39 @@ class StaleKeyPolicyTest {
         assertEquals(true, later.assess(usedLately).stale(), "20 days later: 100 days unused");
         assertEquals(limits, later.limits());
         assertEquals(exemptions, later.exemptions());
+    }
+
+    /** Two stale keys, both limits and the longest tag key: the hint goes first, the action stays, 256 at most. */
+    @Test
+    void atTheLimitTheExemptionHintIsDroppedBeforeTheAction() {
+        String longTag = "k".repeat(128);
+        StaleKeyPolicy longest = new StaleKeyPolicy(
+                new KeyAgeLimits(new MaxKeyAge(3650), new MaxKeyAge(1000)),
+                WarningSchedule.OFF,
+                Exemptions.parse("exemptUsers", "", "exemptionTagKey", longTag),
+                Clock.fixed(NOW, ZoneOffset.UTC));
+        UserVerdict verdict = longest.judge(
+                ALICE,
+                List.of(
+                        usedAgo("AKIA" + "X".repeat(16), Duration.ofDays(3700)),
+                        neverUsedCreatedAgo("AKIA" + "Y".repeat(16), Duration.ofDays(1200))),
+                user -> Map.of());
+        String annotation = verdict.annotation();
+        assertTrue(annotation.length() <= Annotation.MAX_LENGTH, annotation.length() + ": " + annotation);
+        assertTrue(
+                annotation.endsWith(
+                        "(limits 3650 days, 1000 days for never-used keys). Fix: rotate or delete the keys"),
+                annotation);
+        assertFalse(annotation.contains(longTag), annotation);
+
+        StaleKeyPolicy shortTag = new StaleKeyPolicy(
+                MaxKeyAge.DEFAULT,
+                Exemptions.parse("exemptUsers", "", "exemptionTagKey", "KeyRotationExempt"),
+                Clock.fixed(NOW, ZoneOffset.UTC));
+        assertTrue(
+                shortTag.judge(ALICE, List.of(usedAgo("AKIASTALE", Duration.ofDays(143))), user -> Map.of())
+                        .annotation()
+                        .contains(", or tag the user KeyRotationExempt"),
+                "with room for it the hint is kept");
     }
 }

@@ -21,7 +21,8 @@ class TagExemptionTest {
     @Test
     void aValueWithoutADateExemptsWithNoEnd() {
         assertEquals(
-                new TagExemption.Exempt("Exempt: tagged breakglass"), at("INC-4711 on-call", "2099-01-01T00:00:00Z"));
+                new TagExemption.Exempt("Exempt: tagged breakglass (value 'INC-4711 on-call')"),
+                at("INC-4711 on-call", "2099-01-01T00:00:00Z"));
     }
 
     @Test
@@ -35,7 +36,8 @@ class TagExemptionTest {
     void exemptThroughTheWholeExpiryDayInUtcThenLapsed() {
         String value = "until 2027-01-31 INC-4711 break-glass";
         assertEquals(
-                new TagExemption.Exempt("Exempt: tagged breakglass until 2027-01-31"),
+                new TagExemption.Exempt(
+                        "Exempt: tagged breakglass until 2027-01-31 (value 'until 2027-01-31 INC-4711 break-glass')"),
                 at(value, "2027-01-31T23:59:59Z"));
         assertEquals(
                 new TagExemption.Lapsed("exemption tag breakglass lapsed after 2027-01-31"),
@@ -53,7 +55,8 @@ class TagExemptionTest {
     void untilInsideAnotherWordIsNotAnExpiry() {
         // "untilted" is free text, not an expiry: exempt with no end, as a value without a date.
         assertEquals(
-                new TagExemption.Exempt("Exempt: tagged breakglass"), at("untilted project", "2099-01-01T00:00:00Z"));
+                new TagExemption.Exempt("Exempt: tagged breakglass (value 'untilted project')"),
+                at("untilted project", "2099-01-01T00:00:00Z"));
     }
 
     @ParameterizedTest
@@ -93,5 +96,38 @@ class TagExemptionTest {
         assertTrue(note.contains("\\u2028"), note);
         assertTrue(note.length() < 200, note.length() + ": " + note);
         assertTrue(note.contains("(" + hostile.length() + " characters)"), note);
+    }
+
+    @Test
+    void anEmptyValueExemptsAndSaysSo() {
+        assertEquals(
+                new TagExemption.Exempt("Exempt: tagged breakglass (empty value)"), at("", "2099-01-01T00:00:00Z"));
+    }
+
+    /** The value is the ticket: shown, but anyone with iam:TagUser wrote it, so escaped and cut. */
+    @Test
+    void theValueShownIsEscapedAndCut() {
+        String hostile = "INC-1\nforged: Restored\u2028Active\u0007\u202e" + "x".repeat(300);
+
+        String reason = at(hostile, "2099-01-01T00:00:00Z").exemptReason().orElseThrow();
+
+        assertEquals("Exempt: tagged breakglass (value " + InvalidSettingException.echo(hostile) + ")", reason);
+        assertTrue(
+                reason.startsWith("Exempt: tagged breakglass (value 'INC-1\\nforged: Restored\\u2028Active"), reason);
+        assertTrue(reason.chars().noneMatch(c -> c < 0x20 || c == 0x2028 || c == 0x202e), reason);
+        assertTrue(reason.contains("(" + hostile.length() + " characters)"), reason);
+        assertTrue(reason.length() <= Annotation.MAX_LENGTH, reason.length() + ": " + reason);
+    }
+
+    @Test
+    void theLongestTagKeyAndValueStillFitTheAnnotation() {
+        String key = "k".repeat(128);
+        Exemptions byLongTag = Exemptions.parse("exemptUsers", "", "exemptionTagKey", key);
+        String reason = byLongTag
+                .byTags(Map.of(key, "until 2099-01-31 " + "v".repeat(250)), Instant.parse("2026-01-01T00:00:00Z"))
+                .exemptReason()
+                .orElseThrow();
+        UserVerdict verdict = UserVerdict.notApplicable(new IamUser("AIDAALICE00000000001", "alice"), reason);
+        assertEquals(reason, verdict.annotation(), "fits whole: " + reason.length());
     }
 }

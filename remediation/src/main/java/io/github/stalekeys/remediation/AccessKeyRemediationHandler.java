@@ -77,7 +77,7 @@ public final class AccessKeyRemediationHandler implements RequestStreamHandler {
         this.remediation = new StaleKeyRemediation(
                 directory, reads, new KeyDisabling(iam, reads, trail, clock, log), rule, clock, log);
         this.restoration = new KeyRestoration(iam, directory, reads, trail, rule, clock, log);
-        this.notifier = new KeyChangeNotifier(bus, log);
+        this.notifier = new KeyChangeNotifier(bus, deployed.backoutRunbookName(), log);
     }
 
     @Override

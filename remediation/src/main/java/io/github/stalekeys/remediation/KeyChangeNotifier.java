@@ -14,7 +14,8 @@ import software.amazon.awssdk.core.exception.SdkException;
  * Tells key owners and auditors what the runbooks did, on the account's default event bus: one {@value
  * KeyEvent#DISABLED} event per key disabled (one {@value KeyEvent#DISABLE_DRY_RUN} per key a dry run would
  * disable), one {@value KeyEvent#RESTORED} per key the backout restored (with the end of its grace, or null
- * for none), each with the Automation execution id.
+ * for none), each with the Automation execution id. A disabled key's notice names the stack's backout runbook
+ * and the parameters that restore it, so whoever reads it knows what to run.
  *
  * <p>It is told after the change is done and recorded. A notice that cannot be published does not fail the
  * execution: the keys are changed and recorded already, and a failed execution would make Config retry a
@@ -23,10 +24,13 @@ import software.amazon.awssdk.core.exception.SdkException;
 final class KeyChangeNotifier {
 
     private final KeyEventBus bus;
+    private final String backoutRunbook;
     private final StructuredLogger log;
 
-    KeyChangeNotifier(KeyEventBus bus, StructuredLogger log) {
+    /** @param backoutRunbook the deployed backout runbook's name ({@link DeployedSettings#backoutRunbookName()}) */
+    KeyChangeNotifier(KeyEventBus bus, String backoutRunbook, StructuredLogger log) {
         this.bus = Objects.requireNonNull(bus, "bus");
+        this.backoutRunbook = Objects.requireNonNull(backoutRunbook, "backoutRunbook");
         this.log = Objects.requireNonNull(log, "log");
     }
 
@@ -75,7 +79,7 @@ final class KeyChangeNotifier {
         publish(events, result.userName(), automationExecutionId);
     }
 
-    private static KeyEvent disabled(
+    private KeyEvent disabled(
             RemediationResult result,
             RemediationResult.StaleKey key,
             boolean dryRun,
@@ -89,6 +93,9 @@ final class KeyChangeNotifier {
         detail.put("neverUsed", key.neverUsed());
         detail.put("unusedDays", key.idleDays());
         owner(detail, result.owner(), result.ownerStatus());
+        if (!dryRun) {
+            detail.put("backoutRunbook", backoutRunbook);
+        }
         String what = key.neverUsed()
                 ? "never used and created " + key.idleDays() + " days ago"
                 : "unused for " + key.idleDays() + " days";
@@ -98,7 +105,11 @@ final class KeyChangeNotifier {
                         + result.userName() + (accountId == null ? "" : " (account " + accountId + ")") + ", "
                         + what + ", " + (dryRun ? "would have been disabled" : "was disabled (set to Inactive)")
                         + " by the remediation runbook (Automation execution " + automationExecutionId + ")."
-                        + (dryRun ? " Nothing was changed." : " The backout runbook can restore it.")
+                        + (dryRun
+                                ? " Nothing was changed."
+                                : " The backout runbook " + backoutRunbook + " can restore it (IAMUserName "
+                                        + result.userName() + ", RemediationExecutionId " + automationExecutionId
+                                        + ").")
                         + ownerSentence(result.owner(), result.ownerStatus()));
         return new KeyEvent(dryRun ? KeyEvent.DISABLE_DRY_RUN : KeyEvent.DISABLED, detail);
     }

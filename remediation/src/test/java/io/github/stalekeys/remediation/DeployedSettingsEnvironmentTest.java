@@ -17,10 +17,16 @@ class DeployedSettingsEnvironmentTest {
 
     private static final String RULE = "iam-user-unused-access-keys";
     private static final String KEY_ID = "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0";
+    private static final String BACKOUT = "StaleKeys-RestoreAccessKeys";
 
     private static DeployedSettings read(String keyId) {
-        return DeployedSettings.fromEnvironment(
-                Map.of(DeployedSettings.CONFIG_RULE_NAME, RULE, DeployedSettings.AUDIT_RECORD_KEY_ID, keyId));
+        return DeployedSettings.fromEnvironment(Map.of(
+                DeployedSettings.CONFIG_RULE_NAME,
+                RULE,
+                DeployedSettings.AUDIT_RECORD_KEY_ID,
+                keyId,
+                DeployedSettings.BACKOUT_RUNBOOK_NAME,
+                BACKOUT));
     }
 
     @ParameterizedTest
@@ -94,15 +100,20 @@ class DeployedSettingsEnvironmentTest {
     void theVariablesHaveTheTemplatesNames() {
         assertEquals("CONFIG_RULE_NAME", DeployedSettings.CONFIG_RULE_NAME);
         assertEquals("AUDIT_RECORD_KEY_ID", DeployedSettings.AUDIT_RECORD_KEY_ID);
+        assertEquals("BACKOUT_RUNBOOK_NAME", DeployedSettings.BACKOUT_RUNBOOK_NAME);
     }
 
     @Test
     void neitherSettingMayBeNull() {
         NullPointerException noRule =
-                assertThrows(NullPointerException.class, () -> new DeployedSettings(null, KEY_ID));
-        NullPointerException noKey = assertThrows(NullPointerException.class, () -> new DeployedSettings(RULE, null));
+                assertThrows(NullPointerException.class, () -> new DeployedSettings(null, KEY_ID, BACKOUT));
+        NullPointerException noKey =
+                assertThrows(NullPointerException.class, () -> new DeployedSettings(RULE, null, BACKOUT));
+        NullPointerException noBackout =
+                assertThrows(NullPointerException.class, () -> new DeployedSettings(RULE, KEY_ID, null));
 
         assertEquals("configRuleName", noRule.getMessage());
         assertEquals("auditRecordKeyId", noKey.getMessage());
+        assertEquals("backoutRunbookName", noBackout.getMessage());
     }
 }

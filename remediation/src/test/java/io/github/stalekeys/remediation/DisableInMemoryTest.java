@@ -80,7 +80,10 @@ class DisableInMemoryTest {
                 "Access key " + STALE + " of IAM user alice (account 123456789012), unused for 143 days, was disabled"
                         + " (set to Inactive) by the remediation runbook (Automation execution "
                         + payload.get("automationExecutionId").asText()
-                        + "). The backout runbook can restore it. Owner: ops@example.com.",
+                        + "). The backout runbook StaleKeys-RestoreAccessKeys can restore it (IAMUserName alice,"
+                        + " RemediationExecutionId "
+                        + payload.get("automationExecutionId").asText()
+                        + "). Owner: ops@example.com.",
                 notices.get(0).get("message").asText());
         assertEquals(
                 Map.of(
@@ -185,7 +188,7 @@ class DisableInMemoryTest {
             assertTrue(result.get("message").asText().endsWith(": nothing changed"), result.toString());
         }
         assertEquals(
-                "Exempt: tagged keepkeys: nothing changed",
+                "Exempt: tagged keepkeys (value 'yes'): nothing changed",
                 byDeployedTag.get("message").asText());
         assertEquals(0, deployedExempt.aws.writes() + fn.aws.writes());
         assertEquals("Active", deployedExempt.aws.status("alice", STALE));

@@ -44,7 +44,7 @@ final class InMemoryRemediation {
                 aws.config,
                 aws.kms,
                 new KeyEventBus(aws.eventBridge, pause -> {}),
-                new DeployedSettings(RULE, AUDIT_KEY),
+                new DeployedSettings(RULE, AUDIT_KEY, RemediationHarness.BACKOUT_RUNBOOK),
                 clock,
                 new StructuredLogger("remediation", new PrintStream(logs, true, StandardCharsets.UTF_8), clock));
     }

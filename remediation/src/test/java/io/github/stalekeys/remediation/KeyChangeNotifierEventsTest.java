@@ -34,6 +34,7 @@ import software.amazon.awssdk.services.eventbridge.model.PutEventsResultEntry;
 class KeyChangeNotifierEventsTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String BACKOUT = "StaleKeys-RestoreAccessKeys";
     private static final String EXECUTION = "4105a4fc-f944-11e6-9d32-0a1b2c3d4e5f";
     private static final String ACCOUNT = "123456789012";
     private static final String USER_ID = "AIDAJQABLZS4A3QDU576Q";
@@ -89,6 +90,7 @@ class KeyChangeNotifierEventsTest {
     private KeyChangeNotifier notifier(RecordingBus eventBridge) {
         return new KeyChangeNotifier(
                 new KeyEventBus(eventBridge, pause -> {}),
+                BACKOUT,
                 new StructuredLogger(
                         "remediation",
                         new PrintStream(logs, true, StandardCharsets.UTF_8),
@@ -188,8 +190,10 @@ class KeyChangeNotifierEventsTest {
                         "unusedDays",
                         "owner",
                         "ownerStatus",
+                        "backoutRunbook",
                         "message"),
                 fieldNames(detail));
+        assertEquals(BACKOUT, detail.get("backoutRunbook").asText());
         assertEquals("1", detail.get("schemaVersion").asText());
         assertEquals("pipeline", detail.get("userName").asText());
         assertEquals(KEY_1, detail.get("accessKeyId").asText());
@@ -206,7 +210,9 @@ class KeyChangeNotifierEventsTest {
         assertEquals(
                 "Access key " + KEY_1 + " of IAM user pipeline (account 123456789012), unused for 143 days, was"
                         + " disabled (set to Inactive) by the remediation runbook (Automation execution " + EXECUTION
-                        + "). The backout runbook can restore it. Owner: team-payments@example.com.",
+                        + "). The backout runbook " + BACKOUT
+                        + " can restore it (IAMUserName pipeline, RemediationExecutionId "
+                        + EXECUTION + "). Owner: team-payments@example.com.",
                 detail.get("message").asText());
     }
 
@@ -295,7 +301,8 @@ class KeyChangeNotifierEventsTest {
         assertEquals(
                 "Access key " + KEY_2 + " of IAM user pipeline (account 123456789012), never used and created 200"
                         + " days ago, was disabled (set to Inactive) by the remediation runbook (Automation execution "
-                        + EXECUTION + "). The backout runbook can restore it. Owner: not known (no owner tag"
+                        + EXECUTION + "). The backout runbook " + BACKOUT + " can restore it (IAMUserName pipeline,"
+                        + " RemediationExecutionId " + EXECUTION + "). Owner: not known (no owner tag"
                         + " configured).",
                 detail.get("message").asText());
     }
@@ -318,7 +325,9 @@ class KeyChangeNotifierEventsTest {
         assertTrue(
                 detail.get("message")
                         .asText()
-                        .endsWith(" The backout runbook can restore it. Owner: not known (the owner tag's value is"
+                        .endsWith(" The backout runbook " + BACKOUT + " can restore it (IAMUserName pipeline,"
+                                + " RemediationExecutionId " + EXECUTION
+                                + "). Owner: not known (the owner tag's value is"
                                 + " neither an e-mail address nor a name)."),
                 detail.get("message").asText());
     }
@@ -493,11 +502,11 @@ class KeyChangeNotifierEventsTest {
 
         assertEquals(
                 "bus",
-                assertThrows(NullPointerException.class, () -> new KeyChangeNotifier(null, log))
+                assertThrows(NullPointerException.class, () -> new KeyChangeNotifier(null, BACKOUT, log))
                         .getMessage());
         assertEquals(
                 "log",
-                assertThrows(NullPointerException.class, () -> new KeyChangeNotifier(events, null))
+                assertThrows(NullPointerException.class, () -> new KeyChangeNotifier(events, BACKOUT, null))
                         .getMessage());
     }
 }

@@ -45,6 +45,7 @@ class KeyChangeNotifierTest {
         UnreachableBus bus = new UnreachableBus();
         KeyChangeNotifier notifier = new KeyChangeNotifier(
                 new KeyEventBus(bus, pause -> {}),
+                "StaleKeys-RestoreAccessKeys",
                 new StructuredLogger(
                         "remediation", new PrintStream(logs, true, StandardCharsets.UTF_8), Clock.systemUTC()));
         RemediationResult disabled = new RemediationResult(
@@ -74,6 +75,7 @@ class KeyChangeNotifierTest {
         UnreachableBus bus = new UnreachableBus();
         new KeyChangeNotifier(
                         new KeyEventBus(bus, pause -> {}),
+                        "StaleKeys-RestoreAccessKeys",
                         new StructuredLogger(
                                 "remediation", new PrintStream(new ByteArrayOutputStream()), Clock.systemUTC()))
                 .remediated(

@@ -36,6 +36,8 @@ final class RemediationHarness {
 
     /** The Config rule the harness deploys and the function serves (CONFIG_RULE_NAME). */
     static final String RULE_NAME = "iam-user-unused-access-keys";
+    /** The backout runbook the stack deploys with the default ResourcePrefix (BACKOUT_RUNBOOK_NAME). */
+    static final String BACKOUT_RUNBOOK = "StaleKeys-RestoreAccessKeys";
 
     /** The deployed rule's input parameters, as the template writes them (blank settings left out). */
     record Deployed(String ruleParameters) {}
@@ -73,7 +75,7 @@ final class RemediationHarness {
         emulator.putConfigRule(RULE_NAME, deployed.ruleParameters());
         this.handler = new AccessKeyRemediationHandler(
                 clients,
-                new DeployedSettings(RULE_NAME, auditKeyId),
+                new DeployedSettings(RULE_NAME, auditKeyId, BACKOUT_RUNBOOK),
                 clock,
                 new StructuredLogger("remediation", new PrintStream(logs, true, StandardCharsets.UTF_8), clock));
     }

@@ -145,7 +145,10 @@ class RemediationPropertiesTest {
         emulator.putConfigRule(RemediationHarness.RULE_NAME, "{\"maxAccessKeyAgeDays\":\"1\"}");
         AccessKeyRemediationHandler handler = new AccessKeyRemediationHandler(
                 clients,
-                new DeployedSettings(RemediationHarness.RULE_NAME, RemediationHarness.createAuditKey(clients.kms())),
+                new DeployedSettings(
+                        RemediationHarness.RULE_NAME,
+                        RemediationHarness.createAuditKey(clients.kms()),
+                        RemediationHarness.BACKOUT_RUNBOOK),
                 clock,
                 new StructuredLogger("remediation", new PrintStream(logs, true, StandardCharsets.UTF_8), clock));
         String exemptUsers = String.join(

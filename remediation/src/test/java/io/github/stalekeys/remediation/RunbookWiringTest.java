@@ -26,8 +26,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class RunbookWiringTest {
 
     private static final Path RUNBOOKS = Path.of("..", "ssm-documents");
-    private static final String ROLE = "arn:aws:iam::123456789012:role/StaleKeysAutomation";
-    private static final String FUNCTION = "arn:aws:lambda:us-east-1:123456789012:function:stale-keys-remediation:live";
+    private static final String ROLE = "arn:aws:iam::123456789012:role/StaleKeys-automation";
+    private static final String FUNCTION = "arn:aws:lambda:us-east-1:123456789012:function:StaleKeys-remediation:live";
 
     @Test
     void remediationRunbookDisablesTheStaleKeyAndExposesIt(AwsEmulator emulator) throws IOException {

@@ -113,7 +113,7 @@ class StaleKeyRemediationTest {
 
         assertEquals("EXEMPT", byTag.get("outcome").asText());
         assertEquals(
-                "Exempt: tagged KeyRotationExempt: nothing changed",
+                "Exempt: tagged KeyRotationExempt (value 'CHG-42'): nothing changed",
                 byTag.get("message").asText());
         assertEquals("EXEMPT", byName.get("outcome").asText());
         assertEquals("Active", harness.account.status(tagged, taggedKey));

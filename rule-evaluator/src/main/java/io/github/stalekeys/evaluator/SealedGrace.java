@@ -37,12 +37,8 @@ final class SealedGrace {
         } catch (SdkException sealNotChecked) {
             // KMS throttled or unavailable for this user's records (anyone may add a tag that looks sealed): this
             // user is judged without a grace, saying why, and every other user of the run is still posted.
-            return new UserVerdict(
-                    user,
-                    verdict.compliance(),
-                    "backout grace not checked (the audit records' seal could not be verified: "
-                            + errorCode(sealNotChecked) + "); " + verdict.annotation(),
-                    verdict.staleKeys());
+            return verdict.prefixed("backout grace not checked (the audit records' seal could not be verified: "
+                    + errorCode(sealNotChecked) + "); ");
         }
         return new BackoutGrace(grants, clock).apply(verdict);
     }

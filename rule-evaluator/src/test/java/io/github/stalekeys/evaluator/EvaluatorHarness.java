@@ -24,8 +24,12 @@ import software.amazon.awssdk.regions.Region;
 /** The real handler wired to the emulator, with a stepping clock and captured logs. */
 final class EvaluatorHarness {
 
-    static final String RULE_NAME = "iam-unused-access-keys";
+    static final String RULE_NAME = "iam-user-unused-access-keys";
     static final String ACCOUNT_ID = "123456789012";
+    /** How a NON_COMPLIANT annotation ends for one stale key: what to do about it. */
+    static final String FIX = ". Fix: rotate or delete the key";
+    /** The same, with the exemption tag KeyRotationExempt configured: the tag to add instead. */
+    static final String FIX_OR_TAG = FIX + ", or tag the user KeyRotationExempt = \"until YYYY-MM-DD <ticket>\"";
 
     final AwsEmulator emulator;
     final SteppingClock clock = new SteppingClock(Instant.now());

@@ -65,12 +65,13 @@ class PeriodicEvaluationTest {
                 stored,
                 stale,
                 "NON_COMPLIANT",
-                staleKey + " unused since " + harness.daysAgo(143) + " (limit 90 days)");
+                staleKey + " unused since " + harness.daysAgo(143) + " (limit 90 days)" + EvaluatorHarness.FIX_OR_TAG);
         assertVerdict(
                 stored,
                 neverUsedOld,
                 "NON_COMPLIANT",
-                neverUsedKey + " never used, created " + harness.daysAgo(200) + " (limit 90 days)");
+                neverUsedKey + " never used, created " + harness.daysAgo(200) + " (limit 90 days)"
+                        + EvaluatorHarness.FIX_OR_TAG);
         assertVerdict(stored, neverUsedNew, "COMPLIANT", "The active access key was used or created within 90 days");
         assertVerdict(stored, inactive, "COMPLIANT", "No active access keys");
         assertVerdict(stored, noKeys, "COMPLIANT", "No active access keys");
@@ -78,8 +79,9 @@ class PeriodicEvaluationTest {
                 stored,
                 twoKeys,
                 "NON_COMPLIANT",
-                twoKeysStale + " unused since " + harness.daysAgo(120) + " (limit 90 days)");
-        assertVerdict(stored, tagged, "NOT_APPLICABLE", "Exempt: tagged KeyRotationExempt");
+                twoKeysStale + " unused since " + harness.daysAgo(120) + " (limit 90 days)"
+                        + EvaluatorHarness.FIX_OR_TAG);
+        assertVerdict(stored, tagged, "NOT_APPLICABLE", "Exempt: tagged KeyRotationExempt (value 'CHG-1234')");
         assertVerdict(stored, listed, "NOT_APPLICABLE", "Exempt: listed in exemptUsers");
         assertEquals("NOT_APPLICABLE", stored.get(goneUserId).complianceType());
         assertEquals(AccountEvaluator.USER_GONE, stored.get(goneUserId).annotation());
@@ -115,7 +117,7 @@ class PeriodicEvaluationTest {
                 .filter(l -> l.contains("\"user has unused access keys\""))
                 .findFirst()
                 .orElseThrow();
-        assertTrue(line.contains("\"configRuleName\":\"iam-unused-access-keys\""), line);
+        assertTrue(line.contains("\"configRuleName\":\"iam-user-unused-access-keys\""), line);
         assertTrue(line.contains("\"userName\":\"stale\""), line);
         assertTrue(line.contains("\"userId\":\"" + stale.userId() + "\""), line);
         assertTrue(line.contains("\"accessKeyIds\":[\"" + key + "\"]"), line);

@@ -25,7 +25,7 @@ public final class RemediationFunction {
     public RemediationFunction(AwsClients clients, String ruleName, String auditKeyId, Clock clock) {
         this.handler = new AccessKeyRemediationHandler(
                 clients,
-                new DeployedSettings(ruleName, auditKeyId),
+                new DeployedSettings(ruleName, auditKeyId, "StaleKeys-RestoreAccessKeys"),
                 clock,
                 new StructuredLogger("remediation", new PrintStream(new ByteArrayOutputStream()), clock));
     }

@@ -609,7 +609,8 @@ public final class AwsEmulator implements AutoCloseable {
 
     /**
      * What Lambda and template.yaml hand the packaged functions, pointed at this emulator: region, endpoint and
-     * credentials, the Config rule the remediation takes its settings from, and a new HMAC key for the audit seal.
+     * credentials, the Config rule the remediation takes its settings from, a new HMAC key for the audit seal, and
+     * the backout runbook the remediation's notices name (the template's, with the default ResourcePrefix).
      */
     public Map<String, String> functionEnvironment(String configRuleName) {
         requireText(configRuleName, "configRuleName");
@@ -626,7 +627,9 @@ public final class AwsEmulator implements AutoCloseable {
                 "CONFIG_RULE_NAME",
                 configRuleName,
                 "AUDIT_RECORD_KEY_ID",
-                createHmacKey());
+                createHmacKey(),
+                "BACKOUT_RUNBOOK_NAME",
+                "StaleKeys-RestoreAccessKeys");
     }
 
     /**

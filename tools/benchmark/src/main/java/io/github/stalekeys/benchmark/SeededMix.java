@@ -28,7 +28,7 @@ import software.amazon.awssdk.services.iam.model.User;
  */
 final class SeededMix {
 
-    static final String RULE_NAME = "iam-unused-access-keys";
+    static final String RULE_NAME = "iam-user-unused-access-keys";
 
     /** How many users in a hundred are stale. */
     enum Share {

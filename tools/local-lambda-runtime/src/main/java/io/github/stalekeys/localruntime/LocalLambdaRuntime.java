@@ -35,10 +35,17 @@ import java.util.UUID;
  * CRaC {@code beforeCheckpoint} and {@code afterRestore} hooks (its priming) before the invocation, and reports
  * their time as {@code Snapshot Duration}; {@code Duration} is then what a restored function would spend.
  *
+ * <p>The function's ARN in the context names the account {@code LOCAL_LAMBDA_ACCOUNT_ID} (12 digits), by default
+ * {@value #DEFAULT_ACCOUNT_ID}: moto's default account, the one the emulator's static credentials act in, so the
+ * function's notices name the account the rule's events and warnings name.
+ *
  * <p>Usage: {@code java -cp <function classpath>:local-lambda-runtime.jar
  * io.github.stalekeys.localruntime.LocalLambdaRuntime <handler class> <timeout seconds>}
  */
 public final class LocalLambdaRuntime {
+
+    /** moto's default account: the emulator's static credentials act in it. */
+    public static final String DEFAULT_ACCOUNT_ID = "123456789012";
 
     private LocalLambdaRuntime() {}
 
@@ -156,6 +163,18 @@ public final class LocalLambdaRuntime {
         return json.append('"').toString();
     }
 
+    /** The account the function runs in: {@code LOCAL_LAMBDA_ACCOUNT_ID}, or the emulator's default account. */
+    static String accountId() {
+        String given = System.getenv("LOCAL_LAMBDA_ACCOUNT_ID");
+        if (given == null || given.isBlank()) {
+            return DEFAULT_ACCOUNT_ID;
+        }
+        if (!given.matches("[0-9]{12}")) {
+            throw new IllegalArgumentException("LOCAL_LAMBDA_ACCOUNT_ID must be 12 digits, got '" + given + "'");
+        }
+        return given;
+    }
+
     /** The invocation's context: a request id, the function's name, and the time left before the timeout. */
     private record LocalContext(String handler, Instant deadline) implements Context {
         private static final String REQUEST_ID = UUID.randomUUID().toString();
@@ -187,7 +206,7 @@ public final class LocalLambdaRuntime {
 
         @Override
         public String getInvokedFunctionArn() {
-            return "arn:aws:lambda:local:000000000000:function:" + getFunctionName();
+            return "arn:aws:lambda:local:" + accountId() + ":function:" + getFunctionName();
         }
 
         @Override

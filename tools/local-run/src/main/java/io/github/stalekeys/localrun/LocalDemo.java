@@ -8,6 +8,7 @@ import io.github.stalekeys.emulator.StoredEvaluation;
 import io.github.stalekeys.evaluator.AccessKeyComplianceHandler;
 import io.github.stalekeys.events.KeyEvent;
 import io.github.stalekeys.localruntime.LambdaPackage;
+import io.github.stalekeys.localruntime.LocalLambdaRuntime;
 import io.github.stalekeys.rehearsal.AutomationRehearsal;
 import io.github.stalekeys.rehearsal.LambdaFunction;
 import java.io.IOException;
@@ -33,15 +34,18 @@ import software.amazon.awssdk.services.iam.model.Tag;
  */
 final class LocalDemo {
 
-    static final String RULE_NAME = "iam-unused-access-keys";
+    // The template's default rule name, as every CLI example of the docs has it (deploy/checks/test_docs.py).
+    static final String RULE_NAME = "iam-user-unused-access-keys";
+    // The one account of the demo: where the emulator's credentials act, the rule's events and the functions run.
+    static final String ACCOUNT_ID = LocalLambdaRuntime.DEFAULT_ACCOUNT_ID;
     static final String EVALUATOR_HANDLER = AccessKeyComplianceHandler.class.getName();
     // By name: the remediation is not on this tool's class path (it runs from its own package, in its own JVM).
     static final String REMEDIATION_HANDLER = "io.github.stalekeys.remediation.AccessKeyRemediationHandler";
     private static final String RULE_PARAMETERS = "{\"maxAccessKeyAgeDays\":\"90\",\"exemptionTagKey\":\""
             + DemoAccount.EXEMPTION_TAG + "\",\"warningDays\":\"14\",\"evaluationFrequency\":\"TwentyFour_Hours\","
             + "\"ownerTagKey\":\"" + DemoAccount.OWNER_TAG + "\",\"automaticRemediation\":\"false\"}";
-    private static final String AUTOMATION_ROLE = "arn:aws:iam::123456789012:role/StaleKeysAutomation";
-    private static final String REMEDIATION_FUNCTION = "stale-keys-remediation:live";
+    private static final String AUTOMATION_ROLE = "arn:aws:iam::" + ACCOUNT_ID + ":role/StaleKeys-automation";
+    private static final String REMEDIATION_FUNCTION = "StaleKeys-remediation:live";
     // The backout runbook's default, passed explicitly so the demo shows the parameter.
     static final int GRACE_DAYS = 30;
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -240,7 +244,7 @@ final class LocalDemo {
     private Map<String, StoredEvaluation> evaluate(
             AwsEmulator emulator, Function evaluator, DemoAccount account, Instant notificationTime) {
         String event = scheduledEvent(
-                "123456789012",
+                ACCOUNT_ID,
                 RULE_NAME,
                 RULE_PARAMETERS,
                 emulator.registerResultToken(RULE_NAME),

@@ -97,7 +97,8 @@ final class OrganizationDemo {
                 "==> 2/5 AWS Config runs the rule in every account (periodic trigger), each with its own evaluator");
         Map<String, Map<String, String>> verdicts = new LinkedHashMap<>();
         for (Account account : accounts.values()) {
-            Function evaluator = new Function(evaluatorPackage, environment(emulator, account.evaluatorRole()));
+            Function evaluator =
+                    new Function(evaluatorPackage, environment(emulator, account.id(), account.evaluatorRole()));
             LambdaPackage.Run run =
                     evaluator.run(scheduledEvent(emulator, account.id(), account.id(), RULE_PARAMETERS));
             if (run.failed()) {
@@ -113,9 +114,10 @@ final class OrganizationDemo {
         // and seals audit records with its own account's key.
         emulator.putConfigRule(RULE_NAME, RULE_PARAMETERS, workloads.id());
         Map<String, String> remediationEnvironment =
-                new LinkedHashMap<>(environment(emulator, workloads.remediationRole()));
+                new LinkedHashMap<>(environment(emulator, workloads.id(), workloads.remediationRole()));
         remediationEnvironment.put("CONFIG_RULE_NAME", RULE_NAME);
         remediationEnvironment.put("AUDIT_RECORD_KEY_ID", emulator.createHmacKey(workloads.remediationRole()));
+        remediationEnvironment.put("BACKOUT_RUNBOOK_NAME", PREFIX + "-RestoreAccessKeys");
         Function remediation = new Function(remediationPackage, remediationEnvironment);
         out.println();
         out.println("==> 3/5 \"Remediate\" " + SHARED_NAME + " in account " + WORKLOADS
@@ -157,7 +159,8 @@ final class OrganizationDemo {
                         workloads, sandbox.users().get(SHARED_NAME).userId()));
         String foreignOutcome = foreign.outputs().get("ParseResult.Outcome").asText();
         out.println("    remediation runbook given " + SANDBOX + "'s user id: " + foreignOutcome);
-        Function workloadsEvaluator = new Function(evaluatorPackage, environment(emulator, workloads.evaluatorRole()));
+        Function workloadsEvaluator =
+                new Function(evaluatorPackage, environment(emulator, workloads.id(), workloads.evaluatorRole()));
         String assumed = failure(workloadsEvaluator.run(scheduledEvent(
                 emulator,
                 SANDBOX,
@@ -213,9 +216,12 @@ final class OrganizationDemo {
                 users);
     }
 
-    private static Map<String, String> environment(AwsEmulator emulator, AwsCredentialsProvider role) {
+    /** What Lambda hands a function of account {@code accountId} running as {@code role}. */
+    private static Map<String, String> environment(
+            AwsEmulator emulator, String accountId, AwsCredentialsProvider role) {
         AwsCredentials credentials = role.resolveCredentials();
         return Map.of(
+                "LOCAL_LAMBDA_ACCOUNT_ID", accountId,
                 "AWS_REGION", emulator.region(),
                 "AWS_ENDPOINT_URL", emulator.endpoint().toString(),
                 "AWS_ACCESS_KEY_ID", credentials.accessKeyId(),

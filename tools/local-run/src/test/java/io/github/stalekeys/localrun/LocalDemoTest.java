@@ -75,6 +75,20 @@ class LocalDemoTest {
                         .map(notice -> notice.substring(0, notice.lastIndexOf(' ')))
                         .toList());
         assertTrue(text.contains("Owner: data-team@example.com (tag Owner)"), text);
+        // One account throughout: the rule's warning and the remediation's notices name the same one.
+        Matcher accounts = Pattern.compile("\\(account (\\d{12})\\)").matcher(text);
+        java.util.Set<String> named = new java.util.TreeSet<>();
+        while (accounts.find()) {
+            named.add(accounts.group(1));
+        }
+        assertEquals(java.util.Set.of(LocalDemo.ACCOUNT_ID), named, text);
+        // A disabled key's notice names the backout runbook the stack deploys, and how to run it.
+        assertTrue(
+                text.contains("The backout runbook StaleKeys-RestoreAccessKeys can restore it (IAMUserName "
+                        + "former-contractor, RemediationExecutionId "),
+                text);
+        // What the Config console shows says what to do.
+        assertTrue(text.contains(". Fix: rotate or delete the key"), text);
         outcome.disabledKeys().values().forEach(keys -> assertEquals(1, keys.size(), "one key each"));
         assertTrue(
                 outcome.secondVerdicts().values().stream()
