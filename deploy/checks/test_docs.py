@@ -35,7 +35,10 @@ def deployed_names(template=None):
 
     def resolve(value):
         if isinstance(value, dict) and "Fn::Sub" in value:
-            return re.sub(r"\$\{(\w+)\}", lambda m: defaults[m.group(1)], value["Fn::Sub"])
+            # The list form's own variables (a stack id's UUID) are known only on deploy: kept as ${Name}.
+            text, local = (value["Fn::Sub"], {}) if isinstance(value["Fn::Sub"], str) else value["Fn::Sub"]
+            return re.sub(
+                r"\$\{(\w+)\}", lambda m: m.group(0) if m.group(1) in local else defaults[m.group(1)], text)
         if isinstance(value, dict) and "Ref" in value:
             return defaults[value["Ref"]]
         return value
@@ -51,7 +54,10 @@ def deployed_names(template=None):
     for resource in template["Resources"].values():
         if resource.get("Type") in kinds:
             kind, prop = kinds[resource["Type"]]
-            names[kind].add(resolve(resource["Properties"][prop]))
+            name = resolve(resource["Properties"][prop])
+            names[kind].add(name)
+            if "/${" in name:
+                names[kind].add(name[: name.index("/${")])  # what the docs can quote of it
     names["prefix"] = {defaults["ResourcePrefix"]}
     names["parameter"] = set(template["Parameters"])
     names["output"] = set(template.get("Outputs", {}))
