@@ -27,6 +27,7 @@ are printed at once.
 """
 
 import argparse
+import contextlib
 import copy
 import hashlib
 import json
@@ -312,8 +313,28 @@ def transforms_left(node, path="$"):
     return found
 
 
-def generate(template_path, bucket, parameters=None, resource_prefix=DEFAULT_RESOURCE_PREFIX, region="us-east-1"):
-    """(plain CloudFormation template as a dict, [(zip path, s3 key)])."""
+@contextlib.contextmanager
+def offline_aws_environment(region):
+    """The SAM translator builds a boto3 session only to learn the region (pseudo parameters): it needs no
+    credentials and no network, so a profile that does not exist, or none at all, must not stop it."""
+    names = ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE", "AWS_DEFAULT_REGION")
+    saved = {name: os.environ.get(name) for name in names}
+    for name in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE"):
+        os.environ.pop(name, None)
+    os.environ.update(AWS_CONFIG_FILE=os.devnull, AWS_SHARED_CREDENTIALS_FILE=os.devnull, AWS_DEFAULT_REGION=region)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def generate(template_path, bucket, parameters=None, resource_prefix=DEFAULT_RESOURCE_PREFIX, region="us-east-1",
+             translate=True):
+    """(plain CloudFormation template as a dict, [(zip path, s3 key)]); (None, uploads) if not translate."""
     problems = []
     if not BUCKET_NAME.fullmatch(bucket or ""):
         problems.append("--bucket %s is not an S3 bucket name" % shown(bucket or ""))
@@ -336,14 +357,15 @@ def generate(template_path, bucket, parameters=None, resource_prefix=DEFAULT_RES
         problems += error.problems
     if problems:
         raise GenerationError(problems)
+    if not translate:
+        return None, uploads
 
     from samtranslator.model.exceptions import InvalidDocumentException
     from samtranslator.translator.transform import transform
 
-    # The translator needs a region for pseudo parameters, never credentials or the network.
-    os.environ.setdefault("AWS_DEFAULT_REGION", region)
     try:
-        output = transform(copy.deepcopy(source), values, _NoManagedPolicies())
+        with offline_aws_environment(region):
+            output = transform(copy.deepcopy(source), values, _NoManagedPolicies())
     except InvalidDocumentException as error:
         raise GenerationError("the SAM translator refused template.yaml: %s"
                               % "; ".join(str(cause) for cause in error.causes))
@@ -400,6 +422,9 @@ def main(argv=None):
     parser.add_argument("--check", action="store_true",
                         help="check every input and generate with a placeholder bucket; print what every account "
                              "would get; write nothing unless --output is given")
+    parser.add_argument("--inputs-only", action="store_true",
+                        help="with --check: check the inputs only, without running the SAM translator (the "
+                             "rollout's quick check when its own options are wrong already)")
     parser.add_argument("--template", default=DEFAULT_TEMPLATE, help="the SAM template (default: template.yaml)")
     parser.add_argument("--resource-prefix", default=DEFAULT_RESOURCE_PREFIX,
                         help="ResourcePrefix of every account's resources (default StaleKeys)")
@@ -410,6 +435,8 @@ def main(argv=None):
     args = parser.parse_args(argv)
     if args.check and args.bucket:
         parser.error("--check generates with a placeholder bucket: no --bucket")
+    if args.inputs_only and not args.check:
+        parser.error("--inputs-only goes with --check")
     if not args.check and not (args.bucket and args.output):
         parser.error("--bucket and --output are required (or --check)")
     names = [name for name, _ in args.parameter]
@@ -417,10 +444,12 @@ def main(argv=None):
     problems = ["--parameter %s given more than once" % shown(name) for name in repeated]
     try:
         template, uploads = generate(args.template, args.bucket or PLACEHOLDER_BUCKET, dict(args.parameter),
-                                     args.resource_prefix, args.region)
-        text = render(template)
+                                     args.resource_prefix, args.region, translate=not args.inputs_only)
         if problems:
             raise GenerationError([])
+        if args.inputs_only:
+            return 0
+        text = render(template)
     except GenerationError as error:
         for problem in problems + error.problems:
             print("member_template: %s" % problem, file=sys.stderr)
