@@ -253,7 +253,7 @@ def value_problem(name, spec, value):
     if spec.get("Type") == "Number":
         return None
     if "MinLength" in spec and len(value) < spec["MinLength"]:
-        return "%s: at least %d characters" % (quoted, spec["MinLength"])
+        return "%s: at least %d character%s" % (quoted, spec["MinLength"], "" if spec["MinLength"] == 1 else "s")
     if "MaxLength" in spec and len(value) > spec["MaxLength"]:
         return "%s: at most %d characters, got %d" % (quoted, spec["MaxLength"], len(value))
     if "AllowedPattern" in spec and regex.fullmatch(spec["AllowedPattern"], value) is None:
