@@ -17,6 +17,7 @@ import sys
 import tempfile
 import unittest
 
+import cfn_eval as cfn
 import templates as t
 import test_templates as single
 
@@ -228,6 +229,74 @@ class MemberTemplateCommandTest(unittest.TestCase):
                 self.assertIn(named, stderr)
                 self.assertIsNone(text, "nothing is written on a refusal")
                 self.assertEqual(stdout, "")
+
+    def test_every_problem_is_named_at_once_one_line_each(self):
+        code, stdout, stderr, text = run_generator(
+            "--bucket", BUCKET, "--parameter", "ExecutionRoleName=foo", "--parameter", "MaxAccessKeyAgeDays=abc",
+            "--parameter", "NoSuchParam=1", "--parameter", "RefreshDays=1", "--parameter", "RefreshDays=2",
+            "--resource-prefix", "awsStale")
+        self.assertEqual((code, stdout, text), (2, "", None))
+        lines = stderr.splitlines()
+        self.assertEqual(len(lines), 5, stderr)
+        self.assertTrue(all(line.startswith("member_template: ") for line in lines), stderr)
+        for named in ("--parameter RefreshDays given more than once", "--parameter ExecutionRoleName:",
+                      "--parameter MaxAccessKeyAgeDays=abc: a whole number is expected",
+                      "--parameter NoSuchParam=1: template.yaml has no parameter NoSuchParam",
+                      "--resource-prefix awsStale: 1 to 32 letters, digits and hyphens"):
+            self.assertIn(named, stderr)
+        # The constraint in words (ConstraintDescription), not the 400-character pattern.
+        self.assertNotIn("(?:", stderr)
+
+    def test_it_refuses_what_cloudformation_would_refuse_and_accepts_what_it_accepts(self):
+        # CloudFormation's parameter checks (AllowedPattern as a Java regex, lengths, AllowedValues, ranges),
+        # as deploy/checks/cfn_eval.py states them; the generator would otherwise write a template whose
+        # StackSet operation fails in every account. Number parameters must also be whole numbers.
+        declared = t.parse(t.SAM_TEMPLATE)["Parameters"]
+        samples = {
+            "ExemptionTagKey": ["Owner", "Kostenstelle-Ä", "team:id", "no,commas", "x" * 129, ""],
+            "OwnerTagKey": ["owner", "bad;key"],
+            "ExemptUsers": ["alice,bob", "alice, bob", "a" * 257],
+            "ConfigRuleName": ["my-rule", "has space", "x" * 65],
+            "MaxNeverUsedKeyAgeDays": ["", "30", "0", "3651"],
+            "NotificationEmail": ["ops@example.com", "not-an-address"],
+            "MaxAccessKeyAgeDays": ["90", "0", "3651", "abc", "nan", "1e2", "-5"],
+            "LogRetentionDays": ["30", "2"],
+            "AutomaticRemediation": ["true", "True"],
+            "RemediationTimeout": ["300", "301"],
+        }
+        for name, values in samples.items():
+            for value in values:
+                with self.subTest(parameter=name, value=value[:20]):
+                    refused_by_cloudformation = cfn.parameter_problem(name, declared[name], value) is not None
+                    code, _, stderr, _ = run_generator("--bucket", BUCKET, "--parameter", "%s=%s" % (name, value))
+                    if refused_by_cloudformation:
+                        self.assertEqual(code, 2)
+                        self.assertIn("--parameter %s=" % name, stderr)
+                    elif declared[name]["Type"] == "Number" and not value.isdigit():
+                        # A Number CloudFormation may read (1e2, nan), but no whole number of days.
+                        self.assertEqual(code, 2)
+                        self.assertIn("--parameter %s=%s: a whole number is expected" % (name, value), stderr)
+                    else:
+                        self.assertEqual(code, 0, stderr)
+
+    def test_check_prints_what_every_account_gets_and_writes_nothing(self):
+        out, err = io.StringIO(), io.StringIO()
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            code = member_template.main(["--check", "--parameter", "AutomaticRemediation=true"])
+        self.assertEqual(code, 0, err.getvalue())
+        text = out.getvalue()
+        self.assertRegex(text, r"Member stack, in every target account \(\d+ resources, template \d+ bytes\)")
+        self.assertRegex(text, r"(?m)^  AutomaticRemediation +true   <- --parameter$")
+        self.assertRegex(text, r"(?m)^  RemediationDryRun +false$")
+        self.assertIn("stale-keys/rule-evaluator-lambda-%s.zip"
+                      % sha256(os.path.join(t.ROOT, "rule-evaluator/target/rule-evaluator-lambda.zip")), text)
+
+    def test_inputs_only_skips_the_translation_but_not_the_checks(self):
+        code, stdout, stderr, text = run_generator("--check", "--inputs-only", "--parameter", "RefreshDays=99")
+        self.assertEqual((code, text), (2, None))
+        self.assertIn("--parameter RefreshDays=99: allowed range is 1 to 60", stderr)
+        code, stdout, stderr, text = run_generator("--check", "--inputs-only")
+        self.assertEqual((code, stdout, stderr, text), (0, "", "", None))
 
     def test_a_package_not_built_is_named_with_the_build_command(self):
         with tempfile.TemporaryDirectory() as scratch:

@@ -17,9 +17,17 @@ and written as the parameters' defaults: the SAM translator sees the same values
 it, and the rollout creates the StackSet without parameter overrides.
 
 Prints one line per artifact to upload, `<zip path> <s3 key>`, on standard output.
+
+    python3 deploy/organization/member_template.py --check [--output FILE] [--parameter Name=Value ...]
+
+checks every input and runs the whole generation with a placeholder bucket name, writes nothing (unless
+--output is given) and prints what every account would get: the parameter values, the resources and the
+packages. The rollout runs it before any AWS call. Every refusal is one line naming the input; all of them
+are printed at once.
 """
 
 import argparse
+import contextlib
 import copy
 import hashlib
 import json
@@ -39,10 +47,27 @@ MAX_TEMPLATE_BYTES = 460800
 CROSS_ACCOUNT_PARAMETERS = ("ExecutionRoleName", "OrganizationId")
 CONDITION_FUNCTIONS = ("Fn::Not", "Fn::Equals", "Fn::And", "Fn::Or", "Condition", "Ref")
 BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
+# --check generates with this name in place of the artifact bucket's, as long as a bucket name can be, so
+# that the size check is not passed by a template the real (shorter) name would make larger.
+PLACEHOLDER_BUCKET = "artifact-bucket-of-the-rollout-placeholder-" + "x" * 20
+BUILD_COMMAND = "mvn -B package -DskipTests"
+# Every Number parameter of template.yaml counts something (days, attempts, seconds, percent, MB): the
+# services that read them take whole numbers, so a fraction CloudFormation would pass is refused too.
+WHOLE_NUMBER = re.compile(r"^(0|[1-9][0-9]{0,9})$")
 
 
 class GenerationError(Exception):
-    """A bad input, named in the message."""
+    """Bad inputs, each named in one line of the message."""
+
+    def __init__(self, problems):
+        self.problems = [problems] if isinstance(problems, str) else list(problems)
+        super().__init__("\n".join(self.problems))
+
+
+def shown(value, limit=60):
+    """A value as an error message may quote it: printable, and cut when long."""
+    text = value.encode("unicode_escape").decode("ascii")
+    return text if len(text) <= limit else text[:limit] + "... (%d characters)" % len(value)
 
 
 def parse_template(path):
@@ -91,21 +116,25 @@ def inline_includes(node, base_dir):
 
 def point_code_at_bucket(template, bucket, base_dir):
     """Each function's local .zip CodeUri becomes s3://bucket/<prefix>/<name>-<sha256>.zip; returns the uploads."""
-    uploads = []
+    uploads, problems = [], []
     for name, resource in template["Resources"].items():
         if resource.get("Type") != "AWS::Serverless::Function":
             continue
         code_uri = resource.get("Properties", {}).get("CodeUri")
         if not isinstance(code_uri, str) or not code_uri.endswith(".zip"):
-            raise GenerationError("%s: CodeUri must be a local .zip (mvn -B package builds it), got %r" % (name, code_uri))
+            problems.append("%s: CodeUri must be a local .zip (%s builds it), got %r" % (name, BUILD_COMMAND, code_uri))
+            continue
         path = os.path.normpath(os.path.join(base_dir, code_uri))
         if not os.path.isfile(path):
-            raise GenerationError("%s: %s is not built. Build first, from the repository root: "
-                                  "mvn -B package -DskipTests" % (name, code_uri))
+            problems.append("%s: %s is not built. Build first, from the repository root, with a JDK 21 or newer: "
+                            "%s" % (name, code_uri, BUILD_COMMAND))
+            continue
         stem = os.path.basename(code_uri)[: -len(".zip")]
         key = "%s/%s-%s.zip" % (KEY_PREFIX, stem, sha256_of(path))
         resource["Properties"]["CodeUri"] = "s3://%s/%s" % (bucket, key)
         uploads.append((path, key))
+    if problems:
+        raise GenerationError(problems)
     if not uploads:
         raise GenerationError("the template has no AWS::Serverless::Function")
     return uploads
@@ -208,35 +237,59 @@ def remove_cross_account_mode(template):
     return template
 
 
+def value_problem(name, spec, value):
+    """CloudFormation's check of one parameter value (and whole numbers for Number): None, or why not."""
+    import regex  # AllowedPattern is a Java regex; template.yaml's use \p{L}, which `re` does not know
+
+    quoted = "--parameter %s=%s" % (name, shown(value))
+    if spec.get("Type") == "Number":
+        if not WHOLE_NUMBER.fullmatch(value):
+            return "%s: a whole number is expected" % quoted
+        number = int(value)
+        if ("MinValue" in spec and number < spec["MinValue"]) or ("MaxValue" in spec and number > spec["MaxValue"]):
+            return "%s: allowed range is %s to %s" % (quoted, spec.get("MinValue"), spec.get("MaxValue"))
+    if "AllowedValues" in spec and value not in [str(v) for v in spec["AllowedValues"]]:
+        return "%s: allowed values are %s" % (quoted, ", ".join(str(v) for v in spec["AllowedValues"]))
+    if spec.get("Type") == "Number":
+        return None
+    if "MinLength" in spec and len(value) < spec["MinLength"]:
+        return "%s: at least %d character%s" % (quoted, spec["MinLength"], "" if spec["MinLength"] == 1 else "s")
+    if "MaxLength" in spec and len(value) > spec["MaxLength"]:
+        return "%s: at most %d characters, got %d" % (quoted, spec["MaxLength"], len(value))
+    if "AllowedPattern" in spec and regex.fullmatch(spec["AllowedPattern"], value) is None:
+        # The constraint in words; the pattern itself (ResourcePrefix's is 400 characters) says little.
+        return "%s: %s" % (quoted, " ".join(spec.get("ConstraintDescription", "does not match the parameter's "
+                                                     "AllowedPattern in template.yaml").split()))
+    return None
+
+
 def apply_parameters(template, values, resource_prefix):
     declared = template.get("Parameters", {})
     chosen = dict(values)
+    problems = []
     if "ResourcePrefix" in declared:
+        if "ResourcePrefix" in chosen and resource_prefix != DEFAULT_RESOURCE_PREFIX:
+            problems.append("--parameter ResourcePrefix: give the prefix once, as --resource-prefix")
         chosen.setdefault("ResourcePrefix", resource_prefix)
     elif resource_prefix != DEFAULT_RESOURCE_PREFIX:
-        raise GenerationError("--resource-prefix: this template.yaml has no ResourcePrefix parameter")
+        problems.append("--resource-prefix: this template.yaml has no ResourcePrefix parameter")
     for name, value in chosen.items():
         if name in CROSS_ACCOUNT_PARAMETERS:
-            raise GenerationError("--parameter %s: the organization deployment runs the rule in each account "
-                                  "with that account's own roles; no role is assumed across accounts" % name)
-        if name not in declared:
-            raise GenerationError("--parameter %s: template.yaml has no such parameter (it has: %s)"
-                                  % (name, ", ".join(sorted(declared))))
-        spec = declared[name]
-        if "AllowedValues" in spec and value not in [str(v) for v in spec["AllowedValues"]]:
-            raise GenerationError("--parameter %s=%s: allowed values are %s"
-                                  % (name, value, ", ".join(str(v) for v in spec["AllowedValues"])))
-        if "AllowedPattern" in spec and not re.fullmatch(spec["AllowedPattern"], value):
-            raise GenerationError("--parameter %s=%s does not match %s" % (name, value, spec["AllowedPattern"]))
-        if spec.get("Type") == "Number":
-            try:
-                number = float(value)
-            except ValueError:
-                raise GenerationError("--parameter %s=%s: a number is expected" % (name, value))
-            if ("MinValue" in spec and number < spec["MinValue"]) or ("MaxValue" in spec and number > spec["MaxValue"]):
-                raise GenerationError("--parameter %s=%s: allowed range is %s..%s"
-                                      % (name, value, spec.get("MinValue"), spec.get("MaxValue")))
-        spec["Default"] = value
+            problems.append("--parameter %s: the organization deployment runs the rule in each account "
+                            "with that account's own roles; no role is assumed across accounts" % name)
+        elif name not in declared:
+            problems.append("--parameter %s=%s: template.yaml has no parameter %s (it has: %s)"
+                            % (shown(name), shown(value), shown(name), ", ".join(sorted(declared))))
+        else:
+            problem = value_problem(name, declared[name], value)
+            if problem and name == "ResourcePrefix" and "ResourcePrefix" not in values:
+                problem = problem.replace("--parameter ResourcePrefix=", "--resource-prefix ", 1)
+            if problem:
+                problems.append(problem)
+    if problems:
+        raise GenerationError(problems)
+    for name, value in chosen.items():
+        declared[name]["Default"] = value
     return {name: spec.get("Default") for name, spec in declared.items() if "Default" in spec}
 
 
@@ -260,26 +313,59 @@ def transforms_left(node, path="$"):
     return found
 
 
-def generate(template_path, bucket, parameters=None, resource_prefix=DEFAULT_RESOURCE_PREFIX, region="us-east-1"):
-    """(plain CloudFormation template as a dict, [(zip path, s3 key)])."""
+@contextlib.contextmanager
+def offline_aws_environment(region):
+    """The SAM translator builds a boto3 session only to learn the region (pseudo parameters): it needs no
+    credentials and no network, so a profile that does not exist, or none at all, must not stop it."""
+    names = ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE", "AWS_DEFAULT_REGION")
+    saved = {name: os.environ.get(name) for name in names}
+    for name in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE"):
+        os.environ.pop(name, None)
+    os.environ.update(AWS_CONFIG_FILE=os.devnull, AWS_SHARED_CREDENTIALS_FILE=os.devnull, AWS_DEFAULT_REGION=region)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def generate(template_path, bucket, parameters=None, resource_prefix=DEFAULT_RESOURCE_PREFIX, region="us-east-1",
+             translate=True):
+    """(plain CloudFormation template as a dict, [(zip path, s3 key)]); (None, uploads) if not translate."""
+    problems = []
     if not BUCKET_NAME.fullmatch(bucket or ""):
-        raise GenerationError("--bucket %r is not an S3 bucket name" % bucket)
+        problems.append("--bucket %s is not an S3 bucket name" % shown(bucket or ""))
     base_dir = os.path.dirname(os.path.abspath(template_path))
     source = parse_template(template_path)
     if source.get("Transform") not in ("AWS::Serverless-2016-10-31", ["AWS::Serverless-2016-10-31"]):
         raise GenerationError("%s is not a SAM template (Transform: AWS::Serverless-2016-10-31)" % template_path)
     source = inline_includes(source, base_dir)
-    uploads = point_code_at_bucket(source, bucket, base_dir)
+    # Each step reports all its problems; the packages and the parameters are checked even when the other
+    # is wrong, so that one run names every bad input.
+    uploads, values = [], {}
+    try:
+        uploads = point_code_at_bucket(source, bucket, base_dir)
+    except GenerationError as error:
+        problems += error.problems
     source = remove_cross_account_mode(source)
-    values = apply_parameters(source, parameters or {}, resource_prefix)
+    try:
+        values = apply_parameters(source, parameters or {}, resource_prefix)
+    except GenerationError as error:
+        problems += error.problems
+    if problems:
+        raise GenerationError(problems)
+    if not translate:
+        return None, uploads
 
     from samtranslator.model.exceptions import InvalidDocumentException
     from samtranslator.translator.transform import transform
 
-    # The translator needs a region for pseudo parameters, never credentials or the network.
-    os.environ.setdefault("AWS_DEFAULT_REGION", region)
     try:
-        output = transform(copy.deepcopy(source), values, _NoManagedPolicies())
+        with offline_aws_environment(region):
+            output = transform(copy.deepcopy(source), values, _NoManagedPolicies())
     except InvalidDocumentException as error:
         raise GenerationError("the SAM translator refused template.yaml: %s"
                               % "; ".join(str(cause) for cause in error.causes))
@@ -305,14 +391,40 @@ def render(template):
 def parse_parameter(text):
     name, sep, value = text.partition("=")
     if not sep or not name:
-        raise argparse.ArgumentTypeError("expected Name=Value, got %r" % text)
+        raise argparse.ArgumentTypeError("expected Name=Value, got %s" % shown(text))
     return name, value
+
+
+def describe(template, uploads, given, base_dir, size):
+    """What every account gets, as the rollout's --dry-run prints it."""
+    types = {}
+    for resource in template["Resources"].values():
+        types[resource["Type"]] = types.get(resource["Type"], 0) + 1
+    lines = ["Member stack, in every target account (%d resources, template %d bytes):"
+             % (len(template["Resources"]), size)]
+    lines += ["  %3d %s" % (count, kind) for kind, count in sorted(types.items())]
+    lines.append("Its parameters (the same in every account; change one with --parameter Name=Value):")
+    parameters = template.get("Parameters", {})
+    width = max(len(name) for name in parameters)
+    for name in sorted(parameters):
+        value = str(parameters[name].get("Default", ""))
+        lines.append("  %-*s  %s%s" % (width, name, shown(value, 80) if value else "(empty)",
+                                        "   <- %s" % given[name] if name in given else ""))
+    lines.append("Lambda packages, uploaded to the artifact bucket under keys named by their SHA-256:")
+    lines += ["  %s  (%s)" % (key, os.path.relpath(path, base_dir)) for path, key in uploads]
+    return "\n".join(lines)
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--bucket", required=True, help="artifact bucket (stack output ArtifactBucketName)")
-    parser.add_argument("--output", required=True, help="where to write the member template (JSON)")
+    parser.add_argument("--bucket", help="artifact bucket (stack output ArtifactBucketName); not with --check")
+    parser.add_argument("--output", help="where to write the member template (JSON); optional with --check")
+    parser.add_argument("--check", action="store_true",
+                        help="check every input and generate with a placeholder bucket; print what every account "
+                             "would get; write nothing unless --output is given")
+    parser.add_argument("--inputs-only", action="store_true",
+                        help="with --check: check the inputs only, without running the SAM translator (the "
+                             "rollout's quick check when its own options are wrong already)")
     parser.add_argument("--template", default=DEFAULT_TEMPLATE, help="the SAM template (default: template.yaml)")
     parser.add_argument("--resource-prefix", default=DEFAULT_RESOURCE_PREFIX,
                         help="ResourcePrefix of every account's resources (default StaleKeys)")
@@ -321,20 +433,42 @@ def main(argv=None):
     parser.add_argument("--region", default=os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
                         or "us-east-1", help="region of the deployment (pseudo parameters only)")
     args = parser.parse_args(argv)
+    if args.check and args.bucket:
+        parser.error("--check generates with a placeholder bucket: no --bucket")
+    if args.inputs_only and not args.check:
+        parser.error("--inputs-only goes with --check")
+    if not args.check and not (args.bucket and args.output):
+        parser.error("--bucket and --output are required (or --check)")
     names = [name for name, _ in args.parameter]
     repeated = sorted({name for name in names if names.count(name) > 1})
-    if repeated:
-        parser.error("--parameter given more than once for: %s" % ", ".join(repeated))
+    problems = ["--parameter %s given more than once" % shown(name) for name in repeated]
     try:
-        template, uploads = generate(args.template, args.bucket, dict(args.parameter), args.resource_prefix,
-                                     args.region)
+        template, uploads = generate(args.template, args.bucket or PLACEHOLDER_BUCKET, dict(args.parameter),
+                                     args.resource_prefix, args.region, translate=not args.inputs_only)
+        if problems:
+            raise GenerationError([])
+        if args.inputs_only:
+            return 0
         text = render(template)
     except GenerationError as error:
-        print("member_template: %s" % error, file=sys.stderr)
+        for problem in problems + error.problems:
+            print("member_template: %s" % problem, file=sys.stderr)
         return 2
-    os.makedirs(os.path.dirname(os.path.abspath(args.output)), exist_ok=True)
-    with open(args.output, "w", encoding="utf-8") as handle:
-        handle.write(text)
+    except ImportError as error:
+        print("member_template: %s is needed: python3 -m pip install --user 'cfn-lint>=1.51,<2' (it brings it)"
+              % error.name, file=sys.stderr)
+        return 2
+    if args.output:
+        os.makedirs(os.path.dirname(os.path.abspath(args.output)), exist_ok=True)
+        with open(args.output, "w", encoding="utf-8") as handle:
+            handle.write(text)
+    if args.check:
+        given = {name: "--parameter" for name in names}
+        if args.resource_prefix != DEFAULT_RESOURCE_PREFIX:
+            given["ResourcePrefix"] = "--resource-prefix"
+        print(describe(template, uploads, given, os.path.dirname(os.path.abspath(args.template)),
+                       len(text.encode("utf-8"))))
+        return 0
     for path, key in uploads:
         print("%s %s" % (path, key))
     return 0
