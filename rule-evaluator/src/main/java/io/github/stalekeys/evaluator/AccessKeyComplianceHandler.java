@@ -51,6 +51,7 @@ public final class AccessKeyComplianceHandler implements RequestHandler<ConfigEv
     private final StructuredLogger log;
     private final Optional<String> auditRecordKeyId;
     private final int liveConcurrency;
+    private final FindingsSettings findings;
 
     /** Used by the Lambda runtime: one set of clients per container. */
     public AccessKeyComplianceHandler() {
@@ -60,7 +61,8 @@ public final class AccessKeyComplianceHandler implements RequestHandler<ConfigEv
                 Sleeper.REAL,
                 StructuredLogger.toStandardOutput("rule-evaluator"),
                 Optional.ofNullable(System.getenv(AUDIT_RECORD_KEY_ID)).filter(id -> !id.isBlank()),
-                LiveConcurrency.parse(System.getenv(LIVE_CONCURRENCY_VARIABLE)));
+                LiveConcurrency.parse(System.getenv(LIVE_CONCURRENCY_VARIABLE)),
+                FindingsSettings.from(System::getenv));
         SnapStartPriming.register();
     }
 
@@ -90,6 +92,19 @@ public final class AccessKeyComplianceHandler implements RequestHandler<ConfigEv
             StructuredLogger log,
             Optional<String> auditRecordKeyId,
             int liveConcurrency) {
+        this(clients, clock, sleeper, log, auditRecordKeyId, liveConcurrency, FindingsSettings.DISABLED);
+    }
+
+    /** @param findings whether and how per-key findings go to Security Hub ({@link SecurityHubFindings}) */
+    AccessKeyComplianceHandler(
+            AwsClients clients,
+            Clock clock,
+            Sleeper sleeper,
+            StructuredLogger log,
+            Optional<String> auditRecordKeyId,
+            int liveConcurrency,
+            FindingsSettings findings) {
+        this.findings = Objects.requireNonNull(findings, "findings");
         this.liveConcurrency = liveConcurrency;
         this.clients = Objects.requireNonNull(clients, "clients");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -202,7 +217,40 @@ public final class AccessKeyComplianceHandler implements RequestHandler<ConfigEv
                     "testMode",
                     report.testMode());
         }
+        if (findings.enabled() && trigger instanceof Trigger.Scheduled) {
+            importFindings(event, periodic, policy, parameters, auditTrail, evaluator, report.testMode(), atRun);
+        }
         return report;
+    }
+
+    /** After the evaluations (and warnings): a Security Hub failure never keeps them from being recorded. */
+    private void importFindings(
+            ConfigEvent event,
+            List<UserAssessment> periodic,
+            StaleKeyPolicy policy,
+            RuleParameters parameters,
+            Optional<AuditTrail> auditTrail,
+            AccountEvaluator evaluator,
+            boolean testMode,
+            Clock atRun) {
+        if (testMode || parameters.executionRoleName().isPresent()) {
+            // A test invocation changes nothing; a member account's findings would have to be imported there.
+            log.info(
+                    testMode
+                            ? "test mode: security hub findings not imported"
+                            : "security hub findings are imported in single-account mode only",
+                    "configRuleName",
+                    event.getConfigRuleName());
+            return;
+        }
+        AsffFindingContext.of(event, clients.region().id(), findings, atRun.instant())
+                .map(context -> new SecurityHubFindings(clients.securityHub(sleeper::sleep), log, context))
+                .ifPresent(hub -> hub.update(
+                        periodic,
+                        policy,
+                        new SealedAuditFacts(auditTrail, evaluator::tagsOf, atRun),
+                        parameters.warnings().ownerTagKey(),
+                        evaluator::tagsOf));
     }
 
     private RuleEvaluation logged(UserVerdict verdict, String ruleName) {
