@@ -47,7 +47,8 @@ public record RemediationResult(
             String message) {
         return new RemediationResult(
                 RunbookRequestParser.DISABLE_STALE_KEYS,
-                user.userId(),
+                // As asked (the runbook checks it): the user id, or the ARN an Access Analyzer finding named.
+                request.userId(),
                 user.userName(),
                 request.dryRun(),
                 outcome,

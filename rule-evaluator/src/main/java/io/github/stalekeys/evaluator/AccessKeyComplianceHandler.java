@@ -218,39 +218,11 @@ public final class AccessKeyComplianceHandler implements RequestHandler<ConfigEv
                     report.testMode());
         }
         if (findings.enabled() && trigger instanceof Trigger.Scheduled) {
-            importFindings(event, periodic, policy, parameters, auditTrail, evaluator, report.testMode(), atRun);
+            new FindingsImport(clients, sleeper, log, findings)
+                    .afterPeriodicRun(
+                            event, periodic, policy, parameters, auditTrail, evaluator, report.testMode(), atRun);
         }
         return report;
-    }
-
-    /** After the evaluations (and warnings): a Security Hub failure never keeps them from being recorded. */
-    private void importFindings(
-            ConfigEvent event,
-            List<UserAssessment> periodic,
-            StaleKeyPolicy policy,
-            RuleParameters parameters,
-            Optional<AuditTrail> auditTrail,
-            AccountEvaluator evaluator,
-            boolean testMode,
-            Clock atRun) {
-        if (testMode || parameters.executionRoleName().isPresent()) {
-            // A test invocation changes nothing; a member account's findings would have to be imported there.
-            log.info(
-                    testMode
-                            ? "test mode: security hub findings not imported"
-                            : "security hub findings are imported in single-account mode only",
-                    "configRuleName",
-                    event.getConfigRuleName());
-            return;
-        }
-        AsffFindingContext.of(event, clients.region().id(), findings, atRun.instant())
-                .map(context -> new SecurityHubFindings(clients.securityHub(sleeper::sleep), log, context))
-                .ifPresent(hub -> hub.update(
-                        periodic,
-                        policy,
-                        new SealedAuditFacts(auditTrail, evaluator::tagsOf, atRun),
-                        parameters.warnings().ownerTagKey(),
-                        evaluator::tagsOf));
     }
 
     private RuleEvaluation logged(UserVerdict verdict, String ruleName) {
