@@ -200,9 +200,18 @@ public final class StaleKeyPolicy {
             lapsed = tagged.lapsedNote();
         }
         // A lapsed exemption goes first: the annotation may be cut at 256 characters, and it explains the change.
-        String reasons = lapsed.map(note -> note + "; ").orElse("")
-                + stale.stream().map(KeyAssessment::describeByDate).collect(Collectors.joining("; "));
-        return new UserVerdict(user, Compliance.NON_COMPLIANT, reasons + " (" + limits.describe() + ")", stale);
+        String lapsedFirst = lapsed.map(note -> note + "; ").orElse("");
+        String limit = " (" + limits.describe() + ")";
+        // Where each key was last used, when all of it fits Config's 256 characters; else the dates alone.
+        String withSites = lapsedFirst
+                + stale.stream().map(KeyAssessment::describeByDateAndSite).collect(Collectors.joining("; "))
+                + limit;
+        String annotation = withSites.length() <= Annotation.MAX_LENGTH
+                ? withSites
+                : lapsedFirst
+                        + stale.stream().map(KeyAssessment::describeByDate).collect(Collectors.joining("; "))
+                        + limit;
+        return new UserVerdict(user, Compliance.NON_COMPLIANT, annotation, stale);
     }
 
     private String compliantAnnotation(Collection<AccessKeyActivity> keys) {

@@ -231,6 +231,7 @@ class SecurityHubFindingsTest {
         assertEquals(150L, states.get("NON_COMPLIANT"), "three stale keys in every hundred users: " + states);
         assertEquals(Map.of("NON_COMPLIANT", 150L, "WARNED", states.get("WARNED")), states, "the rest warned");
         long findings = states.values().stream().mapToLong(Long::longValue).sum();
+        assertEquals(256, findings, "the README's figure: 150 stale and 106 warned keys");
         emulator.resetCallCounts();
 
         loop.evaluateAll();
