@@ -173,4 +173,48 @@ class KeyLifecycleTest {
                 FindingChanges.select(List.of(changed), Map.of("AKIA1", stored(stale)))
                         .size());
     }
+
+    @Test
+    void aKeySparedByABackoutsGraceIsRestoredUntilItsEnd() {
+        KeyFinding stale =
+                judge(used("AKIA1", KeyStatus.ACTIVE, 143), Map.of(), NO_READS).get(0);
+        AccessKeyActivity key = used("AKIA1", KeyStatus.ACTIVE, 143);
+        UserVerdict spared =
+                new UserVerdict(ALICE, io.github.stalekeys.policy.Compliance.COMPLIANT, "spared", List.of());
+        KeyLifecycle.AuditFacts audit = new KeyLifecycle.AuditFacts() {
+            @Override
+            public Optional<String> disabledBy(IamUser user, String accessKeyId) {
+                return fail("active");
+            }
+
+            @Override
+            public Optional<BackoutGrace.Grant> grace(IamUser user, String accessKeyId) {
+                return Optional.of(new BackoutGrace.Grant(
+                        accessKeyId, NOW.minus(Duration.ofDays(1)), NOW.plus(Duration.ofDays(29))));
+            }
+        };
+        KeyFinding restored = new KeyLifecycle(POLICY, Map.of("AKIA1", stored(stale)), audit)
+                .of(spared, List.of(key), false)
+                .get(0);
+        assertEquals(KeyState.RESTORED, restored.state());
+        assertEquals(
+                "Restored by a backout on 2026-11-27; not reported until 2026-12-27 unless used", restored.detail());
+    }
+
+    @Test
+    void anExemptUsersKeyWithAFindingSaysWhyAndUntilWhen() {
+        KeyFinding stale =
+                judge(used("AKIA1", KeyStatus.ACTIVE, 143), Map.of(), NO_READS).get(0);
+        UserVerdict exempt = UserVerdict.notApplicable(ALICE, "Exempt: tagged KeyRotationExempt until 2027-01-31");
+        KeyFinding finding = new KeyLifecycle(POLICY, Map.of("AKIA1", stored(stale)), NO_READS)
+                .of(exempt, List.of(used("AKIA1", KeyStatus.ACTIVE, 143)), false)
+                .get(0);
+        assertEquals(KeyState.EXEMPT, finding.state());
+        assertTrue(finding.detail().contains("until 2027-01-31"), finding.detail());
+        assertEquals(
+                List.of(),
+                new KeyLifecycle(POLICY, Map.of(), NO_READS)
+                        .of(exempt, List.of(used("AKIA1", KeyStatus.ACTIVE, 143)), false),
+                "no finding of its own");
+    }
 }

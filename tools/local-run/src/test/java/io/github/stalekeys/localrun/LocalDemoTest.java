@@ -75,6 +75,13 @@ class LocalDemoTest {
                         .map(notice -> notice.substring(0, notice.lastIndexOf(' ')))
                         .toList());
         assertTrue(text.contains("Owner: data-team@example.com (tag Owner)"), text);
+        assertTrue(
+                text.contains("Security Hub finding (")
+                        && text.contains("  Resource         AwsIamAccessKey arn:aws:iam::")
+                        && text.contains("  Severity         MEDIUM   Compliance FAILED")
+                        && text.contains("  Remediation      Use the key or let it go: the SSM Automation runbook"
+                                + " stale-keys-DisableUnusedAccessKeys"),
+                "shows one finding as Security Hub holds it:\n" + text);
         outcome.disabledKeys().values().forEach(keys -> assertEquals(1, keys.size(), "one key each"));
         assertTrue(
                 outcome.secondVerdicts().values().stream()
