@@ -37,6 +37,8 @@ EVALUATOR_ACTIONS = {
     "logs:CreateLogStream", "logs:PutLogEvents",
 }
 EVALUATOR_CROSS_ACCOUNT_ACTIONS = {"sts:AssumeRole"}
+# SecurityHubFindings=Enabled: one finding per key (SecurityHubFindings.java).
+EVALUATOR_SECURITY_HUB_ACTIONS = {"securityhub:BatchImportFindings", "securityhub:GetFindings"}
 REMEDIATION_ACTIONS = {
     "config:ListDiscoveredResources", "config:DescribeConfigRules", "iam:GetUser", "iam:ListUsers", "iam:ListAccessKeys",
     "iam:GetAccessKeyLastUsed", "iam:UpdateAccessKey", "iam:TagUser", "iam:UntagUser",
@@ -265,7 +267,7 @@ class SamTemplateTest(unittest.TestCase):
                 actions = t.actions_of(t.role_statements(template, role))
                 expected = set(EVALUATOR_ACTIONS)
                 if scenario == "all conditions true":
-                    expected |= EVALUATOR_CROSS_ACCOUNT_ACTIONS
+                    expected |= EVALUATOR_CROSS_ACCOUNT_ACTIONS | EVALUATOR_SECURITY_HUB_ACTIONS
                 self.assertEqual(actions, expected)
 
     def test_evaluator_resources_are_scoped(self):
@@ -309,7 +311,8 @@ class SamTemplateTest(unittest.TestCase):
                                  {"StringEquals": {"events:source": EVENT_SOURCE}})
 
     def test_notifications_route_the_events_only_when_asked(self):
-        rules = lambda template: t.resources_of(template, "AWS::Events::Rule")
+        rules = lambda template: {name: rule for name, rule in t.resources_of(template, "AWS::Events::Rule").items()
+                                  if name != "AccessAnalyzerFindingsRule"}
         self.assertEqual(rules(self.resolved["all conditions false"]), {},
                          "no e-mail, no topic: events are published, nothing routes them")
         _, rule = single(self, rules(self.resolved["all conditions true"]), "notification rule")

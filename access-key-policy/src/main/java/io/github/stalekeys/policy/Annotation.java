@@ -21,6 +21,8 @@ public final class Annotation {
      * goes first. A new kind of detail takes its place here by how much it matters (least first).
      */
     public enum Detail {
+        /** Where IAM saw a key last used (service and region). */
+        LAST_USE_SITE,
         /** The exemption tag to add instead of acting on the key. */
         EXEMPTION_HINT,
         /** What to do about the key (rotate or delete it). */

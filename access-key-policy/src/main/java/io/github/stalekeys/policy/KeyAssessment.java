@@ -35,6 +35,12 @@ public record KeyAssessment(AccessKeyActivity key, Duration idleTime, boolean st
                 + (key.neverUsed() ? " never used, created " + date : " unused since " + date);
     }
 
+    /** As {@link #describeByDate()}, with where IAM saw the key last used: "..., last used with s3 in eu-west-1". */
+    public String describeByDateAndSite() {
+        return describeByDate()
+                + key.lastUsedAt().map(site -> ", last used with " + site).orElse("");
+    }
+
     /**
      * How long the key has been unused, alone, e.g. "unused 143 days" or "never used, created 200 days ago". A key stale by hours
      * reads "unused over 90 days", not "unused 90 days" next to a limit of 90.

@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.stream.Collectors;
 
 /**
  * Decides whether a user's access keys have gone unused too long. The one place the verdict is made:
@@ -200,14 +199,19 @@ public final class StaleKeyPolicy {
             lapsed = tagged.lapsedNote();
         }
         // A lapsed exemption goes first: the annotation may be cut at 256 characters, and it explains the change.
-        String reasons = lapsed.map(note -> note + "; ").orElse("")
-                + stale.stream().map(KeyAssessment::describeByDate).collect(Collectors.joining("; "));
-        return new UserVerdict(
-                user,
-                Compliance.NON_COMPLIANT,
-                List.of(Annotation.Part.essential(reasons + " (" + limits.describe() + ")")),
-                stale,
-                Optional.of(remedy()));
+        List<Annotation.Part> parts = new ArrayList<>();
+        lapsed.ifPresent(note -> parts.add(Annotation.Part.essential(note + "; ")));
+        for (KeyAssessment key : stale) {
+            String separator = key == stale.get(0) ? "" : "; ";
+            parts.add(Annotation.Part.essential(separator + key.describeByDate()));
+            // Where the key was last used, when it fits Config's 256 characters: the first detail to go.
+            key.key()
+                    .lastUsedAt()
+                    .ifPresent(site -> parts.add(
+                            Annotation.Part.optional(Annotation.Detail.LAST_USE_SITE, ", last used with " + site)));
+        }
+        parts.add(Annotation.Part.essential(" (" + limits.describe() + ")"));
+        return new UserVerdict(user, Compliance.NON_COMPLIANT, List.copyOf(parts), stale, Optional.of(remedy()));
     }
 
     /** What a non-compliant annotation says to do: rotate or delete the keys, or add the exemption tag. */

@@ -127,7 +127,7 @@ class AnnotationTest {
     @Test
     void detailsAreDroppedInTheDeclaredOrder() {
         assertEquals(
-                List.of(Annotation.Detail.EXEMPTION_HINT, Annotation.Detail.ACTION),
+                List.of(Annotation.Detail.LAST_USE_SITE, Annotation.Detail.EXEMPTION_HINT, Annotation.Detail.ACTION),
                 List.of(Annotation.Detail.values()));
     }
 }

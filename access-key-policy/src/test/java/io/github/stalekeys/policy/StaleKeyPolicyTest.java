@@ -302,4 +302,47 @@ class StaleKeyPolicyTest {
                         .contains(", or tag the user KeyRotationExempt"),
                 "with room for it the hint is kept");
     }
+
+    @Test
+    void theAnnotationSaysWhereEachStaleKeyWasLastUsedWhenItFits() {
+        AccessKeyActivity stale = new AccessKeyActivity(
+                "AKIASTALE",
+                KeyStatus.ACTIVE,
+                NOW.minus(Duration.ofDays(400)),
+                Optional.of(NOW.minus(Duration.ofDays(143))),
+                UsageSite.recorded("s3", "eu-west-1"));
+        AccessKeyActivity global = new AccessKeyActivity(
+                "AKIAGLOBAL",
+                KeyStatus.ACTIVE,
+                NOW.minus(Duration.ofDays(400)),
+                Optional.of(NOW.minus(Duration.ofDays(120))),
+                UsageSite.recorded("iam", "N/A"));
+        assertEquals(
+                "AKIASTALE unused since 2026-07-08, last used with s3 in eu-west-1; AKIAGLOBAL unused since 2026-07-31,"
+                        + " last used with iam (limit 90 days). Fix: rotate or delete the keys",
+                policy.judge(ALICE, List.of(stale, global), NO_TAG_CALLS).annotation());
+    }
+
+    @Test
+    void theSitesAreLeftOutRatherThanCuttingAKeyOff() {
+        String longName = "a".repeat(100);
+        AccessKeyActivity first = new AccessKeyActivity(
+                "AKIAFIRST00000000001",
+                KeyStatus.ACTIVE,
+                NOW.minus(Duration.ofDays(400)),
+                Optional.of(NOW.minus(Duration.ofDays(143))),
+                UsageSite.recorded(longName, "ap-southeast-1"));
+        AccessKeyActivity second = new AccessKeyActivity(
+                "AKIASECOND0000000002",
+                KeyStatus.ACTIVE,
+                NOW.minus(Duration.ofDays(400)),
+                Optional.of(NOW.minus(Duration.ofDays(120))),
+                UsageSite.recorded(longName, "ap-southeast-1"));
+        String annotation =
+                policy.judge(ALICE, List.of(first, second), NO_TAG_CALLS).annotation();
+        assertEquals(
+                "AKIAFIRST00000000001 unused since 2026-07-08; AKIASECOND0000000002 unused since 2026-07-31"
+                        + " (limit 90 days). Fix: rotate or delete the keys",
+                annotation);
+    }
 }

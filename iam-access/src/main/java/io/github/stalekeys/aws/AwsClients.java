@@ -1,10 +1,12 @@
 package io.github.stalekeys.aws;
 
+import io.github.stalekeys.securityhub.SecurityHubApi;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
@@ -42,12 +44,14 @@ public final class AwsClients {
     private final KmsClient kms;
     private final EventBridgeClient events;
     private final URI endpoint;
+    private final AwsCredentialsProvider credentials;
     private final Map<String, AwsClients> assumedRoles = new ConcurrentHashMap<>();
 
     private AwsClients(Region region, SdkHttpClient httpClient, AwsCredentialsProvider credentials, URI endpoint) {
         this.region = region;
         this.httpClient = httpClient;
         this.endpoint = endpoint;
+        this.credentials = credentials;
         ClientOverrideConfiguration retries = ClientOverrideConfiguration.builder()
                 .retryStrategy(AwsRetryStrategy.adaptiveRetryStrategy().toBuilder()
                         .maxAttempts(MAX_ATTEMPTS)
@@ -115,6 +119,11 @@ public final class AwsClients {
                         endpoint));
     }
 
+    /** The region every client calls. */
+    public Region region() {
+        return region;
+    }
+
     public IamClient iam() {
         return iam;
     }
@@ -131,5 +140,18 @@ public final class AwsClients {
     /** The client for this account's default event bus (in organization mode: the rule's own account). */
     public EventBridgeClient events() {
         return events;
+    }
+
+    /**
+     * Security Hub's two calls over this container's HTTP client and credentials (no SDK module: see {@link
+     * SecurityHubApi}); {@code sleeper} waits between retries.
+     */
+    public SecurityHubApi securityHub(Consumer<Duration> sleeper) {
+        return new SecurityHubApi(
+                httpClient,
+                credentials,
+                region.id(),
+                SecurityHubApi.endpoint(endpoint, region.id(), System::getenv),
+                sleeper);
     }
 }

@@ -8,6 +8,7 @@ import io.github.stalekeys.logging.StructuredLogger;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import software.amazon.awssdk.core.exception.SdkException;
 
 /**
@@ -60,6 +61,8 @@ final class KeyChangeNotifier {
             detail.put("automationExecutionId", automationExecutionId);
             detail.put("status", key.status());
             detail.put("lastUsed", key.lastUsedDate());
+            detail.put("lastUsedService", recorded(key.serviceName()));
+            detail.put("lastUsedRegion", recorded(key.region()));
             detail.put("graceUntil", result.graceUntil());
             owner(detail, result.owner(), result.ownerStatus());
             detail.put(
@@ -68,6 +71,14 @@ final class KeyChangeNotifier {
                             + (accountId == null ? "" : " (account " + accountId + ")")
                             + " was set back to Active by the backout runbook (Automation execution "
                             + automationExecutionId + "). "
+                            + (key.lastUsedDate() == null
+                                    ? ""
+                                    : "It was last used on "
+                                            + key.lastUsedDate().substring(0, 10)
+                                            + where(recorded(key.serviceName()), recorded(key.region()))
+                                                    .map(site -> " with " + site)
+                                                    .orElse("")
+                                            + ". ")
                             + (result.graceUntil() == null
                                     ? "It has no grace: if it stays unused, the next evaluation reports it"
                                             + " and the remediation may disable it again."
@@ -92,13 +103,18 @@ final class KeyChangeNotifier {
         detail.put("dryRun", dryRun);
         detail.put("neverUsed", key.neverUsed());
         detail.put("unusedDays", key.idleDays());
+        detail.put("lastUsedService", key.lastUsedService());
+        detail.put("lastUsedRegion", key.lastUsedRegion());
         owner(detail, result.owner(), result.ownerStatus());
         if (!dryRun) {
             detail.put("backoutRunbook", backoutRunbook);
         }
         String what = key.neverUsed()
                 ? "never used and created " + key.idleDays() + " days ago"
-                : "unused for " + key.idleDays() + " days";
+                : "unused for " + key.idleDays() + " days"
+                        + where(key.lastUsedService(), key.lastUsedRegion())
+                                .map(site -> ", last used with " + site)
+                                .orElse("");
         detail.put(
                 "message",
                 (dryRun ? "Dry run: access key " : "Access key ") + key.accessKeyId() + " of IAM user "
@@ -112,6 +128,16 @@ final class KeyChangeNotifier {
                                         + ").")
                         + ownerSentence(result.owner(), result.ownerStatus()));
         return new KeyEvent(dryRun ? KeyEvent.DISABLE_DRY_RUN : KeyEvent.DISABLED, detail);
+    }
+
+    /** "s3 in eu-west-1", "iam", or empty when IAM recorded no site. */
+    private static Optional<String> where(String service, String region) {
+        return Optional.ofNullable(service).map(known -> known + (region == null ? "" : " in " + region));
+    }
+
+    /** IAM's value, or null for its placeholders ({@code N/A}) and blanks. */
+    private static String recorded(String value) {
+        return value == null || value.isBlank() || value.equalsIgnoreCase("N/A") ? null : value;
     }
 
     /** The owner fields, as the warnings carry them. */

@@ -47,7 +47,8 @@ public record RemediationResult(
             String message) {
         return new RemediationResult(
                 RunbookRequestParser.DISABLE_STALE_KEYS,
-                user.userId(),
+                // As asked (the runbook checks it): the user id, or the ARN an Access Analyzer finding named.
+                request.userId(),
                 user.userName(),
                 request.dryRun(),
                 outcome,
@@ -55,7 +56,15 @@ public record RemediationResult(
                         .map(key -> new StaleKey(
                                 key.key().accessKeyId(),
                                 key.idleDays(),
-                                key.key().neverUsed()))
+                                key.key().neverUsed(),
+                                key.key()
+                                        .lastUsedAt()
+                                        .map(site -> site.service())
+                                        .orElse(null),
+                                key.key()
+                                        .lastUsedAt()
+                                        .flatMap(site -> site.region())
+                                        .orElse(null)))
                         .toList(),
                 disabled,
                 skipped,
@@ -80,6 +89,18 @@ public record RemediationResult(
                 null);
     }
 
-    /** A key found stale now: disabled, or in a dry run, the one that would be. */
-    public record StaleKey(String accessKeyId, long idleDays, boolean neverUsed) {}
+    /**
+     * A key found stale now: disabled, or in a dry run, the one that would be.
+     *
+     * @param lastUsedService the service of its last use, as IAM recorded it; null when none is
+     * @param lastUsedRegion  the region of its last use; null when none is (or the service is global)
+     */
+    public record StaleKey(
+            String accessKeyId, long idleDays, boolean neverUsed, String lastUsedService, String lastUsedRegion) {
+
+        /** A key whose last use has no recorded site. */
+        public StaleKey(String accessKeyId, long idleDays, boolean neverUsed) {
+            this(accessKeyId, idleDays, neverUsed, null, null);
+        }
+    }
 }

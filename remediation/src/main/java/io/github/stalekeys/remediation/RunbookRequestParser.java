@@ -62,7 +62,7 @@ final class RunbookRequestParser {
                 .map(value -> MaxKeyAge.parse("maxNeverUsedKeyAgeDays", value))
                 .orElse(maxKeyAge);
         return new RunbookRequest.DisableStaleKeys(
-                matching(payload, "userId", IamIdentifiers.USER_ID, "an IAM user id (AIDA...)"),
+                userIdOrArn(payload),
                 maxKeyAge,
                 bool(payload, "dryRun"),
                 Exemptions.parse(
@@ -72,6 +72,22 @@ final class RunbookRequestParser {
                         optional(payload, "exemptionTagKey").orElse(null)),
                 matching(payload, "automationExecutionId", EXECUTION_ID, "an Automation execution id"),
                 maxNeverUsedKeyAge);
+    }
+
+    /**
+     * The user id Config passes (RESOURCE_ID), or the user ARN an IAM Access Analyzer finding names (the template's
+     * EventBridge rule passes it as is): anything else is refused before any call.
+     */
+    private static String userIdOrArn(JsonNode payload) {
+        String value = required(payload, "userId").strip();
+        if (IamIdentifiers.USER_ID.matcher(value).matches()
+                || IamIdentifiers.USER_ARN.matcher(value).matches()) {
+            return value;
+        }
+        throw new InvalidSettingException(
+                "userId",
+                "must be an IAM user id (AIDA...) or an IAM user ARN (arn:aws:iam::ACCOUNT:user/NAME), got "
+                        + InvalidSettingException.echo(value));
     }
 
     private static RunbookRequest.RestoreKeys restore(JsonNode payload) {

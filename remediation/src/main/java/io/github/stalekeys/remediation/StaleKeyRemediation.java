@@ -59,7 +59,7 @@ final class StaleKeyRemediation {
         // Read first, at every run: the rule's parameters as they are now, or nothing happens at all.
         RuleSettings deployed = rule.settings();
         String executionId = request.automationExecutionId();
-        Optional<TaggedUser> found = directory.byId(request.userId());
+        Optional<TaggedUser> found = directory.find(request.userId());
         if (found.isEmpty()) {
             return userGone(request);
         }

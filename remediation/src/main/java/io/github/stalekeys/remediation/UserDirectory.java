@@ -8,6 +8,7 @@ import software.amazon.awssdk.services.config.ConfigClient;
 import software.amazon.awssdk.services.config.model.ResourceIdentifier;
 import software.amazon.awssdk.services.config.model.ResourceType;
 import software.amazon.awssdk.services.iam.IamClient;
+import software.amazon.awssdk.services.iam.model.NoSuchEntityException;
 
 /**
  * Finds an IAM user, with its tags, from the user id Config hands the runbook. The name comes from Config's
@@ -25,6 +26,31 @@ final class UserDirectory {
         this.iam = Objects.requireNonNull(iam, "iam");
         this.inventory = Objects.requireNonNull(inventory, "inventory");
         this.config = Objects.requireNonNull(config, "config");
+    }
+
+    /**
+     * The user a runbook names: by id (from Config), or by ARN (from an IAM Access Analyzer finding); empty when no
+     * such user exists in this account.
+     */
+    Optional<TaggedUser> find(String userIdOrArn) {
+        return userIdOrArn.startsWith("arn:") ? byArn(userIdOrArn) : byId(userIdOrArn);
+    }
+
+    /**
+     * The user whose ARN is exactly {@code userArn}: the name is its last part; {@code GetUser} in this account then
+     * gives the user's ARN, which must be the same (path and account included), so another account's user, or a
+     * user re-created under another path, is not found.
+     */
+    Optional<TaggedUser> byArn(String userArn) {
+        String userName = userArn.substring(userArn.lastIndexOf('/') + 1);
+        try {
+            if (!iam.getUser(request -> request.userName(userName)).user().arn().equals(userArn)) {
+                return Optional.empty();
+            }
+        } catch (NoSuchEntityException gone) {
+            return Optional.empty();
+        }
+        return byName(userName);
     }
 
     /** The user with this id, or empty when no such user exists (any more). */

@@ -77,7 +77,8 @@ class DisableInMemoryTest {
         assertEquals(143, notices.get(0).get("unusedDays").asInt());
         assertEquals("ops@example.com", notices.get(0).get("owner").asText());
         assertEquals(
-                "Access key " + STALE + " of IAM user alice (account 123456789012), unused for 143 days, was disabled"
+                "Access key " + STALE + " of IAM user alice (account 123456789012), unused for 143 days, last used with"
+                        + " s3 in us-east-1, was disabled"
                         + " (set to Inactive) by the remediation runbook (Automation execution "
                         + payload.get("automationExecutionId").asText()
                         + "). The backout runbook StaleKeys-RestoreAccessKeys can restore it (IAMUserName alice,"

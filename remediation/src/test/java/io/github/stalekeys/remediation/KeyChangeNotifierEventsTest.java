@@ -165,7 +165,7 @@ class KeyChangeNotifierEventsTest {
         notifier.remediated(
                 remediation(
                         RemediationResult.Outcome.DISABLED,
-                        List.of(new RemediationResult.StaleKey(KEY_1, 143, false)),
+                        List.of(new RemediationResult.StaleKey(KEY_1, 143, false, "s3", "eu-west-1")),
                         List.of(KEY_1),
                         OWNER,
                         "TAGGED"),
@@ -188,6 +188,8 @@ class KeyChangeNotifierEventsTest {
                         "dryRun",
                         "neverUsed",
                         "unusedDays",
+                        "lastUsedService",
+                        "lastUsedRegion",
                         "owner",
                         "ownerStatus",
                         "backoutRunbook",
@@ -205,10 +207,13 @@ class KeyChangeNotifierEventsTest {
         assertFalse(detail.get("neverUsed").booleanValue());
         assertTrue(detail.get("unusedDays").isIntegralNumber());
         assertEquals(143, detail.get("unusedDays").longValue());
+        assertEquals("s3", detail.get("lastUsedService").asText());
+        assertEquals("eu-west-1", detail.get("lastUsedRegion").asText());
         assertEquals(OWNER, detail.get("owner").asText());
         assertEquals("TAGGED", detail.get("ownerStatus").asText());
         assertEquals(
-                "Access key " + KEY_1 + " of IAM user pipeline (account 123456789012), unused for 143 days, was"
+                "Access key " + KEY_1 + " of IAM user pipeline (account 123456789012), unused for 143 days, last used"
+                        + " with s3 in eu-west-1, was"
                         + " disabled (set to Inactive) by the remediation runbook (Automation execution " + EXECUTION
                         + "). The backout runbook " + BACKOUT
                         + " can restore it (IAMUserName pipeline, RemediationExecutionId "
@@ -379,6 +384,8 @@ class KeyChangeNotifierEventsTest {
                         "automationExecutionId",
                         "status",
                         "lastUsed",
+                        "lastUsedService",
+                        "lastUsedRegion",
                         "graceUntil",
                         "owner",
                         "ownerStatus",
@@ -391,12 +398,16 @@ class KeyChangeNotifierEventsTest {
         assertEquals(EXECUTION, detail.get("automationExecutionId").asText());
         assertEquals("Active", detail.get("status").asText());
         assertEquals("2025-06-30T12:00:00Z", detail.get("lastUsed").asText());
+        assertEquals("s3", detail.get("lastUsedService").asText());
+        assertEquals("eu-west-1", detail.get("lastUsedRegion").asText());
         assertEquals(GRACE, detail.get("graceUntil").asText());
         assertEquals(OWNER, detail.get("owner").asText());
         assertEquals("TAGGED", detail.get("ownerStatus").asText());
         assertEquals(
                 "Access key " + KEY_1 + " of IAM user alice (account 123456789012) was set back to Active by the"
-                        + " backout runbook (Automation execution " + EXECUTION + "). It is not reported or disabled"
+                        + " backout runbook (Automation execution " + EXECUTION
+                        + "). It was last used on 2025-06-30 with s3"
+                        + " in eu-west-1. It is not reported or disabled"
                         + " for disuse before 2026-02-01T10:00:00Z unless it is used; after that, unused, it may be"
                         + " disabled again. Owner: team-payments@example.com.",
                 detail.get("message").asText());

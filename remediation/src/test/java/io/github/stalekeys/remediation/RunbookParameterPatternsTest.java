@@ -47,6 +47,10 @@ class RunbookParameterPatternsTest {
                 bad("IAMUserId", "AIDAEXAMPLE000000001,AIDAEXAMPLE000000002"),
                 bad("IAMUserId", "AKIAIOSFODNN7EXAMPLE"),
                 bad("IAMUserId", ""),
+                bad("IAMUserId", "arn:aws:iam::123456789012:role/app"),
+                bad("IAMUserId", "arn:aws:iam::12345:user/alice"),
+                bad("IAMUserId", "arn:aws:iam::123456789012:user/alice bob"),
+                bad("IAMUserId", "arn:aws:iam::123456789012:user/"),
                 bad("IAMUserName", "alice smith"),
                 bad("IAMUserName", "team/alice"),
                 bad("IAMUserName", "a".repeat(65)),
@@ -130,6 +134,16 @@ class RunbookParameterPatternsTest {
 
         RunbookRequestParser.parse(disable);
         RunbookRequestParser.parse(restore);
+        // The user ARN an IAM Access Analyzer finding names (with and without a path).
+        for (String arn :
+                List.of("arn:aws:iam::123456789012:user/alice", "arn:aws:iam::123456789012:user/ops/ci/bot")) {
+            assertTrue(Pattern.compile(allowedPattern("IAMUserId")).matcher(arn).matches(), arn);
+            assertEquals(
+                    arn,
+                    ((RunbookRequest.DisableStaleKeys)
+                                    RunbookRequestParser.parse(RemediationHarness.disablePayload(arn)))
+                            .userId());
+        }
         RunbookRequestParser.parse(RemediationHarness.restorePayload(good.get("IAMUserName"))
                 .put("remediationExecutionId", good.get("RemediationExecutionId")));
     }
@@ -158,8 +172,13 @@ class RunbookParameterPatternsTest {
     @Test
     void theFunctionRejectsTheBadIdsEvenIfAPatternWereBypassed() {
         // Defence in depth: whoever can invoke the function directly is held to the same patterns.
-        for (String userId :
-                List.of("alice", "AIDA123", "AKIAIOSFODNN7EXAMPLE", "AIDAEXAMPLE000000001,AIDAEXAMPLE000000002")) {
+        for (String userId : List.of(
+                "alice",
+                "AIDA123",
+                "AKIAIOSFODNN7EXAMPLE",
+                "AIDAEXAMPLE000000001,AIDAEXAMPLE000000002",
+                "arn:aws:iam::123456789012:role/app",
+                "arn:aws:iam::123456789012:user/alice,arn:aws:iam::123456789012:user/bob")) {
             assertThrows(
                     InvalidSettingException.class,
                     () -> RunbookRequestParser.parse(RemediationHarness.disablePayload(userId)),

@@ -273,11 +273,12 @@ class RunbookRequestParserTest {
             assertRefused(
                     changed(disablePayload(), p -> p.put("userId", "alice")),
                     "userId",
-                    "userId must be an IAM user id (AIDA...), got 'alice'");
+                    "userId must be an IAM user id (AIDA...) or an IAM user ARN (arn:aws:iam::ACCOUNT:user/NAME), got 'alice'");
             assertRefused(
                     changed(disablePayload(), p -> p.put("userId", KEY_1)),
                     "userId",
-                    "userId must be an IAM user id (AIDA...), got '" + KEY_1 + "'");
+                    "userId must be an IAM user id (AIDA...) or an IAM user ARN (arn:aws:iam::ACCOUNT:user/NAME), got '"
+                            + KEY_1 + "'");
             assertRefused(changed(disablePayload(), p -> p.remove("userId")), "userId", "userId is missing");
         }
 

@@ -51,6 +51,7 @@ public final class AccessKeyComplianceHandler implements RequestHandler<ConfigEv
     private final StructuredLogger log;
     private final Optional<String> auditRecordKeyId;
     private final int liveConcurrency;
+    private final FindingsSettings findings;
 
     /** Used by the Lambda runtime: one set of clients per container. */
     public AccessKeyComplianceHandler() {
@@ -60,7 +61,8 @@ public final class AccessKeyComplianceHandler implements RequestHandler<ConfigEv
                 Sleeper.REAL,
                 StructuredLogger.toStandardOutput("rule-evaluator"),
                 Optional.ofNullable(System.getenv(AUDIT_RECORD_KEY_ID)).filter(id -> !id.isBlank()),
-                LiveConcurrency.parse(System.getenv(LIVE_CONCURRENCY_VARIABLE)));
+                LiveConcurrency.parse(System.getenv(LIVE_CONCURRENCY_VARIABLE)),
+                FindingsSettings.from(System::getenv));
         SnapStartPriming.register();
     }
 
@@ -90,6 +92,19 @@ public final class AccessKeyComplianceHandler implements RequestHandler<ConfigEv
             StructuredLogger log,
             Optional<String> auditRecordKeyId,
             int liveConcurrency) {
+        this(clients, clock, sleeper, log, auditRecordKeyId, liveConcurrency, FindingsSettings.DISABLED);
+    }
+
+    /** @param findings whether and how per-key findings go to Security Hub ({@link SecurityHubFindings}) */
+    AccessKeyComplianceHandler(
+            AwsClients clients,
+            Clock clock,
+            Sleeper sleeper,
+            StructuredLogger log,
+            Optional<String> auditRecordKeyId,
+            int liveConcurrency,
+            FindingsSettings findings) {
+        this.findings = Objects.requireNonNull(findings, "findings");
         this.liveConcurrency = liveConcurrency;
         this.clients = Objects.requireNonNull(clients, "clients");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -201,6 +216,11 @@ public final class AccessKeyComplianceHandler implements RequestHandler<ConfigEv
                     warned,
                     "testMode",
                     report.testMode());
+        }
+        if (findings.enabled() && trigger instanceof Trigger.Scheduled) {
+            new FindingsImport(clients, sleeper, log, findings)
+                    .afterPeriodicRun(
+                            event, periodic, policy, parameters, auditTrail, evaluator, report.testMode(), atRun);
         }
         return report;
     }

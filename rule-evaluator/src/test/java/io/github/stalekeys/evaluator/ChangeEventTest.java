@@ -44,7 +44,8 @@ class ChangeEventTest {
         StoredEvaluation stored = harness.stored().get(alice.userId());
         assertEquals("NON_COMPLIANT", stored.complianceType());
         assertEquals(
-                staleKey + " unused since " + harness.daysAgo(143) + " (limit 90 days)" + EvaluatorHarness.FIX_OR_TAG,
+                staleKey + " unused since " + harness.daysAgo(143) + ", last used with s3 in us-east-1 (limit 90 days)"
+                        + EvaluatorHarness.FIX_OR_TAG,
                 stored.annotation());
         assertEquals(Instant.parse("2026-11-28T09:15:00Z"), stored.orderingTimestamp(), "the item's capture time");
         // GetUser (confirms the id, brings the tags), ListAccessKeys, GetAccessKeyLastUsed x2.

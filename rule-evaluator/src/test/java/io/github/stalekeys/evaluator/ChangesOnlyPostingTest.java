@@ -95,7 +95,7 @@ class ChangesOnlyPostingTest {
         assertEquals("NON_COMPLIANT", changed.complianceType());
         assertEquals(
                 edgeKey.accessKeyId() + " unused since " + LocalDate.ofInstant(edgeUse, ZoneOffset.UTC)
-                        + " (limit 90 days)" + EvaluatorHarness.FIX_OR_TAG,
+                        + ", last used with s3 in us-east-1 (limit 90 days)" + EvaluatorHarness.FIX_OR_TAG,
                 changed.annotation());
         assertNotEquals(recorded.get(edge.userId()), changed.resultRecordedTime());
         for (SeededUser same : new SeededUser[] {account.fresh(), account.stale(), account.exempt(), account.bare()}) {
@@ -112,7 +112,7 @@ class ChangesOnlyPostingTest {
         periodic(harness);
         StoredEvaluation before = harness.stored().get(account.stale().userId());
         String expected = account.staleKey().accessKeyId() + " unused since " + harness.daysAgo(143)
-                + " (limit 90 days)" + EvaluatorHarness.FIX_OR_TAG;
+                + ", last used with s3 in us-east-1 (limit 90 days)" + EvaluatorHarness.FIX_OR_TAG;
         assertEquals(expected, before.annotation());
 
         harness.clock.sleep(ONE_DAY); // 144 days unused now: a day count would have changed the annotation

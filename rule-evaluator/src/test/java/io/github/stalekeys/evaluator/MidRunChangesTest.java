@@ -38,8 +38,8 @@ class MidRunChangesTest {
         assertEquals("NOT_APPLICABLE", stored.get(leaver.userId()).complianceType());
         assertEquals(AccountEvaluator.USER_GONE, stored.get(leaver.userId()).annotation());
         assertEquals(
-                staleKey.accessKeyId() + " unused since " + harness.daysAgo(143) + " (limit 90 days)"
-                        + EvaluatorHarness.FIX,
+                staleKey.accessKeyId() + " unused since " + harness.daysAgo(143)
+                        + ", last used with s3 in us-east-1 (limit 90 days)" + EvaluatorHarness.FIX,
                 stored.get(stale.userId()).annotation());
     }
 
@@ -107,8 +107,8 @@ class MidRunChangesTest {
         assertEquals("COMPLIANT", periodic.get(odd.userId()).complianceType());
         assertEquals("No active access keys", periodic.get(odd.userId()).annotation());
         assertEquals(
-                mixedStale.accessKeyId() + " unused since " + harness.daysAgo(143) + " (limit 90 days)"
-                        + EvaluatorHarness.FIX,
+                mixedStale.accessKeyId() + " unused since " + harness.daysAgo(143)
+                        + ", last used with s3 in us-east-1 (limit 90 days)" + EvaluatorHarness.FIX,
                 periodic.get(mixed.userId()).annotation());
         assertEquals(1, harness.calls("iam:GetAccessKeyLastUsed"), "only the active key of the flagged user");
 

@@ -65,7 +65,8 @@ class PeriodicEvaluationTest {
                 stored,
                 stale,
                 "NON_COMPLIANT",
-                staleKey + " unused since " + harness.daysAgo(143) + " (limit 90 days)" + EvaluatorHarness.FIX_OR_TAG);
+                staleKey + " unused since " + harness.daysAgo(143) + ", last used with s3 in us-east-1 (limit 90 days)"
+                        + EvaluatorHarness.FIX_OR_TAG);
         assertVerdict(
                 stored,
                 neverUsedOld,
@@ -79,8 +80,8 @@ class PeriodicEvaluationTest {
                 stored,
                 twoKeys,
                 "NON_COMPLIANT",
-                twoKeysStale + " unused since " + harness.daysAgo(120) + " (limit 90 days)"
-                        + EvaluatorHarness.FIX_OR_TAG);
+                twoKeysStale + " unused since " + harness.daysAgo(120)
+                        + ", last used with s3 in us-east-1 (limit 90 days)" + EvaluatorHarness.FIX_OR_TAG);
         assertVerdict(stored, tagged, "NOT_APPLICABLE", "Exempt: tagged KeyRotationExempt (value 'CHG-1234')");
         assertVerdict(stored, listed, "NOT_APPLICABLE", "Exempt: listed in exemptUsers");
         assertEquals("NOT_APPLICABLE", stored.get(goneUserId).complianceType());

@@ -518,6 +518,26 @@ public final class AwsEmulator implements AutoCloseable {
         control("POST", "/_emulator/config/recorder", json.createObjectNode().put("recordsIamUsers", recorded));
     }
 
+    /**
+     * Enables or disables Security Hub in the emulator's region for moto's default account: while disabled, its
+     * BatchImportFindings and GetFindings answer InvalidAccessException, as AWS does.
+     */
+    public void securityHubEnabled(boolean enabled) {
+        control(
+                "POST",
+                "/_emulator/securityhub",
+                json.createObjectNode().put("region", region()).put("enabled", enabled));
+    }
+
+    /** Every Security Hub finding held in the emulator's region (archived ones too), as imported. */
+    public List<JsonNode> securityHubFindings() {
+        List<JsonNode> findings = new ArrayList<>();
+        control("GET", "/_emulator/securityhub/findings?region=" + region(), null)
+                .path("Findings")
+                .forEach(findings::add);
+        return findings;
+    }
+
     /** One access key to create with {@link #seedKeys(List)}: whose, when created, when last used. */
     public record KeySeed(String userName, Instant createDate, Instant lastUsedOrNull) {
         public KeySeed {

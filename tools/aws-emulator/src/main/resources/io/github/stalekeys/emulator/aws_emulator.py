@@ -262,9 +262,53 @@ def api_call_name(environ, body):
             params.update(parse_qs(body.decode("utf-8", "replace")))
         operation = (params.get("Action") or [None])[0]
     match = CREDENTIAL_SCOPE.search(environ.get("HTTP_AUTHORIZATION", ""))
+    if operation is None and match is not None and match.group(1) == "securityhub":
+        # REST-JSON: the operation is the method and path.
+        operation = SECURITY_HUB_OPERATIONS.get((environ.get("REQUEST_METHOD"), environ.get("PATH_INFO", "")))
     if operation is None or match is None:
         return None
     return f"{match.group(1)}:{operation}"
+
+
+# --------------------------------------------------------------------------------------------
+# Security Hub: moto imports and returns findings but does not refuse an account where Security Hub is not
+# enabled, as AWS does (InvalidAccessException "... is not subscribed to AWS Security Hub").
+SECURITY_HUB_OPERATIONS = {
+    ("POST", "/findings/import"): "BatchImportFindings",
+    ("POST", "/findings"): "GetFindings",
+}
+
+
+def security_hub_backend(account, region):
+    from moto.securityhub.models import securityhub_backends
+    return securityhub_backends[account][region]
+
+
+def security_hub_refusal(environ, call):
+    """An InvalidAccessException when Security Hub is not enabled in the caller's account and region."""
+    if call not in ("securityhub:BatchImportFindings", "securityhub:GetFindings"):
+        return None
+    region = re.search(r"Credential=[^/]+/\d{8}/([^/]+)/", environ.get("HTTP_AUTHORIZATION", ""))
+    account = request_account(environ)
+    if security_hub_backend(account, region.group(1) if region else "us-east-1").enabled:
+        return None
+    message = f"Account {account} is not subscribed to AWS Security Hub"
+    return 401, "application/json", json.dumps({"Code": "InvalidAccessException", "Message": message}).encode(), {
+        "x-amzn-ErrorType": "InvalidAccessException"}
+
+
+def set_security_hub(body):
+    """Enables (or disables) Security Hub in an account and region, as EnableSecurityHub would."""
+    backend = security_hub_backend(account_of(body.get("accountId")), body.get("region", "us-east-1"))
+    backend.enabled = bool(body.get("enabled", True))
+    return ok_json({"enabled": backend.enabled})
+
+
+def security_hub_findings(query):
+    """Every finding moto holds for an account and region (archived ones too), as imported."""
+    account = account_of((query.get("accountId") or [None])[0])
+    backend = security_hub_backend(account, (query.get("region") or ["us-east-1"])[0])
+    return ok_json({"Findings": [finding.as_dict() for finding in backend.findings]})
 
 
 def count_call(name):
@@ -965,6 +1009,10 @@ IAM_XMLNS = "https://iam.amazonaws.com/doc/2010-05-08/"
 
 def fault_response(kind, call, json_protocol):
     """(status, content type, body) of an error fault, shaped like the service's own errors."""
+    if call.startswith("securityhub:"):
+        status, code = {"throttle": (429, "TooManyRequestsException"), "http500": (500, "InternalException"),
+                        "http503": (503, "ServiceUnavailableException")}[kind]
+        return status, "application/json", json.dumps({"Code": code, "Message": "Rate exceeded"}).encode("utf-8")
     status, code, message = {
         "throttle": (400, "ThrottlingException" if json_protocol else "Throttling", "Rate exceeded"),
         "http500": (500, "InternalFailure", "We encountered an internal error. Please try again."),
@@ -1257,6 +1305,8 @@ def control_request(method, path, body, query):
         ("POST", "/_emulator/config/denied"): lambda: set_denied(data),
         ("GET", "/_emulator/config/evaluations"): lambda: stored_evaluations_json(query),
         ("POST", "/_emulator/iam/credential-report"): lambda: configure_credential_report(data),
+        ("POST", "/_emulator/securityhub"): lambda: set_security_hub(data),
+        ("GET", "/_emulator/securityhub/findings"): lambda: security_hub_findings(query),
         ("POST", "/_emulator/iam/users"): lambda: seed_users(data),
         ("POST", "/_emulator/faults"): lambda: set_faults(data),
         ("GET", "/_emulator/faults"): faults_report,
@@ -1308,6 +1358,9 @@ class EmulatorMiddleware:
             drop_connection(environ)
         elif fault in ("throttle", "http500", "http503"):
             return self.send(start_response, fault_response(fault, call, "HTTP_X_AMZ_TARGET" in environ))
+        refusal = security_hub_refusal(environ, call)
+        if refusal is not None:
+            return self.send(start_response, refusal)
         if call == "sts:AssumeRole":
             refusal = refused_assume_role(environ, body)
             if refusal is not None:
@@ -1334,12 +1387,14 @@ class EmulatorMiddleware:
 
     @staticmethod
     def send(start_response, answer):
-        status, content_type, payload = answer
-        reason = {200: "OK", 400: "Bad Request", 403: "Forbidden", 404: "Not Found", 500: "Internal Server Error",
+        status, content_type, payload = answer[:3]
+        extra = list(answer[3].items()) if len(answer) > 3 else []
+        reason = {200: "OK", 400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 429: "Too Many Requests", 404: "Not Found", 500: "Internal Server Error",
                   503: "Service Unavailable"}.get(status, "Error")
         start_response(
             f"{status} {reason}",
-            [("Content-Type", content_type), ("Content-Length", str(len(payload))), ("x-amzn-RequestId", secrets.token_hex(16))],
+            [("Content-Type", content_type), ("Content-Length", str(len(payload))), ("x-amzn-RequestId", secrets.token_hex(16))]
+            + extra,
         )
         return [payload]
 

@@ -121,9 +121,15 @@ final class LocalDemo {
         emulator.putConfigRule(RULE_NAME, RULE_PARAMETERS);
         // What Lambda would hand the functions, pointed at the emulator; memory and timeouts as template.yaml.
         Map<String, String> env = emulator.functionEnvironment(RULE_NAME);
+        // SecurityHubFindings=Enabled, as the stack would set it: one finding per key, in the emulator's Security Hub.
+        emulator.securityHubEnabled(true);
+        Map<String, String> evaluatorEnv = new LinkedHashMap<>(env);
+        evaluatorEnv.put("SECURITY_HUB_FINDINGS", "Enabled");
+        evaluatorEnv.put("REMEDIATION_RUNBOOK_NAME", "StaleKeys-DisableUnusedAccessKeys");
+        evaluatorEnv.put("BACKOUT_RUNBOOK_NAME", "StaleKeys-RestoreAccessKeys");
         Function evaluator = new Function(
                 LambdaPackage.unpack(artifacts.evaluatorZip(), EVALUATOR_HANDLER, artifacts.runtimeJar(), 512, 300),
-                env);
+                evaluatorEnv);
         Function remediation = new Function(
                 LambdaPackage.unpack(artifacts.remediationZip(), REMEDIATION_HANDLER, artifacts.runtimeJar(), 512, 60),
                 env);
@@ -133,6 +139,7 @@ final class LocalDemo {
         Instant firstRun = clock.instant();
         Map<String, String> first = verdicts(evaluate(emulator, evaluator, account, firstRun));
         notices.addAll(printNotices(bus));
+        FindingView.printOne(emulator.securityHubFindings(), out);
 
         out.println();
         out.println(

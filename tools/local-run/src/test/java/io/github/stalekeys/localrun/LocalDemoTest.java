@@ -89,6 +89,13 @@ class LocalDemoTest {
                 text);
         // What the Config console shows says what to do.
         assertTrue(text.contains(". Fix: rotate or delete the key"), text);
+        assertTrue(
+                text.contains("Security Hub finding (")
+                        && text.contains("  Resource         AwsIamAccessKey arn:aws:iam::")
+                        && text.contains("  Severity         MEDIUM   Compliance FAILED")
+                        && text.contains("  Remediation      Use the key or let it go: the SSM Automation runbook"
+                                + " StaleKeys-DisableUnusedAccessKeys"),
+                "shows one finding as Security Hub holds it:\n" + text);
         outcome.disabledKeys().values().forEach(keys -> assertEquals(1, keys.size(), "one key each"));
         assertTrue(
                 outcome.secondVerdicts().values().stream()
