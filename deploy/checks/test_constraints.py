@@ -845,6 +845,9 @@ class CostTableTest(unittest.TestCase):
         doubled = dict(measured, stale_users=measured["stale_users"] * 2)
         self.assertAlmostEqual(module.costs(5000, doubled, steps, 0.5)["SSM Automation"],
                                2 * module.costs(5000, measured, steps, 0.5)["SSM Automation"])
+        self.assertAlmostEqual(figures[5000]["Security Hub (with SecurityHubFindings=Enabled)"],
+                               measured["stale_users"] * module.FINDING_IMPORTS_PER_STALE_KEY
+                               * module.PRICES["security_hub_ingestion_event"][0])
         with self.assertRaises(module.BenchmarkMissing):
             module.measured(text.replace("## 5,000 users\n", "## five thousand\n"), 5000)
 

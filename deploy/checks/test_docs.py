@@ -193,7 +193,8 @@ class DocumentedNamesTest(unittest.TestCase):
         # The check means something only if it knows the names: these are the template's, with StaleKeys.
         self.assertEqual(self.names["runbook"], {"StaleKeys-DisableUnusedAccessKeys", "StaleKeys-RestoreAccessKeys"})
         self.assertEqual(self.names["function"], {"StaleKeys-evaluator", "StaleKeys-remediation"})
-        self.assertEqual(self.names["role"], {"StaleKeys-automation", "StaleKeys-evaluator", "StaleKeys-remediation"})
+        self.assertEqual(self.names["role"], {"StaleKeys-automation", "StaleKeys-evaluator", "StaleKeys-remediation",
+                                                "StaleKeys-access-analyzer-events"})
         self.assertEqual(self.names["rule"], {"iam-user-unused-access-keys"})
         self.assertIn("BackoutRunbookName", self.names["output"])
         self.assertIn("GraceDays", self.names["runbook parameter"])
