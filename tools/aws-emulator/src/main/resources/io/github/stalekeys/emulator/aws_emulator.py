@@ -739,7 +739,7 @@ def user_csv_with_last_used_sites(self):
     line = original_user_csv(self)
     ending = "\n" if line.endswith("\n") else ""
     head, *cells = line[: len(line) - len(ending)].rsplit(",", 20)
-    for slot, (region_cell, service_cell) in enumerate(((9, 10), (13, 14))):
+    for slot, (region_cell, service_cell) in enumerate(((9, 10), (14, 15))):
         last_used = self.access_keys[slot].last_used if slot < len(self.access_keys) else None
         cells[region_cell] = last_used.region if last_used is not None and last_used.region else "N/A"
         cells[service_cell] = last_used.service if last_used is not None and last_used.service else "N/A"
