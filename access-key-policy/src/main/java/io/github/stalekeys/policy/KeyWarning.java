@@ -21,6 +21,11 @@ public record KeyWarning(AccessKeyActivity key, int daysBefore, Instant nonCompl
         Objects.requireNonNull(limit, "limit");
     }
 
+    /** The stage's moment: {@code daysBefore} days before the key turns non-compliant. */
+    public Instant stageReachedAt() {
+        return nonCompliantAfter.minus(java.time.Duration.ofDays(daysBefore));
+    }
+
     /** The day (UTC) the key turns non-compliant, as annotations and events show it. */
     public LocalDate nonCompliantOn() {
         return LocalDate.ofInstant(nonCompliantAfter, ZoneOffset.UTC);

@@ -47,7 +47,6 @@ public final class StaleKeyPolicy {
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
-    /** The limit for keys used at least once. */
     /** The clock it judges by. */
     public Clock clock() {
         return clock;
@@ -95,33 +94,42 @@ public final class StaleKeyPolicy {
     }
 
     /**
-     * The warnings a periodic run announces: for each active key, the stage whose moment ({@code daysBefore}
-     * days before the key turns non-compliant) lies in {@code (runAt - period, runAt]}. Runs {@code period}
-     * apart thus announce each stage once and only once, with no state kept between runs; a run that does
-     * not happen (or comes late) loses the stages of its period, and a retry of the same run (same
-     * {@code runAt}) announces the same ones again.
-     *
-     * @param runAt  the run's own time: the notification's creation time, so a retried invocation judges the
-     *               same period
-     * @param period the rule's periodic evaluation frequency
+     * The warnings a periodic run at {@code at} announces: for each active key not stale at {@code at}, the latest
+     * stage it has reached by then ({@code daysBefore} days before it turns non-compliant), unless it had reached
+     * that stage already at {@code since}, the instant of the user's last recorded result (empty: none is
+     * recorded, so the stage reached is news). Judged from one set of key data at both instants, so a key used
+     * in between has reached no stage at either. Announcing re-records the user at {@code at}, so the next run
+     * compares with this one: each stage is announced once however the runs fall (two on a day, a day skipped,
+     * where the latest stage reached is announced, not each one passed).
      */
-    public List<KeyWarning> warningsDue(Collection<AccessKeyActivity> keys, Instant runAt, Duration period) {
-        List<KeyWarning> due = new ArrayList<>();
-        Instant periodStart = runAt.minus(period);
+    public List<KeyWarning> warningsReached(Collection<AccessKeyActivity> keys, Optional<Instant> since, Instant at) {
+        List<KeyWarning> reached = new ArrayList<>();
         for (AccessKeyActivity key : keys) {
-            if (key.status() != KeyStatus.ACTIVE) {
+            if (key.status() != KeyStatus.ACTIVE || assess(key, at).stale()) {
                 continue;
             }
-            Instant staleAfter = staleAfter(key);
-            for (int daysBefore : stagesWithin(limits.forKey(key))) {
-                Instant moment = staleAfter.minus(Duration.ofDays(daysBefore));
-                if (moment.isAfter(periodStart) && !moment.isAfter(runAt)) {
-                    due.add(new KeyWarning(key, daysBefore, staleAfter, limits.forKey(key)));
-                    break; // stages lie whole days apart: a period of at most a day holds one
-                }
+            Optional<Integer> now = stageAt(key, at);
+            if (now.isEmpty()) {
+                continue;
+            }
+            Optional<Integer> before = since.flatMap(instant -> stageAt(key, instant));
+            if (before.isEmpty() || now.get() < before.get()) {
+                reached.add(new KeyWarning(key, now.get(), staleAfter(key), limits.forKey(key)));
             }
         }
-        return due;
+        return reached;
+    }
+
+    /** The latest stage (fewest days before the limit) whose moment lies at or before {@code instant}. */
+    private Optional<Integer> stageAt(AccessKeyActivity key, Instant instant) {
+        Instant staleAfter = staleAfter(key);
+        Optional<Integer> reached = Optional.empty();
+        for (int daysBefore : stagesWithin(limits.forKey(key))) {
+            if (!staleAfter.minus(Duration.ofDays(daysBefore)).isAfter(instant)) {
+                reached = Optional.of(daysBefore); // stages come earliest first: the last one passed wins
+            }
+        }
+        return reached;
     }
 
     /** The stages shorter than the limit: a stage as long as the limit would warn the moment a key is used. */
@@ -143,16 +151,9 @@ public final class StaleKeyPolicy {
             if (key.status() != KeyStatus.ACTIVE || assess(key, now).stale()) {
                 continue;
             }
-            Instant staleAfter = staleAfter(key);
-            Integer reached = null;
-            for (int daysBefore : stagesWithin(limits.forKey(key))) {
-                if (!staleAfter.minus(Duration.ofDays(daysBefore)).isAfter(now)) {
-                    reached = daysBefore;
-                }
-            }
-            if (reached != null) {
-                upcoming.add(new KeyWarning(key, reached, staleAfter, limits.forKey(key)));
-            }
+            stageAt(key, now)
+                    .ifPresent(
+                            reached -> upcoming.add(new KeyWarning(key, reached, staleAfter(key), limits.forKey(key))));
         }
         upcoming.sort(Comparator.comparing(KeyWarning::nonCompliantAfter));
         return upcoming;

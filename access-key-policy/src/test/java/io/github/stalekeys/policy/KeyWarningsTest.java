@@ -70,22 +70,91 @@ class KeyWarningsTest {
                         .annotation());
     }
 
-    @Test
-    void eachStageIsAnnouncedByExactlyOneOfTheRunsAPeriodApart() {
-        // Hourly runs over 20 days; the key turns non-compliant on 2026-12-10 at 07:30 UTC.
-        Instant lastUsed = Instant.parse("2026-09-11T07:30:00Z");
-        AccessKeyActivity key = usedAt("AKIAHOURLY", lastUsed);
-        StaleKeyPolicy policy = policy(KeyAgeLimits.DEFAULT, WarningSchedule.DEFAULT, NOW);
+    /** Runs at the given instants, each comparing with the one before (as the re-recorded result makes it). */
+    private static List<String> announcedOver(StaleKeyPolicy policy, AccessKeyActivity key, List<Instant> runs) {
         List<String> announced = new ArrayList<>();
+        Optional<Instant> previous = Optional.empty();
+        for (Instant run : runs) {
+            for (KeyWarning warning : policy.warningsReached(List.of(key), previous, run)) {
+                announced.add(warning.daysBefore() + "@" + run);
+            }
+            previous = Optional.of(run);
+        }
+        return announced;
+    }
+
+    @Test
+    void eachStageIsAnnouncedByExactlyOneOfTheRunsHoweverOftenTheyCome() {
+        // The key turns non-compliant on 2026-12-10 at 07:30 UTC; hourly runs over 20 days.
+        AccessKeyActivity key = usedAt("AKIAHOURLY", Instant.parse("2026-09-11T07:30:00Z"));
+        StaleKeyPolicy policy = policy(KeyAgeLimits.DEFAULT, WarningSchedule.DEFAULT, NOW);
+        List<Instant> hourly = new ArrayList<>();
         for (Instant run = Instant.parse("2026-11-22T00:17:00Z");
                 run.isBefore(Instant.parse("2026-12-12T00:00:00Z"));
                 run = run.plus(Duration.ofHours(1))) {
-            for (KeyWarning warning : policy.warningsDue(List.of(key), run, Duration.ofHours(1))) {
-                assertEquals(LocalDate.parse("2026-12-10"), warning.nonCompliantOn());
-                announced.add(warning.daysBefore() + "@" + run);
-            }
+            hourly.add(run);
         }
-        assertEquals(List.of("14@2026-11-26T08:17:00Z", "7@2026-12-03T08:17:00Z", "1@2026-12-09T08:17:00Z"), announced);
+        assertEquals(
+                List.of("14@2026-11-26T08:17:00Z", "7@2026-12-03T08:17:00Z", "1@2026-12-09T08:17:00Z"),
+                announcedOver(policy, key, hourly));
+        for (KeyWarning warning :
+                policy.warningsReached(List.of(key), Optional.empty(), Instant.parse("2026-12-03T08:17:00Z"))) {
+            assertEquals(LocalDate.parse("2026-12-10"), warning.nonCompliantOn());
+            assertEquals(Instant.parse("2026-12-03T07:30:00Z"), warning.stageReachedAt());
+        }
+    }
+
+    @Test
+    void twoRunsOnOneDayAnnounceTheStageOnce() {
+        AccessKeyActivity key = usedAt("AKIATWICE", Instant.parse("2026-09-11T07:30:00Z"));
+        StaleKeyPolicy policy = policy(KeyAgeLimits.DEFAULT, WarningSchedule.DEFAULT, NOW);
+        assertEquals(
+                List.of("14@2026-11-26T09:00:00Z"),
+                announcedOver(
+                        policy,
+                        key,
+                        List.of(
+                                Instant.parse("2026-11-25T09:00:00Z"),
+                                Instant.parse("2026-11-26T09:00:00Z"),
+                                Instant.parse("2026-11-26T15:00:00Z"),
+                                Instant.parse("2026-11-26T15:00:00Z"))));
+    }
+
+    @Test
+    void aSkippedRunAnnouncesTheLatestStageReachedOnceNotEachOnePassed() {
+        AccessKeyActivity key = usedAt("AKIASKIP", Instant.parse("2026-09-11T07:30:00Z"));
+        StaleKeyPolicy policy = policy(KeyAgeLimits.DEFAULT, WarningSchedule.DEFAULT, NOW);
+        // A day without a run on the 14-day stage's day: announced the day after, late but not lost.
+        assertEquals(
+                List.of("14@2026-11-27T09:00:00Z"),
+                announcedOver(
+                        policy,
+                        key,
+                        List.of(Instant.parse("2026-11-25T09:00:00Z"), Instant.parse("2026-11-27T09:00:00Z"))));
+        // A week without runs across the 14- and 7-day stages: the 7-day stage alone.
+        assertEquals(
+                List.of("7@2026-12-04T09:00:00Z"),
+                announcedOver(
+                        policy,
+                        key,
+                        List.of(Instant.parse("2026-11-25T09:00:00Z"), Instant.parse("2026-12-04T09:00:00Z"))));
+    }
+
+    @Test
+    void aKeyUsedAgainHasReachedNoStageAndIsWarnedAfreshWhenItComesCloseAgain() {
+        StaleKeyPolicy policy = policy(KeyAgeLimits.DEFAULT, WarningSchedule.DEFAULT, NOW);
+        Instant announcedAt = Instant.parse("2026-11-26T09:00:00Z");
+        AccessKeyActivity usedAgain = usedAt("AKIAAGAIN", Instant.parse("2026-11-27T10:00:00Z"));
+        assertEquals(
+                List.of(),
+                policy.warningsReached(
+                        List.of(usedAgain), Optional.of(announcedAt), Instant.parse("2026-11-28T09:00:00Z")));
+        List<KeyWarning> again = policy.warningsReached(
+                List.of(usedAgain),
+                Optional.of(Instant.parse("2027-02-10T09:00:00Z")),
+                Instant.parse("2027-02-11T11:00:00Z"));
+        assertEquals(List.of(14), again.stream().map(KeyWarning::daysBefore).toList());
+        assertEquals(LocalDate.parse("2027-02-25"), again.get(0).nonCompliantOn());
     }
 
     @Test
@@ -95,11 +164,20 @@ class KeyWarningsTest {
         StaleKeyPolicy policy = policy(KeyAgeLimits.DEFAULT, WarningSchedule.DEFAULT, NOW);
         Instant moment = staleAfter.minus(Duration.ofDays(7));
         assertEquals(
-                1, policy.warningsDue(List.of(key), moment, Duration.ofDays(1)).size());
+                1,
+                policy.warningsReached(List.of(key), Optional.of(moment.minusSeconds(1)), moment)
+                        .size());
         assertEquals(
                 0,
-                policy.warningsDue(List.of(key), moment.plus(Duration.ofDays(1)), Duration.ofDays(1))
+                policy.warningsReached(List.of(key), Optional.of(moment), moment.plus(Duration.ofDays(1)))
                         .size());
+    }
+
+    @Test
+    void aStaleKeyIsNotWarnedOfItIsJudged() {
+        AccessKeyActivity key = usedAt("AKIASTALE", NOW.minus(Duration.ofDays(91)));
+        StaleKeyPolicy policy = policy(KeyAgeLimits.DEFAULT, WarningSchedule.DEFAULT, NOW);
+        assertEquals(List.of(), policy.warningsReached(List.of(key), Optional.empty(), NOW));
     }
 
     @Test
@@ -110,7 +188,7 @@ class KeyWarningsTest {
                 NOW.minus(Duration.ofDays(400)),
                 Optional.of(NOW.minus(Duration.ofDays(83))));
         StaleKeyPolicy policy = policy(KeyAgeLimits.DEFAULT, WarningSchedule.DEFAULT, NOW);
-        assertEquals(List.of(), policy.warningsDue(List.of(inactive), NOW, Duration.ofDays(1)));
+        assertEquals(List.of(), policy.warningsReached(List.of(inactive), Optional.empty(), NOW));
         assertEquals(List.of(), policy.upcoming(List.of(inactive)));
     }
 
@@ -185,11 +263,11 @@ class KeyWarningsTest {
         // A 7-day limit with 14 warning days: only the 1-day stage makes sense (7 and 14 would fire at use).
         StaleKeyPolicy policy = policy(KeyAgeLimits.same(new MaxKeyAge(7)), WarningSchedule.DEFAULT, NOW);
         AccessKeyActivity justUsed = usedAt("AKIAJUST", NOW);
-        assertEquals(List.of(), policy.warningsDue(List.of(justUsed), NOW, Duration.ofDays(1)));
+        assertEquals(List.of(), policy.warningsReached(List.of(justUsed), Optional.empty(), NOW));
         AccessKeyActivity sixDays = usedAt("AKIASIX", NOW.minus(Duration.ofDays(6)));
         assertEquals(
                 List.of(1),
-                policy.warningsDue(List.of(sixDays), NOW, Duration.ofDays(1)).stream()
+                policy.warningsReached(List.of(sixDays), Optional.empty(), NOW).stream()
                         .map(KeyWarning::daysBefore)
                         .toList());
     }

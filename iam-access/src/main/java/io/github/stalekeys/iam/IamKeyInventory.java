@@ -49,12 +49,13 @@ public final class IamKeyInventory {
     }
 
     /**
-     * As {@link #keysOf(String)}, but an active key for which {@code knownRecentUse} gives a last use (by the
-     * key's creation time, which is how a credential report names keys) is not looked up again: last use only
-     * moves forward, so a key known to be in use still is. Saves one call per such key.
+     * As {@link #keysOf(String)}, but an active key for which {@code knownRecentUse} gives what a credential report
+     * says of it (by the key's creation time, which is how the report names keys: its last use, date, service and
+     * region, or that it was never used) is not looked up again: last use only moves forward, so a key known not
+     * to be stale still is not. Saves one call per such key.
      */
     public Optional<List<AccessKeyActivity>> keysOf(
-            String userName, Function<Instant, Optional<Instant>> knownRecentUse) {
+            String userName, Function<Instant, Optional<AccessKeyActivity>> knownRecentUse) {
         return listed(userName).map(listed -> {
             List<AccessKeyActivity> keys = new ArrayList<>(listed.size());
             for (AccessKeyActivity key : listed) {
@@ -62,9 +63,14 @@ public final class IamKeyInventory {
                     keys.add(key);
                     continue;
                 }
-                Optional<Instant> known = knownRecentUse.apply(key.createDate());
+                Optional<AccessKeyActivity> known = knownRecentUse.apply(key.createDate());
                 if (known.isPresent()) {
-                    keys.add(new AccessKeyActivity(key.accessKeyId(), key.status(), key.createDate(), known));
+                    keys.add(new AccessKeyActivity(
+                            key.accessKeyId(),
+                            key.status(),
+                            key.createDate(),
+                            known.get().lastUsed(),
+                            known.get().lastUsedAt()));
                     continue;
                 }
                 lastUsed(key.accessKeyId())

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Picks, from a periodic run's evaluations, the ones worth recording: Config bills each evaluation recorded and
@@ -19,7 +20,8 @@ public final class ChangesOnly {
      * @param toPost    the evaluations to post, in the order given
      * @param firsts    resources with no standing result
      * @param changes   resources whose compliance or annotation differs from the standing result
-     * @param refreshes unchanged results posted again because their refresh was due
+     * @param refreshes unchanged results posted again because their refresh was due, or to record that the
+     *                  user's warning was decided this run
      * @param unchanged unchanged results left standing
      */
     public record Selection(List<RuleEvaluation> toPost, int firsts, int changes, int refreshes, int unchanged) {
@@ -44,6 +46,19 @@ public final class ChangesOnly {
             Map<String, PreviousResults.Result> previous,
             RefreshPeriod refresh,
             Instant now) {
+        return select(evaluations, previous, refresh, now, Set.of());
+    }
+
+    /**
+     * As {@link #select(List, Map, RefreshPeriod, Instant)}; the resources in {@code recordAgain} are posted even
+     * when unchanged (their new ordering timestamp is what the next run's warnings compare with).
+     */
+    public static Selection select(
+            List<RuleEvaluation> evaluations,
+            Map<String, PreviousResults.Result> previous,
+            RefreshPeriod refresh,
+            Instant now,
+            Set<String> recordAgain) {
         Objects.requireNonNull(refresh, "refresh");
         List<RuleEvaluation> toPost = new ArrayList<>();
         int firsts = 0;
@@ -58,7 +73,8 @@ public final class ChangesOnly {
             } else if (!standing.sameAs(evaluation)) {
                 changes++;
                 toPost.add(evaluation);
-            } else if (refresh.due(evaluation.resourceId(), standing.recorded(), now)) {
+            } else if (recordAgain.contains(evaluation.resourceId())
+                    || refresh.due(evaluation.resourceId(), standing.recorded(), now)) {
                 refreshes++;
                 toPost.add(evaluation);
             } else {

@@ -22,13 +22,21 @@ public final class PreviousResults {
      * One stored result.
      *
      * @param recorded {@code ResultRecordedTime}: when Config recorded this result
+     * @param ordered  the result's {@code OrderingTimestamp}: for a periodic run's result, the notification time
+     *                 the run judged at (the recorded time when Config gives none)
      */
-    public record Result(String resourceId, Compliance compliance, String annotation, Instant recorded) {
+    public record Result(
+            String resourceId, Compliance compliance, String annotation, Instant recorded, Instant ordered) {
 
         public Result {
             Objects.requireNonNull(resourceId, "resourceId");
             Objects.requireNonNull(compliance, "compliance");
             Objects.requireNonNull(recorded, "recorded");
+            Objects.requireNonNull(ordered, "ordered");
+        }
+
+        public Result(String resourceId, Compliance compliance, String annotation, Instant recorded) {
+            this(resourceId, compliance, annotation, recorded, recorded);
         }
 
         /** Whether posting {@code evaluation} would record the same thing again. */
@@ -91,7 +99,10 @@ public final class PreviousResults {
                                 qualifier.resourceId(),
                                 Compliance.valueOf(result.complianceTypeAsString()),
                                 result.annotation(),
-                                result.resultRecordedTime()));
+                                result.resultRecordedTime(),
+                                Objects.requireNonNullElse(
+                                        result.evaluationResultIdentifier().orderingTimestamp(),
+                                        result.resultRecordedTime())));
             }
         }
         return results;

@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The AWS Config custom rule: judges IAM users by how long their active access keys have gone unused.
@@ -149,25 +150,43 @@ public final class AccessKeyComplianceHandler implements RequestHandler<ConfigEv
                 liveConcurrency);
 
         Deadline deadline = Deadline.fromRemaining(remainingTime(context), clock);
-        List<UserAssessment> periodic = List.of();
-        Optional<WarningWindow> warningWindow = Optional.of(trigger)
-                .filter(Trigger.Scheduled.class::isInstance)
-                .filter(scheduled -> parameters.warnings().schedule().enabled())
-                .map(scheduled -> new WarningWindow(
-                        scheduled.orderingTimestamp(),
-                        parameters.warnings().frequency().period()));
         List<RuleEvaluation> evaluations;
         ChangesOnly.Selection selection;
+        Optional<WarningAnnouncer.Outcome> warned = Optional.empty();
+        List<UserAssessment> assessed = List.of(); // a periodic run's, for the findings
         switch (trigger) {
             case Trigger.Scheduled scheduled -> {
                 Map<String, PreviousResults.Result> previous = new PreviousResults(account.config())
                         .of(ruleName, IamUserResource.TYPE, EvaluationPublisher.TEST_MODE_TOKEN.equals(resultToken));
-                periodic = evaluator.evaluateAll(
+                Optional<WarningWindow> warningWindow = Optional.of(scheduled)
+                        .filter(run -> parameters.warnings().schedule().enabled())
+                        .map(run -> new WarningWindow(run.orderingTimestamp(), lastRecorded(previous)));
+                List<UserAssessment> periodic = evaluator.evaluateAll(
                         PreviousResults.awaitingCleanUp(previous, AccountEvaluator.USER_GONE), deadline, warningWindow);
+                assessed = periodic;
                 evaluations = periodic.stream()
                         .map(assessment -> logged(assessment.verdict(), ruleName))
                         .toList();
-                selection = ChangesOnly.select(evaluations, previous, parameters.refreshPeriod(), atRun.instant());
+                // Before the evaluations are recorded: a failed publication fails the invocation with nothing
+                // recorded, and Lambda's retry announces the same warnings (same announcementId) and records them.
+                warned = warningWindow.map(window -> new WarningAnnouncer(
+                                new KeyEventBus(clients.events(), sleeper::sleep), log)
+                        .announce(
+                                periodic,
+                                policy,
+                                evaluator::tagsOf,
+                                new WarningAnnouncer.Run(
+                                        event.getAccountId(),
+                                        ruleName,
+                                        window,
+                                        parameters.warnings(),
+                                        EvaluationPublisher.TEST_MODE_TOKEN.equals(resultToken))));
+                selection = ChangesOnly.select(
+                        evaluations,
+                        previous,
+                        parameters.refreshPeriod(),
+                        atRun.instant(),
+                        warned.map(WarningAnnouncer.Outcome::decided).orElse(Set.of()));
             }
             case Trigger.ItemChange change -> {
                 evaluations = List.of(IamUserResource.evaluate(
@@ -190,39 +209,32 @@ public final class AccessKeyComplianceHandler implements RequestHandler<ConfigEv
                 count(evaluations, Compliance.NOT_APPLICABLE),
                 posted,
                 selection.unchanged(),
-                selection.refreshes());
+                selection.refreshes(),
+                warned.map(WarningAnnouncer.Outcome::warnings).orElse(0));
         report.logTo(log);
-        if (warningWindow.isPresent()) {
-            // After the evaluations are recorded: if publishing fails, the invocation fails and Lambda's retry
-            // re-posts the same evaluations and announces the same period's warnings again.
-            int warned = new WarningAnnouncer(new KeyEventBus(clients.events(), sleeper::sleep), log)
-                    .announce(
-                            periodic,
-                            policy,
-                            evaluator::tagsOf,
-                            new WarningAnnouncer.Run(
-                                    event.getAccountId(),
-                                    ruleName,
-                                    warningWindow.get(),
-                                    parameters.warnings(),
-                                    report.testMode()));
-            log.info(
-                    "warnings announced",
-                    "configRuleName",
-                    ruleName,
-                    "accountId",
-                    event.getAccountId(),
-                    "warnings",
-                    warned,
-                    "testMode",
-                    report.testMode());
-        }
+        warned.ifPresent(outcome -> log.info(
+                "warnings announced",
+                "configRuleName",
+                ruleName,
+                "accountId",
+                event.getAccountId(),
+                "warnings",
+                outcome.warnings(),
+                "testMode",
+                report.testMode()));
         if (findings.enabled() && trigger instanceof Trigger.Scheduled) {
             new FindingsImport(clients, sleeper, log, findings)
                     .afterPeriodicRun(
-                            event, periodic, policy, parameters, auditTrail, evaluator, report.testMode(), atRun);
+                            event, assessed, policy, parameters, auditTrail, evaluator, report.testMode(), atRun);
         }
         return report;
+    }
+
+    /** By user id, the ordering timestamp of each standing result: what the run's warnings compare with. */
+    private static Map<String, java.time.Instant> lastRecorded(Map<String, PreviousResults.Result> previous) {
+        Map<String, java.time.Instant> recorded = new java.util.HashMap<>();
+        previous.forEach((id, result) -> recorded.put(id, result.ordered()));
+        return recorded;
     }
 
     private RuleEvaluation logged(UserVerdict verdict, String ruleName) {

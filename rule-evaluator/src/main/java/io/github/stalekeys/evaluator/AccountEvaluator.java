@@ -6,6 +6,7 @@ import io.github.stalekeys.configrule.DeadlineReachedException;
 import io.github.stalekeys.iam.IamKeyInventory;
 import io.github.stalekeys.policy.AccessKeyActivity;
 import io.github.stalekeys.policy.IamUser;
+import io.github.stalekeys.policy.KeyWarning;
 import io.github.stalekeys.policy.StaleKeyPolicy;
 import io.github.stalekeys.policy.UserVerdict;
 import java.time.Clock;
@@ -26,6 +27,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.iam.model.User;
 
@@ -94,8 +96,12 @@ final class AccountEvaluator {
     }
 
     /**
-     * As {@link #evaluateAll(Set, Deadline)}; a user with a warning due in {@code warningWindow} is read live
-     * (the credential report has no key ids and may be hours old), so the warning names the key and is sure.
+     * As {@link #evaluateAll(Set, Deadline)}; a user whose key the credential report shows reaching a warning stage
+     * in {@code warningWindow} is read live, as the report has no key ids: {@code ListAccessKeys} names the key
+     * (and shows it still active). Its last use is taken from the report when the report was generated after the
+     * stage's moment: the report then shows the key unused from its last use up to that moment, which is what
+     * reaching the stage means. Only a stage whose moment the report does not cover (the report is up to 4 hours
+     * old) is confirmed with {@code GetAccessKeyLastUsed}, so no stage is announced on a guess.
      */
     List<UserAssessment> evaluateAll(
             Set<String> previouslyEvaluatedIds, Deadline deadline, Optional<WarningWindow> warningWindow) {
@@ -140,21 +146,27 @@ final class AccountEvaluator {
         Optional<List<AccessKeyActivity>> reported = report.row(user.userName())
                 .filter(row -> sameSecond(row.userCreationTime(), listed.createDate()))
                 .map(CredentialReport.Row::keys);
-        boolean warningDue = reported.isPresent()
-                && warningWindow
-                        .filter(window -> !policy.warningsDue(reported.get(), window.runAt(), window.period())
-                                .isEmpty())
-                        .isPresent();
+        List<KeyWarning> reachedByReport = reported.isPresent() && warningWindow.isPresent()
+                ? policy.warningsReached(
+                        reported.get(),
+                        warningWindow.get().since(user.userId()),
+                        warningWindow.get().runAt())
+                : List.of();
         boolean settledByReport = reported.isPresent()
                 && (policy.exemptions().byIdentity(user).isPresent()
-                        || (policy.staleKeys(reported.get()).isEmpty() && !warningDue));
+                        || (policy.staleKeys(reported.get()).isEmpty() && reachedByReport.isEmpty()));
         if (settledByReport) {
             return CompletableFuture.completedFuture(
                     new UserAssessment(policy.judge(user, reported.get(), this::noTagsNeeded), reported.get()));
         }
-        // A key about to be warned of is looked up afresh: it may have been used since the report.
-        Function<Instant, Optional<Instant>> knownRecentUse = reported.filter(keys -> !warningDue)
-                .map(keys -> RecentUseByCreation.of(keys, policy))
+        Set<Instant> toConfirm = reachedByReport.stream()
+                .filter(warning -> report.generatedAt()
+                        .map(generated -> warning.stageReachedAt().isAfter(generated))
+                        .orElse(true))
+                .map(warning -> RecentUseByCreation.second(warning.key()))
+                .collect(Collectors.toSet());
+        Function<Instant, Optional<AccessKeyActivity>> knownRecentUse = reported.map(
+                        keys -> RecentUseByCreation.of(keys, policy, toConfirm))
                 .orElse(created -> Optional.empty());
         return live.submit(() -> {
             if (deadline.passed()) {
@@ -201,9 +213,9 @@ final class AccountEvaluator {
 
     /**
      * The verdict on one listed user from live IAM reads; {@code NOT_APPLICABLE} when the user does not exist.
-     * Keys the report already shows in recent use need no second look.
+     * Keys the report already shows not stale need no second look.
      */
-    private UserAssessment evaluateLive(IamUser user, Function<Instant, Optional<Instant>> knownRecentUse) {
+    private UserAssessment evaluateLive(IamUser user, Function<Instant, Optional<AccessKeyActivity>> knownRecentUse) {
         return inventory
                 .keysOf(user.userName(), knownRecentUse)
                 .map(keys ->

@@ -35,12 +35,22 @@ final class CredentialReport {
             "access_key_2_last_used_date");
 
     private final Map<String, Row> rowsByUserName;
+    private final Optional<Instant> generatedAt;
 
-    private CredentialReport(Map<String, Row> rowsByUserName) {
+    private CredentialReport(Map<String, Row> rowsByUserName, Optional<Instant> generatedAt) {
         this.rowsByUserName = rowsByUserName;
+        this.generatedAt = generatedAt;
     }
 
     static CredentialReport parse(String csv) {
+        return parse(csv, Optional.empty());
+    }
+
+    /**
+     * @param generatedAt {@code GeneratedTime} of GetCredentialReport: the instant up to which the report's last
+     *                    uses are known; empty when IAM did not say
+     */
+    static CredentialReport parse(String csv, Optional<Instant> generatedAt) {
         String[] lines = csv.split("\r?\n");
         if (lines.length == 0 || lines[0].isBlank()) {
             throw new IllegalStateException("the credential report is empty");
@@ -68,7 +78,7 @@ final class CredentialReport {
                     user,
                     new Row(user, date(cells.get("user_creation_time")).orElse(Instant.EPOCH), List.copyOf(keys)));
         }
-        return new CredentialReport(Map.copyOf(rows));
+        return new CredentialReport(Map.copyOf(rows), generatedAt);
     }
 
     /**
@@ -127,6 +137,11 @@ final class CredentialReport {
 
     Optional<Row> row(String userName) {
         return Optional.ofNullable(rowsByUserName.get(userName));
+    }
+
+    /** When IAM generated the report: its last uses say nothing of what came after. */
+    Optional<Instant> generatedAt() {
+        return generatedAt;
     }
 
     int size() {

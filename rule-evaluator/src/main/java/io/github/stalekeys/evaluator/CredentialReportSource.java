@@ -42,7 +42,8 @@ final class CredentialReportSource {
             if (iam.generateCredentialReport().state() == ReportStateType.COMPLETE) {
                 try {
                     GetCredentialReportResponse report = iam.getCredentialReport();
-                    return CredentialReport.parse(report.content().asUtf8String());
+                    return CredentialReport.parse(
+                            report.content().asUtf8String(), java.util.Optional.ofNullable(report.generatedTime()));
                 } catch (CredentialReportNotReadyException
                         | CredentialReportExpiredException
                         | CredentialReportNotPresentException notUsable) {

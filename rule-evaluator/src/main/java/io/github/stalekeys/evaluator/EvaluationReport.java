@@ -8,7 +8,8 @@ import io.github.stalekeys.logging.StructuredLogger;
  *
  * @param posted    how many evaluations AWS Config accepted (validated only, when {@code testMode})
  * @param unchanged evaluations not posted because Config already holds the same result
- * @param refreshed unchanged evaluations posted again because their refresh was due
+ * @param refreshed unchanged evaluations posted again because their refresh was due (or their warning was decided)
+ * @param warned    warnings due this run (published; only logged in test mode); 0 for a change event
  */
 public record EvaluationReport(
         String configRuleName,
@@ -20,7 +21,8 @@ public record EvaluationReport(
         int notApplicable,
         int posted,
         int unchanged,
-        int refreshed) {
+        int refreshed,
+        int warned) {
 
     /** One log line with every count, the rule and the account. */
     void logTo(StructuredLogger log) {
@@ -45,6 +47,8 @@ public record EvaluationReport(
                 "unchanged",
                 unchanged,
                 "refreshed",
-                refreshed);
+                refreshed,
+                "warned",
+                warned);
     }
 }

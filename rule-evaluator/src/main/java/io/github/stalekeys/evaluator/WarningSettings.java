@@ -9,8 +9,8 @@ import java.util.Optional;
  *
  * @param schedule             {@code warningDays}: 0..365, default 14 (0: no warnings)
  * @param frequency            {@code evaluationFrequency}: the rule's periodic frequency (the template passes the
- *                             one it configures), default {@code TwentyFour_Hours}; each periodic run announces
- *                             the warning stages that fell within the last period
+ *                             one it configures), default {@code TwentyFour_Hours}; accepted and checked, but
+ *                             no longer needed to avoid repeats ({@link WarningWindow})
  * @param ownerTagKey          {@code ownerTagKey}: the user tag naming the key's owner, if any
  * @param automaticRemediation {@code automaticRemediation}: whether Config remediates by itself (the template
  *                             passes its AutomaticRemediation setting), said in every warning

@@ -51,4 +51,29 @@ class ChangesOnlyTest {
         assertEquals(1, selection.refreshes());
         assertEquals(1, selection.unchanged());
     }
+
+    @Test
+    void anUnchangedResultWhoseWarningWasDecidedIsRecordedAgain() {
+        List<RuleEvaluation> evaluations = List.of(
+                evaluation(
+                        "AIDAWARNED", Compliance.COMPLIANT, "An active access key turns non-compliant on 2026-12-13"),
+                evaluation("AIDAQUIET", Compliance.COMPLIANT, "No active access keys"));
+        Map<String, PreviousResults.Result> previous = Map.of(
+                "AIDAWARNED",
+                        standing(
+                                "AIDAWARNED",
+                                Compliance.COMPLIANT,
+                                "An active access key turns non-compliant on 2026-12-13",
+                                1),
+                "AIDAQUIET", standing("AIDAQUIET", Compliance.COMPLIANT, "No active access keys", 1));
+
+        ChangesOnly.Selection selection =
+                ChangesOnly.select(evaluations, previous, RefreshPeriod.DEFAULT, NOW, java.util.Set.of("AIDAWARNED"));
+
+        assertEquals(
+                List.of("AIDAWARNED"),
+                selection.toPost().stream().map(RuleEvaluation::resourceId).toList());
+        assertEquals(1, selection.refreshes());
+        assertEquals(1, selection.unchanged());
+    }
 }

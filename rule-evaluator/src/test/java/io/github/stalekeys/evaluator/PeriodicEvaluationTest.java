@@ -89,7 +89,17 @@ class PeriodicEvaluationTest {
         assertEquals(10, stored.size());
         assertEquals(
                 new EvaluationReport(
-                        EvaluatorHarness.RULE_NAME, EvaluatorHarness.ACCOUNT_ID, "Scheduled", false, 4, 3, 3, 10, 0, 0),
+                        EvaluatorHarness.RULE_NAME,
+                        EvaluatorHarness.ACCOUNT_ID,
+                        "Scheduled",
+                        false,
+                        4,
+                        3,
+                        3,
+                        10,
+                        0,
+                        0,
+                        0),
                 report);
 
         // Live reads only for the users the report flags; tags only for those who would fail.

@@ -63,15 +63,20 @@ class WarningEventsTest {
         String neverUsedKey = account.keyNeverUsed(neverUsed, 83).accessKeyId();
         SeededUser exempt = account.userTagged("exempt", "KeyRotationExempt", "until 2099-01-01 CHG-7");
         account.keyUsed(exempt, 76);
-        // Within the warning days but no stage falls in this run's period: annotated, not announced.
+        // Within the warning days, the 14-day stage reached before yesterday's run: announced then, annotated now.
         SeededUser between = account.user("between");
         account.keyUsed(between, 80);
         SeededUser early = account.user("early");
         account.keyUsed(early, 70);
+        Instant runAt = seededAt.plus(Duration.ofHours(1));
+        // Yesterday's run recorded every user: today's announces what was reached since.
+        harness.run(scheduledAt(harness.token(), PARAMETERS, runAt.minus(Duration.ofHours(24))));
+        assertEquals(
+                List.of("between", "never-used"),
+                byUser(capture.events()).keySet().stream().sorted().toList());
         String token = harness.token();
         emulator.resetCallCounts();
 
-        Instant runAt = seededAt.plus(Duration.ofHours(1));
         harness.run(scheduledAt(token, PARAMETERS, runAt));
 
         Map<String, JsonNode> events = byUser(capture.events());
@@ -89,6 +94,9 @@ class WarningEventsTest {
         assertEquals(14, detail.path("daysBefore").asInt());
         assertEquals(90, detail.path("limitDays").asInt());
         assertEquals(false, detail.path("neverUsed").asBoolean());
+        // Where IAM saw it last used (the emulator records s3 in its region), from the credential report.
+        assertEquals("s3", detail.path("lastUsedService").asText());
+        assertEquals(emulator.region(), detail.path("lastUsedRegion").asText());
         assertEquals(
                 seededAt.minus(Duration.ofDays(76)).truncatedTo(ChronoUnit.SECONDS),
                 Instant.parse(detail.path("lastUsed").asText()).truncatedTo(ChronoUnit.SECONDS));
@@ -101,6 +109,9 @@ class WarningEventsTest {
         String message = detail.path("message").asText();
         assertTrue(message.contains("turns non-compliant on " + nonCompliantOn), message);
         assertTrue(message.contains("automatic remediation will then disable it"), message);
+        assertTrue(
+                message.contains("was last used on " + harness.daysAgo(76) + " (s3 in " + emulator.region() + ")"),
+                message);
         assertTrue(message.contains("Owner: team-payments@example.com (tag Owner)"), message);
         // The documented sample has exactly the fields the rule sends.
         JsonNode sample = sample("events/key-warning.json");
@@ -119,6 +130,7 @@ class WarningEventsTest {
         assertEquals(neverUsedKey, neverUsedDetail.path("accessKeyId").asText());
         assertTrue(neverUsedDetail.path("neverUsed").asBoolean());
         assertTrue(neverUsedDetail.path("lastUsed").isNull());
+        assertTrue(neverUsedDetail.path("lastUsedService").isNull());
         assertEquals(7, neverUsedDetail.path("daysBefore").asInt());
 
         // Tags read for the users with a warning due only; one PutEvents call for the three.

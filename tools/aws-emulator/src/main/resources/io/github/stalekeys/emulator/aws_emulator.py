@@ -773,6 +773,26 @@ def report_ready():
     return REPORT["ready_after"] is None or REPORT["generate_calls"] >= REPORT["ready_after"]
 
 
+original_user_csv = iam_models.User.to_csv
+
+
+def user_csv_with_last_used_sites(self):
+    """moto writes not_supported in access_key_N_last_used_region and _service; IAM writes the region and
+    service of the key's last use (N/A when none). The user name and ARN may hold commas, the 20 cells after
+    them do not: they are counted from the end."""
+    line = original_user_csv(self)
+    ending = "\n" if line.endswith("\n") else ""
+    head, *cells = line[: len(line) - len(ending)].rsplit(",", 20)
+    for slot, (region_cell, service_cell) in enumerate(((9, 10), (14, 15))):
+        last_used = self.access_keys[slot].last_used if slot < len(self.access_keys) else None
+        cells[region_cell] = last_used.region if last_used is not None and last_used.region else "N/A"
+        cells[service_cell] = last_used.service if last_used is not None and last_used.service else "N/A"
+    return ",".join([head, *cells]) + ending
+
+
+iam_models.User.to_csv = user_csv_with_last_used_sites
+
+
 original_generate = iam_responses.IamResponse.generate_credential_report
 original_get = iam_responses.IamResponse.get_credential_report
 
@@ -802,7 +822,11 @@ def get_credential_report(self):
             raise ReportExpiredException("The request was rejected because the most recent credential report has expired.")
         if REPORT["generate_calls"] > 0 and not report_ready():
             raise ReportInProgressException("Report generation in progress.")
-    return original_get(self)
+    result = original_get(self)
+    # moto answers a fixed GeneratedTime of 2015; it builds the report's content at this call, from IAM's
+    # (shifted) clock, so that instant is the true generation time, which the rule relies on.
+    result.result["GeneratedTime"] = shifted_utcnow().strftime("%Y-%m-%dT%H:%M:%SZ")
+    return result
 
 
 # Patched on moto's IAM response class so errors are rendered by moto's own IAM serializer

@@ -40,6 +40,51 @@ class CredentialReportTest {
     }
 
     @Test
+    void theReportCarriesEachKeysLastUsedRegionAndServiceAndItsRealGenerationTime(AwsEmulator emulator) {
+        try (IamClient iam = emulator.iamClient()) {
+            iam.createUser(r -> r.userName("svc,two-keys"));
+            String first = iam.createAccessKey(r -> r.userName("svc,two-keys"))
+                    .accessKey()
+                    .accessKeyId();
+            String second = iam.createAccessKey(r -> r.userName("svc,two-keys"))
+                    .accessKey()
+                    .accessKeyId();
+            java.time.Instant now = java.time.Instant.now();
+            emulator.seedKeyActivity(first, now.minus(java.time.Duration.ofDays(30)), null);
+            emulator.seedKeyActivity(
+                    second, now.minus(java.time.Duration.ofDays(20)), now.minus(java.time.Duration.ofDays(2)));
+            iam.generateCredentialReport();
+            var report = iam.getCredentialReport();
+
+            assertTrue(
+                    java.time.Duration.between(report.generatedTime(), now)
+                                    .abs()
+                                    .getSeconds()
+                            < 60,
+                    "GeneratedTime is when the content was built, not moto's fixed 2015: " + report.generatedTime());
+            String[] lines = report.content().asUtf8String().split("\n");
+            java.util.List<String> header = java.util.Arrays.asList(lines[0].split(","));
+            String row = java.util.Arrays.stream(lines)
+                    .filter(line -> line.startsWith("svc,two-keys,"))
+                    .findFirst()
+                    .orElseThrow();
+            // The user name holds a comma: the cells after the ARN are counted from the end.
+            String[] cells = row.split(",", -1);
+            java.util.function.Function<String, String> cell =
+                    column -> cells[cells.length - header.size() + header.indexOf(column)];
+            assertEquals("N/A", cell.apply("access_key_1_last_used_date"));
+            assertEquals("N/A", cell.apply("access_key_1_last_used_region"));
+            assertEquals("N/A", cell.apply("access_key_1_last_used_service"));
+            assertTrue(cell.apply("access_key_2_last_used_date")
+                    .startsWith(
+                            now.minus(java.time.Duration.ofDays(2)).toString().substring(0, 10)));
+            assertEquals(emulator.region(), cell.apply("access_key_2_last_used_region"));
+            assertEquals("s3", cell.apply("access_key_2_last_used_service"));
+            assertTrue(cell.apply("access_key_2_last_rotated").startsWith("20"), row);
+        }
+    }
+
+    @Test
     void neverReadyKeepsReportingInProgress(AwsEmulator emulator) {
         try (IamClient iam = emulator.iamClient()) {
             emulator.credentialReportNeverReady();

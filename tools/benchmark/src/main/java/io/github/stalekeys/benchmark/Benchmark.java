@@ -22,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.function.Supplier;
@@ -53,8 +54,27 @@ public final class Benchmark {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** One measured run: the AWS calls it made, by operation, its wall time and peak RSS (-1: not a JVM). */
-    record Measure(String label, Map<String, Long> calls, Duration wall, long peakRssKb, String result) {
+    /**
+     * One measured run: the AWS calls it made, by operation, its wall time and peak RSS (-1: not a JVM), and for a
+     * rule run the evaluations posted and the warnings announced (-1: not a rule run).
+     */
+    record Measure(
+            String label,
+            Map<String, Long> calls,
+            Duration wall,
+            long peakRssKb,
+            String result,
+            int posted,
+            int warned) {
+
+        Measure(String label, Map<String, Long> calls, Duration wall, long peakRssKb, String result) {
+            this(label, calls, wall, peakRssKb, result, -1, -1);
+        }
+
+        long calls(String operation) {
+            return calls.getOrDefault(operation, 0L);
+        }
+
         long total() {
             return calls.values().stream().mapToLong(Long::longValue).sum();
         }
@@ -72,8 +92,21 @@ public final class Benchmark {
     private final LambdaPackage remediation;
     private final Map<String, String> environment;
     private final PrintStream out;
+    /** What was measured, for the targets: the rows of each size, the cost model, the priming medians. */
+    private final Map<Integer, AccountRows> measured = new TreeMap<>();
 
-    private Benchmark(AwsEmulator emulator, LambdaPackage evaluator, LambdaPackage remediation, PrintStream out) {
+    private Optional<CostModel.Days> largestCost = Optional.empty();
+    private final Map<String, long[]> primingMedians = new LinkedHashMap<>();
+
+    static final String USAGE = """
+            usage: benchmark [--sizes 100,1000,5000] [--cold-runs 5] [--latency-ms 40] [--markdown FILE]
+              --sizes       account sizes to measure (users)
+              --cold-runs   runs per cold-start and priming variant
+              --latency-ms  the per-call latency of the latency runs
+              --markdown    also write the output into FILE between its two markers (scripts/benchmark passes
+                            BENCHMARKS.md unless --no-document is given)""";
+
+    Benchmark(AwsEmulator emulator, LambdaPackage evaluator, LambdaPackage remediation, PrintStream out) {
         this.emulator = emulator;
         this.evaluator = evaluator;
         this.remediation = remediation;
@@ -85,8 +118,22 @@ public final class Benchmark {
         List<Integer> sizes = List.of(100, 1_000, 5_000);
         int coldRuns = 5;
         int latencyMs = 40;
+        Optional<Path> markdown = Optional.empty();
+        List<String> shown = new ArrayList<>(); // the arguments as given, but where the output is written
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--markdown")) {
+                i++;
+            } else {
+                shown.add(args[i]);
+            }
+        }
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
+                case "--markdown" -> markdown = Optional.of(Path.of(args[++i]));
+                case "--help" -> {
+                    System.out.println(USAGE);
+                    return;
+                }
                 case "--latency-ms" -> latencyMs = Integer.parseInt(args[++i]);
                 case "--sizes" ->
                     sizes = Arrays.stream(args[++i].split(","))
@@ -95,7 +142,7 @@ public final class Benchmark {
                             .toList();
                 case "--cold-runs" -> coldRuns = Integer.parseInt(args[++i]);
                 default -> {
-                    System.err.println("usage: benchmark [--sizes 100,1000,5000] [--cold-runs 5] [--latency-ms 40]");
+                    System.err.println(USAGE);
                     System.exit(2);
                 }
             }
@@ -104,15 +151,17 @@ public final class Benchmark {
         Path runtimeJar = root.resolve("tools/local-lambda-runtime/target/local-lambda-runtime.jar");
         Path evaluatorZip = root.resolve("rule-evaluator/target/rule-evaluator-lambda.zip");
         Path remediationZip = root.resolve("remediation/target/remediation-lambda.zip");
-        PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
-        out.println("# Benchmark run " + Instant.now() + "  (JDK " + System.getProperty("java.version") + ", "
-                + Runtime.getRuntime().availableProcessors() + " CPUs)");
+        BenchmarkDocument document = new BenchmarkDocument(new PrintStream(System.out, true, StandardCharsets.UTF_8));
+        PrintStream out = document.out();
+        document.printHeader(shown);
+        Benchmark measuredBy;
         LambdaPackage evaluator = LambdaPackage.unpack(
                 evaluatorZip, EVALUATOR_HANDLER, runtimeJar, EVALUATOR_MEMORY_MB, EVALUATOR_TIMEOUT_S);
         LambdaPackage remediation = LambdaPackage.unpack(
                 remediationZip, REMEDIATION_HANDLER, runtimeJar, REMEDIATION_MEMORY_MB, REMEDIATION_TIMEOUT_S);
         try (AwsEmulator emulator = AwsEmulator.start()) {
             Benchmark benchmark = new Benchmark(emulator, evaluator, remediation, out);
+            measuredBy = benchmark;
             for (int n : sizes) {
                 benchmark.account(n);
             }
@@ -138,37 +187,20 @@ public final class Benchmark {
                     bytes / 1e6,
                     bytes / 1048576.0);
         }
+        Map<String, Long> packages = new LinkedHashMap<>();
+        for (Path zip : List.of(evaluatorZip, remediationZip)) {
+            packages.put(zip.getFileName().toString(), Files.size(zip));
+        }
+        AccountRows largest = measuredBy.measured.get(
+                sizes.stream().mapToInt(Integer::intValue).max().orElseThrow());
+        new Targets(out).print(largest, measuredBy.largestCost, packages, measuredBy.primingMedians);
+        document.printFooter();
+        markdown.ifPresent(document::writeInto);
     }
 
-    /** Every measurement for one account size. */
+    /** Every measurement for one account size, printed as its table. */
     private void account(int n) {
-        Instant now = Instant.now();
-        List<Measure> rows = new ArrayList<>();
-
-        SeededMix clean = SeededMix.seed(emulator, n, true, now);
-        Measure cleanPeriodic = evaluatorRun("periodic run, no stale user", scheduledEvent(clean.resultToken), clean);
-        rows.add(cleanPeriodic);
-        rows.add(unchangedRun("periodic run the next day, nothing changed", clean, Map.of()));
-        Measure cleanPerUser = perUser("per-user strategy (same account, no stale user)", clean);
-        rows.add(cleanPerUser);
-
-        SeededMix mixed = SeededMix.seed(emulator, n, false, now);
-        Measure periodic = evaluatorRun(
-                "periodic run, mixed (" + mixed.staleUsers + " stale users)", scheduledEvent(mixed.resultToken), mixed);
-        rows.add(periodic);
-
-        String twoKeyUser = SeededMix.name(3); // two keys, one of them stale: the most calls a change event makes
-        rows.add(evaluatorRun(
-                "change event (two keys, one stale)",
-                changeEvent(mixed.resultToken, mixed.userIdsByName.get(twoKeyUser), twoKeyUser),
-                null));
-
-        Measure perUser = perUser("per-user strategy (same mixed account)", mixed);
-        rows.add(perUser);
-
-        rows.add(remediationRun("remediation, one stale key", mixed.userIdsByName.get(SeededMix.name(0))));
-        rows.add(remediationRun("remediation, two keys, one stale", mixed.userIdsByName.get(twoKeyUser)));
-
+        AccountRows rows = accountRows(n, true);
         out.println();
         out.printf(Locale.ROOT, "## %,d users%n%n", n);
         out.printf(
@@ -176,14 +208,71 @@ public final class Benchmark {
                 "Account: %,d users, %,d keys; mixed run: %d stale users (%.1f %%); Config holds a "
                         + "previous result for every user and for %d deleted users.%n%n",
                 n,
-                mixed.keys,
-                mixed.staleUsers,
-                100.0 * mixed.staleUsers / n,
-                mixed.deletedWithResults);
-        printRows(rows);
+                rows.mixed().keys,
+                rows.mixed().staleUsers,
+                100.0 * rows.mixed().staleUsers / n,
+                rows.mixed().deletedWithResults);
+        printRows(rows.rows());
         out.println();
-        ratio("no stale user", cleanPerUser, cleanPeriodic);
-        ratio("mixed", perUser, periodic);
+        ratio("no stale user", rows.row(PER_USER_CLEAN), rows.row(FIRST_RUN));
+        ratio("mixed", rows.row(PER_USER_MIXED), rows.row(MIXED_RUN));
+        measured.put(n, rows);
+    }
+
+    static final String FIRST_RUN = "periodic run, no stale user: first run, every user recorded";
+    static final String NEXT_DAY_WARNED = "periodic run the next day, nothing changed but the stages reached";
+    static final String SAME_DAY_QUIET = "periodic run again that day, nothing changed, no stage reached";
+    static final String PER_USER_CLEAN = "per-user strategy (same account, no stale user)";
+    static final String MIXED_RUN = "periodic run, mixed";
+    static final String CHANGE_EVENT = "change event (two keys, one stale)";
+    static final String PER_USER_MIXED = "per-user strategy (same mixed account)";
+    static final String REMEDIATION_ONE = "remediation, one stale key";
+    static final String REMEDIATION_TWO = "remediation, two keys, one stale";
+
+    /** One account size's rows, by label, and the mixed account they were measured on. */
+    record AccountRows(int users, List<Measure> rows, SeededMix mixed) {
+
+        Measure row(String label) {
+            return rows.stream()
+                    .filter(row -> row.label().startsWith(label))
+                    .findFirst()
+                    .orElseThrow(() -> new IllegalStateException("no row " + label));
+        }
+    }
+
+    /**
+     * The seeded runs of one size. The clean account's first run is given a notification time a day back, so the
+     * run after it is the next day's: about 1 % of the users reach a warning stage in between ({@link SeededMix}),
+     * which it announces; a third run the same day has nothing to announce.
+     *
+     * @param withPerUser whether to run the per-user strategy too (thousands of calls)
+     */
+    AccountRows accountRows(int n, boolean withPerUser) {
+        Instant now = Instant.now();
+        List<Measure> rows = new ArrayList<>();
+
+        SeededMix clean = SeededMix.seed(emulator, n, SeededMix.Share.NONE, now, now.minus(Duration.ofDays(2)));
+        rows.add(evaluatorRun(
+                FIRST_RUN + " (a day back)", scheduledEvent(clean.resultToken, now.minus(Duration.ofDays(1))), clean));
+        rows.add(warnedRun(NEXT_DAY_WARNED, clean));
+        rows.add(unchangedRun(SAME_DAY_QUIET, clean, Map.of()));
+        if (withPerUser) {
+            rows.add(perUser(PER_USER_CLEAN, clean));
+        }
+
+        SeededMix mixed = SeededMix.seed(emulator, n, false, now);
+        rows.add(evaluatorRun(
+                MIXED_RUN + " (" + mixed.staleUsers + " stale users)", scheduledEvent(mixed.resultToken), mixed));
+
+        String twoKeyUser = SeededMix.name(3); // two keys, one of them stale: the most calls a change event makes
+        rows.add(evaluatorRun(
+                CHANGE_EVENT, changeEvent(mixed.resultToken, mixed.userIdsByName.get(twoKeyUser), twoKeyUser), null));
+        if (withPerUser) {
+            rows.add(perUser(PER_USER_MIXED, mixed));
+        }
+        rows.add(remediationRun(REMEDIATION_ONE, mixed.userIdsByName.get(SeededMix.name(0))));
+        rows.add(remediationRun(REMEDIATION_TWO, mixed.userIdsByName.get(twoKeyUser)));
+        return new AccountRows(n, rows, mixed);
     }
 
     private void ratio(String account, Measure perUser, Measure rule) {
@@ -338,6 +427,7 @@ public final class Benchmark {
             }
             out.printf(
                     Locale.ROOT, "| %s | %d | %d | %d |%n", event[0], median(plain), median(primed), median(priming));
+            primingMedians.put(event[0], new long[] {median(plain), median(primed)});
         }
     }
 
@@ -354,11 +444,27 @@ public final class Benchmark {
         }
     }
 
-    /** A second periodic run on an account whose results Config already holds: it must record nothing. */
+    /**
+     * A second periodic run on an account whose results Config already holds, with no stage reached since: it must
+     * record nothing and warn no one.
+     */
     private Measure unchangedRun(String label, SeededMix account, Map<String, String> extraEnvironment) {
         Measure run = evaluatorRun(label, scheduledEvent(account.resultToken), null, extraEnvironment);
-        if (!run.result().endsWith("; 0 posted")) {
-            throw new IllegalStateException(label + ": expected nothing posted, got " + run.result());
+        if (run.posted() != 0 || run.warned() != 0) {
+            throw new IllegalStateException(label + ": expected nothing posted and no one warned, got " + run.result());
+        }
+        return run;
+    }
+
+    /**
+     * The next day's run on an account whose results Config holds from a run a day before: nothing changed but the
+     * warning stages some keys reached meanwhile; it must warn them and record only them again.
+     */
+    private Measure warnedRun(String label, SeededMix account) {
+        Measure run = evaluatorRun(label, scheduledEvent(account.resultToken), null, Map.of());
+        if (run.warned() <= 0 || run.posted() != run.warned()) {
+            throw new IllegalStateException(
+                    label + ": expected some warned and only those recorded again, got " + run.result());
         }
         return run;
     }
@@ -420,6 +526,7 @@ public final class Benchmark {
         out.println("|---:|---|---:|---|---|---:|");
         for (int n : sizes) {
             CostModel.Days days = CostModel.simulate(n, 0.01, RefreshPeriod.DEFAULT);
+            largestCost = Optional.of(days);
             int everyMonth = n * 30;
             out.printf(
                     Locale.ROOT,
@@ -475,11 +582,12 @@ public final class Benchmark {
         JsonNode report = parse(run.response());
         String result = String.format(
                 Locale.ROOT,
-                "%d compliant, %d non-compliant, %d not applicable; %d posted",
+                "%d compliant, %d non-compliant, %d not applicable; %d posted; %d warned",
                 report.path("compliant").asInt(),
                 report.path("nonCompliant").asInt(),
                 report.path("notApplicable").asInt(),
-                report.path("posted").asInt());
+                report.path("posted").asInt(),
+                report.path("warned").asInt());
         if (expectStoredFor != null) {
             int expected = expectStoredFor.users + expectStoredFor.deletedWithResults;
             if (report.path("posted").asInt() != expected
@@ -488,7 +596,14 @@ public final class Benchmark {
                         + expectStoredFor.staleUsers + " non-compliant, got " + run.response());
             }
         }
-        return new Measure(label, calls, run.wall(), run.peakRssKb(), result);
+        return new Measure(
+                label,
+                calls,
+                run.wall(),
+                run.peakRssKb(),
+                result,
+                report.path("posted").asInt(),
+                report.path("warned").asInt());
     }
 
     private Measure remediationRun(String label, String userId) {
@@ -540,16 +655,21 @@ public final class Benchmark {
         }
     }
 
-    private static String byOperation(Map<String, Long> calls) {
+    static String byOperation(Map<String, Long> calls) {
         List<String> parts = new ArrayList<>();
         calls.forEach((operation, count) -> parts.add(operation + " " + count));
         return String.join(", ", parts);
     }
 
     static String scheduledEvent(String resultToken) {
+        return scheduledEvent(resultToken, Instant.now());
+    }
+
+    /** A periodic notification created at {@code notificationTime} (the instant the rule's warnings judge at). */
+    static String scheduledEvent(String resultToken, Instant notificationTime) {
         ObjectNode invoking = JSON.createObjectNode()
                 .put("awsAccountId", ACCOUNT_ID)
-                .put("notificationCreationTime", Instant.now().toString())
+                .put("notificationCreationTime", notificationTime.toString())
                 .put("messageType", "ScheduledNotification")
                 .put("recordVersion", "1.0");
         return event(resultToken, invoking);

@@ -23,8 +23,13 @@ import software.amazon.awssdk.services.iam.model.User;
  * fresh key. The {@code clean} variant turns the 5 stale ones into fresh ones (no stale user at all); the
  * {@link Share#TEN_PERCENT} variant makes 5 of the fresh ones stale too (10 % stale).
  *
- * <p>Config already holds a result for every current user (the previous periodic run) and for {@code n/50}
- * users deleted since, all posted with {@code PutEvaluations} and a registered result token.
+ * <p>Config already holds a result for every current user (the previous periodic run, a day before {@code now}
+ * unless said otherwise) and for {@code n/50} users deleted since, all posted with {@code PutEvaluations} and a
+ * registered result token.
+ *
+ * <p>The warning load: a fresh key is used {@code i % 80} days before {@code now}, so about 1 % of the users
+ * (those used 76 days before) reach the 14-day warning stage of the 90-day limit in the day before {@code now},
+ * and as many (77 days) in the day before that.
  */
 final class SeededMix {
 
@@ -87,6 +92,11 @@ final class SeededMix {
     }
 
     static SeededMix seed(AwsEmulator emulator, int n, Share share, Instant now) {
+        return seed(emulator, n, share, now, now.minus(Duration.ofDays(1)));
+    }
+
+    /** @param previousRunAt the ordering timestamp of the results Config holds */
+    static SeededMix seed(AwsEmulator emulator, int n, Share share, Instant now, Instant previousRunAt) {
         boolean clean = share == Share.NONE;
         emulator.reset();
         List<String> names = IntStream.range(0, n).mapToObj(SeededMix::name).toList();
@@ -141,10 +151,10 @@ final class SeededMix {
         String token = emulator.registerResultToken(RULE_NAME);
         int deleted = Math.max(1, n / 50);
         List<Evaluation> previous = new ArrayList<>();
-        Instant yesterday = now.minus(Duration.ofDays(1));
-        ids.values().forEach(id -> previous.add(previousResult(id, ComplianceType.COMPLIANT, yesterday)));
+        ids.values().forEach(id -> previous.add(previousResult(id, ComplianceType.COMPLIANT, previousRunAt)));
         for (int d = 0; d < deleted; d++) {
-            previous.add(previousResult(String.format("AIDADELETED%010d", d), ComplianceType.NON_COMPLIANT, yesterday));
+            previous.add(
+                    previousResult(String.format("AIDADELETED%010d", d), ComplianceType.NON_COMPLIANT, previousRunAt));
         }
         try (ConfigClient config = emulator.configClient()) {
             for (int from = 0; from < previous.size(); from += 100) {

@@ -9,19 +9,27 @@ import io.github.stalekeys.policy.Compliance;
 import io.github.stalekeys.policy.KeyStatus;
 import io.github.stalekeys.policy.RemediationPlan;
 import io.github.stalekeys.policy.StaleKeyPolicy;
+import io.github.stalekeys.policy.UsageSite;
 import io.github.stalekeys.policy.UserVerdict;
 import java.io.PrintStream;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /** The preview of an account: one row per key, with the verdict and what the remediation would do with it. */
 final class PreviewReport {
 
-    /** One key of one user (or a user without keys). */
+    /**
+     * One key of one user (or a user without keys).
+     *
+     * @param lastUsedService the service IAM recorded with the key's last use (credential report or
+     *                        GetAccessKeyLastUsed); null when it recorded none (never used, or no key)
+     * @param lastUsedRegion  the region of that last use; null when none was recorded (global services have none)
+     */
     record Row(
             String userName,
             String userId,
@@ -30,6 +38,8 @@ final class PreviewReport {
             String accessKey,
             String keyStatus,
             String lastActivity,
+            String lastUsedService,
+            String lastUsedRegion,
             String remediation) {}
 
     private final List<Row> rows;
@@ -76,10 +86,20 @@ final class PreviewReport {
                 ? "- (not active)"
                 : key.lastActivity().atZone(ZoneOffset.UTC).toLocalDate()
                         + (key.neverUsed() ? " (created, never used)" : "");
-        return row(verdict, label, key.status().name().toLowerCase(Locale.ROOT), last, action);
+        return row(verdict, label, key.status().name().toLowerCase(Locale.ROOT), last, key.lastUsedAt(), action);
     }
 
     private static Row row(UserVerdict verdict, String key, String status, String lastActivity, String action) {
+        return row(verdict, key, status, lastActivity, Optional.empty(), action);
+    }
+
+    private static Row row(
+            UserVerdict verdict,
+            String key,
+            String status,
+            String lastActivity,
+            Optional<UsageSite> site,
+            String action) {
         return new Row(
                 verdict.user().userName(),
                 verdict.user().userId(),
@@ -88,6 +108,8 @@ final class PreviewReport {
                 key,
                 status,
                 lastActivity,
+                site.map(UsageSite::service).orElse(null),
+                site.flatMap(UsageSite::region).orElse(null),
                 action);
     }
 
@@ -115,8 +137,8 @@ final class PreviewReport {
 
     String csv() {
         return Stream.concat(
-                        Stream.of(
-                                "user_name,user_id,verdict,annotation,access_key,key_status,last_activity,remediation"),
+                        Stream.of("user_name,user_id,verdict,annotation,access_key,key_status,last_activity,"
+                                + "last_used_service,last_used_region,remediation"),
                         rows.stream()
                                 .map(row -> Stream.of(
                                                 row.userName(),
@@ -126,6 +148,8 @@ final class PreviewReport {
                                                 row.accessKey(),
                                                 row.keyStatus(),
                                                 row.lastActivity(),
+                                                row.lastUsedService(),
+                                                row.lastUsedRegion(),
                                                 row.remediation())
                                         .map(PreviewReport::csvCell)
                                         .collect(Collectors.joining(","))))
@@ -140,7 +164,8 @@ final class PreviewReport {
         }
     }
 
-    private static String csvCell(String value) {
+    private static String csvCell(String nullable) {
+        String value = nullable == null ? "" : nullable;
         // IAM names may start with = + - @: a spreadsheet would run them as formulas.
         String safe = !value.isEmpty() && "=+-@".indexOf(value.charAt(0)) >= 0 ? "'" + value : value;
         return safe.contains(",") || safe.contains("\"") || safe.contains("\n")

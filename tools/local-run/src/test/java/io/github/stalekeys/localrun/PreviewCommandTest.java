@@ -82,6 +82,12 @@ class PreviewCommandTest {
         JsonNode staleRow = find(rows, stale.accessKeyId());
         assertEquals("NON_COMPLIANT", staleRow.get("verdict").asText());
         assertEquals("disable: unused 143 days", staleRow.get("remediation").asText());
+        // Where each key was last used, as IAM recorded it (the emulator records s3 in its region).
+        assertEquals("s3", staleRow.get("lastUsedService").asText());
+        assertEquals(emulator.region(), staleRow.get("lastUsedRegion").asText());
+        assertEquals("s3", rows.get(2).get("lastUsedService").asText(), "from the credential report");
+        assertEquals(emulator.region(), rows.get(2).get("lastUsedRegion").asText());
+        assertTrue(rows.get(3).get("lastUsedService").isNull(), "no key: no last use");
         assertEquals(
                 "keep: used 3 days ago, within the 90-day limit",
                 find(rows, fresh.accessKeyId()).get("remediation").asText());
@@ -131,12 +137,14 @@ class PreviewCommandTest {
         String csv = printed.toString(StandardCharsets.UTF_8);
         assertEquals(0, status, csv);
         assertTrue(
-                csv.startsWith(
-                        "user_name,user_id,verdict,annotation,access_key,key_status,last_activity,remediation\n"),
+                csv.startsWith("user_name,user_id,verdict,annotation,access_key,key_status,last_activity,"
+                        + "last_used_service,last_used_region,remediation\n"),
                 csv);
         assertTrue(csv.contains("\"svc,billing\",AIDA"), csv);
         assertTrue(csv.contains("\n'=cmd,AIDA"), "a name that looks like a formula is defused: " + csv);
         assertTrue(csv.contains("disable: never used, created 200 days ago"), csv);
+        // Never used: the last-use service and region cells are empty.
+        assertTrue(csv.contains("(created, never used)\",,,\"disable: never used"), csv);
     }
 
     @Test
