@@ -2,7 +2,6 @@ package io.github.stalekeys.evaluator;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
-import com.amazonaws.services.lambda.runtime.events.ConfigEvent;
 import io.github.stalekeys.audit.AuditSeal;
 import io.github.stalekeys.audit.AuditTrail;
 import io.github.stalekeys.aws.AwsClients;
@@ -39,7 +38,7 @@ import java.util.Optional;
  * <p>A periodic run posts only what differs from the results Config holds, plus the results whose refresh is
  * due ({@link ChangesOnly}); a change event always posts its one evaluation.
  */
-public final class AccessKeyComplianceHandler implements RequestHandler<ConfigEvent, EvaluationReport> {
+public final class AccessKeyComplianceHandler implements RequestHandler<ConfigRuleEvent, EvaluationReport> {
 
     private static final String SESSION_NAME = "stale-access-keys-rule";
     /** How many flagged users a periodic run confirms live at once: 1..16, default 4. */
@@ -101,7 +100,7 @@ public final class AccessKeyComplianceHandler implements RequestHandler<ConfigEv
     static final String AUDIT_RECORD_KEY_ID = "AUDIT_RECORD_KEY_ID";
 
     @Override
-    public EvaluationReport handleRequest(ConfigEvent event, Context context) {
+    public EvaluationReport handleRequest(ConfigRuleEvent event, Context context) {
         if (event == null) {
             throw new InvalidEventException("the event is empty");
         }
