@@ -23,17 +23,21 @@ import software.amazon.awssdk.http.SdkHttpResponse;
 /**
  * The HTTP client of the priming clients: answers every request itself, never opening a connection, with a
  * made-up account as AWS would describe it (IAM's XML, Config's, KMS's and EventBridge's JSON). The account has
- * a user whose key is stale, one whose key is fresh, and Config holds a result for a user since deleted, so a
+ * {@value #USERS} users, the first with a stale key, and Config holds a result for a user since deleted, so a
  * run through it takes the paths a real periodic run takes: paging, the credential report, live confirmation,
  * tags, the previous results, the clean-up, the evaluations posted.
  */
 final class PrimingAnswers implements SdkHttpClient {
 
-    static final String STALE_USER = "priming-stale";
-    static final String STALE_USER_ID = "AIDAPRIMING000000001";
-    private static final String FRESH_USER = "priming-fresh";
-    private static final String FRESH_USER_ID = "AIDAPRIMING000000002";
-    private static final String GONE_USER_ID = "AIDAPRIMING000000003";
+    /**
+     * Enough users that the per-user code of a run (report rows, verdicts, evaluations, their marshalling in
+     * batches of 100) runs often enough to be compiled before the snapshot; the first is stale.
+     */
+    static final int USERS = 250;
+
+    static final String STALE_USER = name(1);
+    static final String STALE_USER_ID = id(1);
+    private static final String GONE_USER_ID = id(USERS + 1);
     private static final Pattern IAM_PARAMETER = Pattern.compile("(?:^|&)(Action|UserName|AccessKeyId)=([^&]*)");
 
     private final Instant now;
@@ -71,7 +75,7 @@ final class PrimingAnswers implements SdkHttpClient {
                 switch (parameter.group(1)) {
                     case "Action" -> action = value;
                     case "UserName" -> userName = value;
-                    default -> userName = value.endsWith("2") ? FRESH_USER : STALE_USER;
+                    default -> userName = name(Integer.parseInt(value.substring("AKIAPRIMING".length())));
                 }
             }
             operation = action;
@@ -101,14 +105,35 @@ final class PrimingAnswers implements SdkHttpClient {
         };
     }
 
+    static String name(int user) {
+        return "priming-" + user;
+    }
+
+    static String id(int user) {
+        return String.format(java.util.Locale.ROOT, "AIDAPRIMING%09d", user);
+    }
+
+    private static String keyId(int user) {
+        return String.format(java.util.Locale.ROOT, "AKIAPRIMING%09d", user);
+    }
+
+    private Instant lastUsed(int user) {
+        return daysAgo(user == 1 ? 143 : 1 + user % 30);
+    }
+
     private String iamResult(String action, String userName) {
-        String userId = userName.equals(FRESH_USER) ? FRESH_USER_ID : STALE_USER_ID;
-        String keyId = "AKIAPRIMING00000000" + userId.charAt(userId.length() - 1);
-        Instant lastUsed = userName.equals(FRESH_USER) ? daysAgo(1) : daysAgo(143);
+        int number = Integer.parseInt(userName.substring(userName.lastIndexOf('-') + 1));
+        String userId = id(number);
+        String keyId = keyId(number);
+        Instant lastUsed = lastUsed(number);
         return switch (action) {
-            case "ListUsers" ->
-                "<Users>" + user(STALE_USER, STALE_USER_ID, "member") + user(FRESH_USER, FRESH_USER_ID, "member")
-                        + "</Users><IsTruncated>false</IsTruncated>";
+            case "ListUsers" -> {
+                StringBuilder users = new StringBuilder("<Users>");
+                for (int i = 1; i <= USERS; i++) {
+                    users.append(user(name(i), id(i), "member"));
+                }
+                yield users + "</Users><IsTruncated>false</IsTruncated>";
+            }
             case "GetUser" -> user(userName, userId, "User");
             case "GenerateCredentialReport" -> "<State>COMPLETE</State>";
             case "GetCredentialReport" ->
@@ -142,7 +167,9 @@ final class PrimingAnswers implements SdkHttpClient {
                 + "access_key_2_active,access_key_2_last_rotated,access_key_2_last_used_date,"
                 + "access_key_2_last_used_region,access_key_2_last_used_service,cert_1_active,cert_1_last_rotated,"
                 + "cert_2_active,cert_2_last_rotated\n"
-                + row(STALE_USER, daysAgo(143)) + row(FRESH_USER, daysAgo(1));
+                + java.util.stream.IntStream.rangeClosed(1, USERS)
+                        .mapToObj(user -> row(name(user), lastUsed(user)))
+                        .collect(java.util.stream.Collectors.joining());
         return Base64.getEncoder().encodeToString(csv.getBytes(StandardCharsets.UTF_8));
     }
 

@@ -39,6 +39,9 @@ class SnapStartPrimingTest {
                         "ListAccessKeys",
                         "GetAccessKeyLastUsed",
                         "ListUserTags",
+                        // 250 users and one gone: evaluations posted 100 at a time
+                        "PutEvaluations",
+                        "PutEvaluations",
                         "PutEvaluations",
                         // the change event: the user read live, its evaluation posted
                         "GetUser",
