@@ -1,9 +1,13 @@
 package io.github.stalekeys.evaluator;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.stalekeys.aws.AwsClients;
 import io.github.stalekeys.logging.StructuredLogger;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -30,6 +34,7 @@ final class OfflineSdkPriming {
             + "\"exemptionTagKey\":\"KeyRotationExempt\",\"warningDays\":\"14\","
             + "\"evaluationFrequency\":\"TwentyFour_Hours\",\"ownerTagKey\":\"owner\"}";
     private static final String RULE_NAME = "priming";
+    private static final ObjectMapper EVENT_JSON = new ObjectMapper();
 
     private OfflineSdkPriming() {}
 
@@ -43,8 +48,17 @@ final class OfflineSdkPriming {
                 waited -> {},
                 new StructuredLogger("rule-evaluator", new PrintStream(OutputStream.nullOutputStream()), clock),
                 Optional.of("priming"));
-        handler.handleRequest(scheduled(clock.instant()), null);
-        handler.handleRequest(changed(clock.instant()), null);
+        // Through the entry point Lambda calls: the event read from JSON and the report written as JSON too.
+        for (ConfigRuleEvent event : List.of(scheduled(clock.instant()), changed(clock.instant()))) {
+            try {
+                handler.handleRequest(
+                        new ByteArrayInputStream(EVENT_JSON.writeValueAsBytes(event)),
+                        OutputStream.nullOutputStream(),
+                        null);
+            } catch (IOException e) {
+                throw new UncheckedIOException("priming could not run the handler", e);
+            }
+        }
         SdkBytes content = SdkBytes.fromUtf8String("priming");
         SdkBytes mac = clients.kms()
                 .generateMac(request -> request.keyId("priming")
