@@ -89,6 +89,19 @@ public final class AwsClients {
         return new AwsClients(region, http, credentials, endpoint);
     }
 
+    /**
+     * Clients that hand every request to {@code http} instead of the network, configured as {@link
+     * #fromEnvironment()} configures them (region from {@code AWS_REGION} when set, else us-east-1; endpoints from
+     * {@code AWS_ENDPOINT_URL}; retries): the rule's SnapStart priming, which must never reach AWS.
+     */
+    public static AwsClients answeredBy(SdkHttpClient http, AwsCredentialsProvider credentials) {
+        Objects.requireNonNull(http, "http");
+        Objects.requireNonNull(credentials, "credentials");
+        String regionName = System.getenv("AWS_REGION");
+        Region region = regionName == null || regionName.isBlank() ? Region.US_EAST_1 : Region.of(regionName);
+        return new AwsClients(region, http, credentials, null);
+    }
+
     /** Every client alike: this region and HTTP client, the given credentials and retries, the endpoint if any. */
     private <B extends AwsSyncClientBuilder<B, C> & AwsClientBuilder<B, C>, C> C configured(
             B builder, AwsCredentialsProvider credentials, ClientOverrideConfiguration retries) {

@@ -1,8 +1,7 @@
 package io.github.stalekeys.evaluator;
 
 import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestHandler;
-import com.amazonaws.services.lambda.runtime.events.ConfigEvent;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import io.github.stalekeys.audit.AuditSeal;
 import io.github.stalekeys.audit.AuditTrail;
 import io.github.stalekeys.aws.AwsClients;
@@ -21,6 +20,9 @@ import io.github.stalekeys.logging.StructuredLogger;
 import io.github.stalekeys.policy.Compliance;
 import io.github.stalekeys.policy.StaleKeyPolicy;
 import io.github.stalekeys.policy.UserVerdict;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneOffset;
@@ -40,7 +42,7 @@ import java.util.Set;
  * <p>A periodic run posts only what differs from the results Config holds, plus the results whose refresh is
  * due ({@link ChangesOnly}); a change event always posts its one evaluation.
  */
-public final class AccessKeyComplianceHandler implements RequestHandler<ConfigEvent, EvaluationReport> {
+public final class AccessKeyComplianceHandler implements RequestStreamHandler {
 
     private static final String SESSION_NAME = "stale-access-keys-rule";
     /** How many flagged users a periodic run confirms live at once: 1..16, default 4. */
@@ -116,8 +118,13 @@ public final class AccessKeyComplianceHandler implements RequestHandler<ConfigEv
 
     static final String AUDIT_RECORD_KEY_ID = "AUDIT_RECORD_KEY_ID";
 
+    /** The Lambda entry point: Config's event in, the report out, both JSON ({@link ConfigRuleEventJson}). */
     @Override
-    public EvaluationReport handleRequest(ConfigEvent event, Context context) {
+    public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
+        ConfigRuleEventJson.write(handleRequest(ConfigRuleEventJson.read(input), context), output);
+    }
+
+    public EvaluationReport handleRequest(ConfigRuleEvent event, Context context) {
         if (event == null) {
             throw new InvalidEventException("the event is empty");
         }

@@ -1,6 +1,5 @@
 package io.github.stalekeys.evaluator;
 
-import com.amazonaws.services.lambda.runtime.events.ConfigEvent;
 import io.github.stalekeys.configrule.InvalidEventException;
 import io.github.stalekeys.securityhub.AsffFinding;
 import java.time.Instant;
@@ -16,7 +15,8 @@ final class AsffFindingContext {
 
     private AsffFindingContext() {}
 
-    static Optional<AsffFinding.Context> of(ConfigEvent event, String region, FindingsSettings settings, Instant now) {
+    static Optional<AsffFinding.Context> of(
+            ConfigRuleEvent event, String region, FindingsSettings settings, Instant now) {
         String account = event.getAccountId();
         if (account == null || !ACCOUNT.matcher(account).matches()) {
             throw new InvalidEventException("accountId is not a 12-digit account id: no findings imported");

@@ -1,6 +1,5 @@
 package io.github.stalekeys.evaluator;
 
-import com.amazonaws.services.lambda.runtime.events.ConfigEvent;
 import io.github.stalekeys.audit.AuditTrail;
 import io.github.stalekeys.aws.AwsClients;
 import io.github.stalekeys.configrule.Sleeper;
@@ -28,7 +27,7 @@ final class FindingsImport {
 
     /** A Security Hub failure never keeps the evaluations from being recorded: they already are. */
     void afterPeriodicRun(
-            ConfigEvent event,
+            ConfigRuleEvent event,
             List<UserAssessment> periodic,
             StaleKeyPolicy policy,
             RuleParameters parameters,

@@ -1,6 +1,5 @@
 package io.github.stalekeys.evaluator;
 
-import com.amazonaws.services.lambda.runtime.events.ConfigEvent;
 import io.github.stalekeys.configrule.InvalidEventException;
 import io.github.stalekeys.policy.InvalidSettingException;
 import java.util.regex.Pattern;
@@ -13,7 +12,7 @@ final class MemberAccountRole {
     private MemberAccountRole() {}
 
     /** The role to assume in the event's account, in the rule's own partition. */
-    static String of(ConfigEvent event, String roleName) {
+    static String of(ConfigRuleEvent event, String roleName) {
         String accountId = event.getAccountId();
         if (accountId == null || !ACCOUNT_ID.matcher(accountId).matches()) {
             throw new InvalidEventException("accountId must be a 12-digit account id to assume "
@@ -23,7 +22,7 @@ final class MemberAccountRole {
     }
 
     /** The partition of the rule itself (aws, aws-cn, aws-us-gov), read from an ARN in the event. */
-    private static String partition(ConfigEvent event) {
+    private static String partition(ConfigRuleEvent event) {
         for (String arn : new String[] {event.getConfigRuleArn(), event.getExecutionRoleArn()}) {
             if (arn != null && arn.startsWith("arn:") && arn.indexOf(':', 4) > 4) {
                 return arn.substring(4, arn.indexOf(':', 4));

@@ -1,171 +1,105 @@
 package io.github.stalekeys.evaluator;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.stalekeys.aws.AwsClients;
+import io.github.stalekeys.logging.StructuredLogger;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.Optional;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
-import software.amazon.awssdk.core.retry.RetryMode;
-import software.amazon.awssdk.http.AbortableInputStream;
-import software.amazon.awssdk.http.ExecutableHttpRequest;
-import software.amazon.awssdk.http.HttpExecuteRequest;
-import software.amazon.awssdk.http.HttpExecuteResponse;
-import software.amazon.awssdk.http.SdkHttpClient;
-import software.amazon.awssdk.http.SdkHttpResponse;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.config.ConfigClient;
-import software.amazon.awssdk.services.config.model.ComplianceType;
-import software.amazon.awssdk.services.config.model.Evaluation;
-import software.amazon.awssdk.services.iam.IamClient;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.services.kms.model.MacAlgorithmSpec;
 
 /**
- * Walks the SDK's request pipeline for every call the evaluator makes (endpoint resolution, marshalling,
- * signing, the HTTP client interface, unmarshalling) without reaching AWS: the clients built here answer every
- * request themselves with an empty, well-formed response, and are closed afterwards. Their credentials are a
- * made-up pair, so a snapshot carries neither a real credential nor a connection.
+ * Runs the handler itself, a periodic run and a change event, through clients configured as the real ones but
+ * whose HTTP client answers every request itself ({@link PrimingAnswers}): the event parsing, the rule's
+ * parameters, paging, the credential report, live confirmation, the previous results, the evaluations and the
+ * warnings, each through the SDK's whole request pipeline (endpoint rules, marshalling, signing, unmarshalling of
+ * populated responses). Then the KMS calls of the audit seals, which only an account with audit records reaches,
+ * and EventBridge's PutEvents, which only a warning reaches.
+ * The credentials are a made-up pair, so a snapshot carries neither a real credential nor a connection.
  */
 final class OfflineSdkPriming {
 
     private static final StaticCredentialsProvider MADE_UP = StaticCredentialsProvider.create(
             AwsBasicCredentials.create("AKIAPRIMING000000000", "priming-secret-that-signs-nothing-real"));
-    private static final Pattern IAM_ACTION = Pattern.compile("(?:^|&)Action=([A-Za-z]+)");
+    private static final String PARAMETERS = "{\"maxAccessKeyAgeDays\":\"90\",\"exemptUsers\":\"someone\","
+            + "\"exemptionTagKey\":\"KeyRotationExempt\",\"warningDays\":\"14\","
+            + "\"evaluationFrequency\":\"TwentyFour_Hours\",\"ownerTagKey\":\"owner\"}";
+    private static final String RULE_NAME = "priming";
+    private static final ObjectMapper EVENT_JSON = new ObjectMapper();
 
     private OfflineSdkPriming() {}
 
     /** Makes the evaluator's calls through offline clients; returns the operations answered, for the test. */
-    static List<String> prime() {
-        AnsweringHttpClient http = new AnsweringHttpClient();
-        ClientOverrideConfiguration noRetries = ClientOverrideConfiguration.builder()
-                .retryStrategy(RetryMode.STANDARD)
-                .build();
-        try (IamClient iam = IamClient.builder()
-                        .region(Region.AWS_GLOBAL)
-                        .credentialsProvider(MADE_UP)
-                        .httpClient(http)
-                        .overrideConfiguration(noRetries)
-                        .build();
-                ConfigClient config = ConfigClient.builder()
-                        .region(Region.US_EAST_1)
-                        .credentialsProvider(MADE_UP)
-                        .httpClient(http)
-                        .overrideConfiguration(noRetries)
-                        .build()) {
-            iam.listUsersPaginator(request -> request.maxItems(1000)).users().forEach(user -> {});
-            iam.generateCredentialReport();
-            iam.getCredentialReport();
-            iam.getUser(request -> request.userName("priming"));
-            iam.listAccessKeysPaginator(request -> request.userName("priming"))
-                    .accessKeyMetadata()
-                    .forEach(key -> {});
-            iam.getAccessKeyLastUsed(request -> request.accessKeyId("AKIAPRIMING000000001"));
-            iam.listUserTagsPaginator(request -> request.userName("priming"))
-                    .tags()
-                    .forEach(tag -> {});
-            config.getComplianceDetailsByConfigRulePaginator(request -> request.configRuleName("priming")
-                            .complianceTypes(ComplianceType.COMPLIANT)
-                            .limit(100))
-                    .evaluationResults()
-                    .forEach(result -> {});
-            config.putEvaluations(request -> request.resultToken("priming")
-                    .testMode(true)
-                    .evaluations(Evaluation.builder()
-                            .complianceResourceType(IamUserResource.TYPE)
-                            .complianceResourceId("AIDAPRIMING000000001")
-                            .complianceType(ComplianceType.COMPLIANT)
-                            .annotation("priming")
-                            .orderingTimestamp(Instant.EPOCH)
-                            .build()));
+    static List<String> prime(Clock clock) {
+        PrimingAnswers answers = new PrimingAnswers(clock.instant());
+        AwsClients clients = AwsClients.answeredBy(answers, MADE_UP);
+        AccessKeyComplianceHandler handler = new AccessKeyComplianceHandler(
+                clients,
+                clock,
+                waited -> {},
+                new StructuredLogger("rule-evaluator", new PrintStream(OutputStream.nullOutputStream()), clock),
+                Optional.of("priming"));
+        // Through the entry point Lambda calls: the event read from JSON and the report written as JSON too.
+        for (ConfigRuleEvent event : List.of(scheduled(clock.instant()), changed(clock.instant()))) {
+            try {
+                handler.handleRequest(
+                        new ByteArrayInputStream(EVENT_JSON.writeValueAsBytes(event)),
+                        OutputStream.nullOutputStream(),
+                        null);
+            } catch (IOException e) {
+                throw new UncheckedIOException("priming could not run the handler", e);
+            }
         }
-        return http.answered();
+        SdkBytes content = SdkBytes.fromUtf8String("priming");
+        SdkBytes mac = clients.kms()
+                .generateMac(request -> request.keyId("priming")
+                        .macAlgorithm(MacAlgorithmSpec.HMAC_SHA_256)
+                        .message(content))
+                .mac();
+        clients.kms()
+                .verifyMac(request -> request.keyId("priming")
+                        .macAlgorithm(MacAlgorithmSpec.HMAC_SHA_256)
+                        .message(content)
+                        .mac(mac));
+        // What a run announces when a user reaches a warning stage, which the made-up account does not.
+        clients.events()
+                .putEvents(request -> request.entries(
+                        entry -> entry.source("priming").detailType("priming").detail("{\"priming\":true}")));
+        return answers.answered();
     }
 
-    /** Answers each request with an empty response of the operation's shape; never opens a connection. */
-    private static final class AnsweringHttpClient implements SdkHttpClient {
+    private static ConfigRuleEvent scheduled(Instant now) {
+        return event("{\"messageType\":\"ScheduledNotification\",\"notificationCreationTime\":\"" + now + "\"}");
+    }
 
-        private final List<String> answered = new ArrayList<>();
+    private static ConfigRuleEvent changed(Instant now) {
+        return event("{\"messageType\":\"ConfigurationItemChangeNotification\",\"notificationCreationTime\":\"" + now
+                + "\",\"configurationItem\":{\"resourceType\":\"AWS::IAM::User\",\"resourceId\":\""
+                + PrimingAnswers.STALE_USER_ID + "\",\"resourceName\":\"" + PrimingAnswers.STALE_USER
+                + "\",\"configurationItemStatus\":\"OK\",\"configurationItemCaptureTime\":\"" + now
+                + "\",\"awsAccountId\":\"000000000000\",\"ARN\":\"arn:aws:iam::000000000000:user/"
+                + PrimingAnswers.STALE_USER + "\",\"configuration\":{\"path\":\"/\",\"userName\":\""
+                + PrimingAnswers.STALE_USER + "\",\"userId\":\"" + PrimingAnswers.STALE_USER_ID + "\"}}}");
+    }
 
-        List<String> answered() {
-            return List.copyOf(answered);
-        }
-
-        @Override
-        public ExecutableHttpRequest prepareRequest(HttpExecuteRequest request) {
-            String target =
-                    request.httpRequest().firstMatchingHeader("X-Amz-Target").orElse(null);
-            String body = request.contentStreamProvider()
-                    .map(provider -> read(provider.newStream()))
-                    .orElse("");
-            String operation;
-            String response;
-            String contentType;
-            if (target != null) {
-                operation = target.substring(target.indexOf('.') + 1);
-                response = "{}";
-                contentType = "application/x-amz-json-1.1";
-            } else {
-                Matcher action = IAM_ACTION.matcher(body);
-                operation = action.find() ? action.group(1) : "Unknown";
-                response = "<" + operation + "Response xmlns=\"https://iam.amazonaws.com/doc/2010-05-08/\"><"
-                        + operation + "Result>" + iamResult(operation) + "</" + operation + "Result></"
-                        + operation + "Response>";
-                contentType = "text/xml";
-            }
-            answered.add(operation);
-            byte[] bytes = response.getBytes(StandardCharsets.UTF_8);
-            return new ExecutableHttpRequest() {
-                @Override
-                public HttpExecuteResponse call() {
-                    return HttpExecuteResponse.builder()
-                            .response(SdkHttpResponse.builder()
-                                    .statusCode(200)
-                                    .putHeader("Content-Type", contentType)
-                                    .putHeader("Content-Length", Integer.toString(bytes.length))
-                                    .build())
-                            .responseBody(AbortableInputStream.create(new ByteArrayInputStream(bytes)))
-                            .build();
-                }
-
-                @Override
-                public void abort() {
-                    // nothing in flight
-                }
-            };
-        }
-
-        private static String iamResult(String operation) {
-            return switch (operation) {
-                case "GenerateCredentialReport" -> "<State>COMPLETE</State>";
-                case "GetCredentialReport" -> "<Content>dXNlcgo=</Content><ReportFormat>text/csv</ReportFormat>";
-                case "GetUser" ->
-                    "<User><UserName>priming</UserName><UserId>AIDAPRIMING000000001</UserId><Path>/</Path>"
-                            + "<Arn>arn:aws:iam::000000000000:user/priming</Arn>"
-                            + "<CreateDate>2020-01-01T00:00:00Z</CreateDate></User>";
-                case "GetAccessKeyLastUsed" ->
-                    "<UserName>priming</UserName><AccessKeyLastUsed><Region>N/A</Region>"
-                            + "<ServiceName>N/A</ServiceName></AccessKeyLastUsed>";
-                default -> "<IsTruncated>false</IsTruncated>";
-            };
-        }
-
-        private static String read(InputStream stream) {
-            try (stream) {
-                return new String(stream.readAllBytes(), StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-
-        @Override
-        public void close() {
-            // owns nothing
-        }
+    private static ConfigRuleEvent event(String invokingEvent) {
+        ConfigRuleEvent event = new ConfigRuleEvent();
+        event.setVersion("1.0");
+        event.setInvokingEvent(invokingEvent);
+        event.setRuleParameters(PARAMETERS);
+        event.setResultToken("priming-result-token");
+        event.setConfigRuleName(RULE_NAME);
+        event.setConfigRuleArn("arn:aws:config:us-east-1:000000000000:config-rule/config-rule-priming");
+        event.setAccountId("000000000000");
+        return event;
     }
 }

@@ -43,7 +43,7 @@ final class SnapStartPriming implements Resource {
     @Override
     public void beforeCheckpoint(Context<? extends Resource> context) {
         prime(Clock.systemUTC());
-        OfflineSdkPriming.prime();
+        OfflineSdkPriming.prime(Clock.systemUTC());
     }
 
     @Override

@@ -3,7 +3,6 @@ package io.github.stalekeys.evaluator;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.amazonaws.services.lambda.runtime.events.ConfigEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -197,7 +196,7 @@ class BackoutGraceLoopTest {
         }
 
         StoredEvaluation evaluateChanged(SeededUser user) {
-            ConfigEvent event = EvaluatorHarness.scheduledEvent(
+            ConfigRuleEvent event = EvaluatorHarness.scheduledEvent(
                     emulator.registerResultToken(EvaluatorHarness.RULE_NAME), PARAMETERS);
             event.setInvokingEvent(String.format(
                     "{\"messageType\": \"ConfigurationItemChangeNotification\", \"configurationItem\": {"
@@ -207,7 +206,7 @@ class BackoutGraceLoopTest {
             return run(event, user);
         }
 
-        private StoredEvaluation run(ConfigEvent event, SeededUser user) {
+        private StoredEvaluation run(ConfigRuleEvent event, SeededUser user) {
             rule.handleRequest(event, TestContext.withRemaining(Duration.ofMinutes(5)));
             List<StoredEvaluation> stored = emulator.storedEvaluations(EvaluatorHarness.RULE_NAME).stream()
                     .filter(evaluation -> evaluation.resourceId().equals(user.userId()))

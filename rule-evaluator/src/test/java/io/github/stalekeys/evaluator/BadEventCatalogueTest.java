@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.amazonaws.services.lambda.runtime.events.ConfigEvent;
 import io.github.stalekeys.configrule.InvalidEventException;
 import io.github.stalekeys.emulator.AwsEmulator;
 import io.github.stalekeys.emulator.AwsEmulatorExtension;
@@ -149,13 +148,13 @@ class BadEventCatalogueTest {
     @MethodSource("badEvents")
     void aBadEventFailsNamingTheProblemBeforeAnyAwsCall(
             String description,
-            Consumer<ConfigEvent> change,
+            Consumer<ConfigRuleEvent> change,
             Class<? extends RuntimeException> expected,
             String message,
             AwsEmulator emulator) {
         EvaluatorHarness harness = new EvaluatorHarness(emulator);
         harness.account().keyUsed(harness.account().user("alice"), 143);
-        ConfigEvent event = changeEvent(harness.token());
+        ConfigRuleEvent event = changeEvent(harness.token());
         change.accept(event);
         emulator.resetCallCounts();
 
@@ -175,7 +174,7 @@ class BadEventCatalogueTest {
 
     @ParameterizedTest(name = "null event")
     @MethodSource("nullEvent")
-    void aNullEventIsNamed(ConfigEvent event, AwsEmulator emulator) {
+    void aNullEventIsNamed(ConfigRuleEvent event, AwsEmulator emulator) {
         EvaluatorHarness harness = new EvaluatorHarness(emulator);
         emulator.resetCallCounts();
 
@@ -186,11 +185,11 @@ class BadEventCatalogueTest {
     }
 
     static Stream<Arguments> nullEvent() {
-        return Stream.of(Arguments.of((ConfigEvent) null));
+        return Stream.of(Arguments.of((ConfigRuleEvent) null));
     }
 
-    static ConfigEvent changeEvent(String token) {
-        ConfigEvent event = new ConfigEvent();
+    static ConfigRuleEvent changeEvent(String token) {
+        ConfigRuleEvent event = new ConfigRuleEvent();
         event.setConfigRuleName(EvaluatorHarness.RULE_NAME);
         event.setAccountId(EvaluatorHarness.ACCOUNT_ID);
         event.setConfigRuleArn("arn:aws:config:us-east-1:123456789012:config-rule/config-rule-0abc12");
@@ -202,7 +201,7 @@ class BadEventCatalogueTest {
 
     private static Arguments bad(
             String description,
-            Consumer<ConfigEvent> change,
+            Consumer<ConfigRuleEvent> change,
             Class<? extends RuntimeException> expected,
             String message) {
         return Arguments.of(description, change, expected, message);

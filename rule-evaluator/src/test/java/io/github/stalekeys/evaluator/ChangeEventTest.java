@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.amazonaws.services.lambda.runtime.events.ConfigEvent;
 import com.amazonaws.services.lambda.runtime.tests.annotations.Event;
 import io.github.stalekeys.configrule.EvaluationsNotRecordedException;
 import io.github.stalekeys.configrule.InvalidEventException;
@@ -28,8 +27,8 @@ class ChangeEventTest {
     private static final String FIXTURE_USER_ID = "AIDAEXAMPLEALICE00001";
 
     @ParameterizedTest
-    @Event(value = "events/configuration-item-change.json", type = ConfigEvent.class)
-    void changedUserWithAStaleKeyIsNonCompliantNamingTheKey(ConfigEvent event, AwsEmulator emulator) {
+    @Event(value = "events/configuration-item-change.json", type = ConfigRuleEvent.class)
+    void changedUserWithAStaleKeyIsNonCompliantNamingTheKey(ConfigRuleEvent event, AwsEmulator emulator) {
         EvaluatorHarness harness = new EvaluatorHarness(emulator);
         SeededUser alice = harness.account().user("alice");
         harness.account().keyUsed(alice, 2);
@@ -54,8 +53,8 @@ class ChangeEventTest {
     }
 
     @ParameterizedTest
-    @Event(value = "events/oversized-configuration-item.json", type = ConfigEvent.class)
-    void oversizedItemIsEvaluatedFromItsSummary(ConfigEvent event, AwsEmulator emulator) {
+    @Event(value = "events/oversized-configuration-item.json", type = ConfigRuleEvent.class)
+    void oversizedItemIsEvaluatedFromItsSummary(ConfigRuleEvent event, AwsEmulator emulator) {
         EvaluatorHarness harness = new EvaluatorHarness(emulator);
         SeededUser alice = harness.account().user("alice");
         harness.account().keyNeverUsed(alice, 10);
@@ -70,8 +69,8 @@ class ChangeEventTest {
     }
 
     @ParameterizedTest
-    @Event(value = "events/user-deleted.json", type = ConfigEvent.class)
-    void deletedUserIsNotApplicableWithoutAnyIamCall(ConfigEvent event, AwsEmulator emulator) {
+    @Event(value = "events/user-deleted.json", type = ConfigRuleEvent.class)
+    void deletedUserIsNotApplicableWithoutAnyIamCall(ConfigRuleEvent event, AwsEmulator emulator) {
         EvaluatorHarness harness = new EvaluatorHarness(emulator);
         event.setResultToken(harness.token());
         emulator.resetCallCounts();
@@ -85,8 +84,8 @@ class ChangeEventTest {
     }
 
     @ParameterizedTest
-    @Event(value = "events/configuration-item-change.json", type = ConfigEvent.class)
-    void userThatIamNoLongerKnowsIsNotApplicable(ConfigEvent event, AwsEmulator emulator) {
+    @Event(value = "events/configuration-item-change.json", type = ConfigRuleEvent.class)
+    void userThatIamNoLongerKnowsIsNotApplicable(ConfigRuleEvent event, AwsEmulator emulator) {
         EvaluatorHarness harness = new EvaluatorHarness(emulator);
         event.setResultToken(harness.token());
 
@@ -96,8 +95,8 @@ class ChangeEventTest {
     }
 
     @ParameterizedTest
-    @Event(value = "events/configuration-item-change.json", type = ConfigEvent.class)
-    void userThatLeftTheScopeIsNotApplicable(ConfigEvent event, AwsEmulator emulator) {
+    @Event(value = "events/configuration-item-change.json", type = ConfigRuleEvent.class)
+    void userThatLeftTheScopeIsNotApplicable(ConfigRuleEvent event, AwsEmulator emulator) {
         EvaluatorHarness harness = new EvaluatorHarness(emulator);
         harness.account().keyUsed(harness.account().user("alice"), 143);
         event.setResultToken(harness.token());
@@ -111,8 +110,8 @@ class ChangeEventTest {
     }
 
     @ParameterizedTest
-    @Event(value = "events/configuration-item-change.json", type = ConfigEvent.class)
-    void anotherResourceTypeIsNotApplicable(ConfigEvent event, AwsEmulator emulator) {
+    @Event(value = "events/configuration-item-change.json", type = ConfigRuleEvent.class)
+    void anotherResourceTypeIsNotApplicable(ConfigRuleEvent event, AwsEmulator emulator) {
         EvaluatorHarness harness = new EvaluatorHarness(emulator);
         event.setResultToken(harness.token());
         event.setInvokingEvent(event.getInvokingEvent().replace("\"AWS::IAM::User\"", "\"AWS::IAM::Role\""));
@@ -126,8 +125,8 @@ class ChangeEventTest {
     }
 
     @ParameterizedTest
-    @Event(value = "events/scheduled-notification.json", type = ConfigEvent.class)
-    void scheduledSampleEventRunsInTestMode(ConfigEvent event, AwsEmulator emulator) {
+    @Event(value = "events/scheduled-notification.json", type = ConfigRuleEvent.class)
+    void scheduledSampleEventRunsInTestMode(ConfigRuleEvent event, AwsEmulator emulator) {
         EvaluatorHarness harness = new EvaluatorHarness(emulator);
         harness.account().keyUsed(harness.account().user("alice"), 143);
         harness.account().keyUsed(harness.account().user("bob"), 1);
@@ -142,8 +141,8 @@ class ChangeEventTest {
     }
 
     @ParameterizedTest
-    @Event(value = "events/configuration-item-change.json", type = ConfigEvent.class)
-    void invalidRuleParametersFailBeforeAnyAwsCall(ConfigEvent event, AwsEmulator emulator) {
+    @Event(value = "events/configuration-item-change.json", type = ConfigRuleEvent.class)
+    void invalidRuleParametersFailBeforeAnyAwsCall(ConfigRuleEvent event, AwsEmulator emulator) {
         EvaluatorHarness harness = new EvaluatorHarness(emulator);
         event.setRuleParameters("{\"maxAccessKeyAgeDays\": \"0\"}");
         emulator.resetCallCounts();
@@ -155,8 +154,8 @@ class ChangeEventTest {
     }
 
     @ParameterizedTest
-    @Event(value = "events/configuration-item-change.json", type = ConfigEvent.class)
-    void unknownMessageTypeFailsBeforeAnyAwsCall(ConfigEvent event, AwsEmulator emulator) {
+    @Event(value = "events/configuration-item-change.json", type = ConfigRuleEvent.class)
+    void unknownMessageTypeFailsBeforeAnyAwsCall(ConfigRuleEvent event, AwsEmulator emulator) {
         EvaluatorHarness harness = new EvaluatorHarness(emulator);
         event.setInvokingEvent("{\"messageType\": \"ComplianceChangeNotification\"}");
         emulator.resetCallCounts();
@@ -168,8 +167,8 @@ class ChangeEventTest {
     }
 
     @ParameterizedTest
-    @Event(value = "events/configuration-item-change.json", type = ConfigEvent.class)
-    void missingResultTokenIsNamed(ConfigEvent event, AwsEmulator emulator) {
+    @Event(value = "events/configuration-item-change.json", type = ConfigRuleEvent.class)
+    void missingResultTokenIsNamed(ConfigRuleEvent event, AwsEmulator emulator) {
         EvaluatorHarness harness = new EvaluatorHarness(emulator);
         event.setResultToken(null);
 
@@ -179,8 +178,8 @@ class ChangeEventTest {
     }
 
     @ParameterizedTest
-    @Event(value = "events/configuration-item-change.json", type = ConfigEvent.class)
-    void crossAccountModeAssumesTheNamedRoleInTheEventsAccount(ConfigEvent event, AwsEmulator emulator) {
+    @Event(value = "events/configuration-item-change.json", type = ConfigRuleEvent.class)
+    void crossAccountModeAssumesTheNamedRoleInTheEventsAccount(ConfigRuleEvent event, AwsEmulator emulator) {
         EvaluatorHarness harness = new EvaluatorHarness(emulator);
         SeededUser alice = harness.account().user("alice");
         harness.account().keyUsed(alice, 143);
@@ -196,8 +195,8 @@ class ChangeEventTest {
     }
 
     @ParameterizedTest
-    @Event(value = "events/configuration-item-change.json", type = ConfigEvent.class)
-    void anItemWhoseNameNowBelongsToAnotherUserIsNotJudgedByThatUsersKeys(ConfigEvent event, AwsEmulator emulator) {
+    @Event(value = "events/configuration-item-change.json", type = ConfigRuleEvent.class)
+    void anItemWhoseNameNowBelongsToAnotherUserIsNotJudgedByThatUsersKeys(ConfigRuleEvent event, AwsEmulator emulator) {
         EvaluatorHarness harness = new EvaluatorHarness(emulator);
         harness.account().keyUsed(harness.account().user("alice"), 143); // today's alice, not the fixture's
         event.setResultToken(harness.token());
@@ -210,8 +209,8 @@ class ChangeEventTest {
     }
 
     @ParameterizedTest
-    @Event(value = "events/configuration-item-change.json", type = ConfigEvent.class)
-    void retriesStopBeforeTheLambdaDeadlineNamingWhatWasNotRecorded(ConfigEvent event, AwsEmulator emulator) {
+    @Event(value = "events/configuration-item-change.json", type = ConfigRuleEvent.class)
+    void retriesStopBeforeTheLambdaDeadlineNamingWhatWasNotRecorded(ConfigRuleEvent event, AwsEmulator emulator) {
         EvaluatorHarness harness = new EvaluatorHarness(emulator);
         SeededUser alice = harness.account().user("alice");
         event.setResultToken(harness.token());
@@ -230,7 +229,7 @@ class ChangeEventTest {
     }
 
     /** Makes the sample item describe a user of the emulated account (Config's items carry the real id). */
-    private static void describe(ConfigEvent event, SeededUser user) {
+    private static void describe(ConfigRuleEvent event, SeededUser user) {
         event.setInvokingEvent(event.getInvokingEvent()
                 .replace(FIXTURE_USER_ID, user.userId())
                 .replace("\"alice\"", "\"" + user.userName() + "\""));

@@ -3,7 +3,6 @@ package io.github.stalekeys.evaluator;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
-import com.amazonaws.services.lambda.runtime.events.ConfigEvent;
 import io.github.stalekeys.emulator.AwsEmulator;
 import io.github.stalekeys.emulator.AwsEmulatorExtension;
 import io.github.stalekeys.emulator.IamSeeder.SeededKey;
@@ -197,7 +196,7 @@ class ChangesOnlyPostingTest {
         Instant before = harness.stored().get(account.stale().userId()).resultRecordedTime();
         emulator.resetCallCounts();
 
-        ConfigEvent change = EvaluatorHarness.scheduledEvent(harness.token(), PARAMETERS);
+        ConfigRuleEvent change = EvaluatorHarness.scheduledEvent(harness.token(), PARAMETERS);
         change.setInvokingEvent("{\"messageType\":\"ConfigurationItemChangeNotification\",\"configurationItem\":{"
                 + "\"resourceType\":\"AWS::IAM::User\",\"resourceId\":\""
                 + account.stale().userId() + "\","

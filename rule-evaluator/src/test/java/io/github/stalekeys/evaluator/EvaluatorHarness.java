@@ -1,6 +1,5 @@
 package io.github.stalekeys.evaluator;
 
-import com.amazonaws.services.lambda.runtime.events.ConfigEvent;
 import io.github.stalekeys.aws.AwsClients;
 import io.github.stalekeys.emulator.AwsEmulator;
 import io.github.stalekeys.emulator.IamSeeder;
@@ -62,8 +61,8 @@ final class EvaluatorHarness {
                 .toList();
     }
 
-    static ConfigEvent scheduledEvent(String resultToken, String ruleParameters) {
-        ConfigEvent event = new ConfigEvent();
+    static ConfigRuleEvent scheduledEvent(String resultToken, String ruleParameters) {
+        ConfigRuleEvent event = new ConfigRuleEvent();
         event.setConfigRuleName(RULE_NAME);
         event.setAccountId(ACCOUNT_ID);
         event.setConfigRuleArn("arn:aws:config:us-east-1:" + ACCOUNT_ID + ":config-rule/config-rule-0abc12");
@@ -78,7 +77,7 @@ final class EvaluatorHarness {
      * Runs the handler; whatever happens, its logs and any error it throws (which Lambda logs) are scanned for
      * the seeded keys' secrets, session tokens and the whole invoking event.
      */
-    EvaluationReport run(ConfigEvent event) {
+    EvaluationReport run(ConfigRuleEvent event) {
         String invokingEvent = event == null
                         || event.getInvokingEvent() == null
                         || event.getInvokingEvent().length() < 20

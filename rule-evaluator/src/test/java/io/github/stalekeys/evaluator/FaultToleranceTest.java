@@ -3,7 +3,6 @@ package io.github.stalekeys.evaluator;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.amazonaws.services.lambda.runtime.events.ConfigEvent;
 import io.github.stalekeys.emulator.AwsEmulator;
 import io.github.stalekeys.emulator.AwsEmulatorExtension;
 import io.github.stalekeys.emulator.Fault;
@@ -89,7 +88,7 @@ class FaultToleranceTest {
                                 .annotation("an earlier run")
                                 .orderingTimestamp(Instant.now().minus(Duration.ofDays(1)))
                                 .build()));
-        ConfigEvent event = EvaluatorHarness.scheduledEvent(token, SeededAccount.PARAMETERS);
+        ConfigRuleEvent event = EvaluatorHarness.scheduledEvent(token, SeededAccount.PARAMETERS);
         event.setConfigRuleName(ruleName);
         if (faults != null) {
             harness.emulator.injectFaults(faults);

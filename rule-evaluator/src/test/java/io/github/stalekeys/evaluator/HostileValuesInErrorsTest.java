@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.amazonaws.services.lambda.runtime.events.ConfigEvent;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.stalekeys.configrule.InvokingEventParser;
@@ -49,7 +48,7 @@ class HostileValuesInErrorsTest {
                 site("automaticRemediation", () -> RuleParameters.parse(object("automaticRemediation", HOSTILE))),
                 site("refreshDays", () -> RuleParameters.parse(object("refreshDays", HOSTILE))),
                 site("accountId in organization mode", () -> {
-                    ConfigEvent event = new ConfigEvent();
+                    ConfigRuleEvent event = new ConfigRuleEvent();
                     event.setAccountId(HOSTILE);
                     MemberAccountRole.of(event, "StaleKeysRuleExecution");
                 }),

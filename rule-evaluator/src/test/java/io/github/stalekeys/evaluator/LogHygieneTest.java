@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.amazonaws.services.lambda.runtime.events.ConfigEvent;
 import io.github.stalekeys.emulator.AwsEmulator;
 import io.github.stalekeys.emulator.AwsEmulatorExtension;
 import io.github.stalekeys.emulator.FaultPlan;
@@ -56,7 +55,7 @@ class LogHygieneTest {
         EvaluatorHarness harness = new EvaluatorHarness(emulator);
         SeededUser alice = harness.account().user("alice");
         harness.account().keyUsed(alice, 143);
-        ConfigEvent event = BadEventCatalogueTest.changeEvent(harness.token());
+        ConfigRuleEvent event = BadEventCatalogueTest.changeEvent(harness.token());
         event.setInvokingEvent(event.getInvokingEvent().replace("AIDAEXAMPLEALICE00001", alice.userId()));
         event.setRuleParameters("{\"executionRoleName\": \"StaleKeysRuleExecution\"}");
         emulator.resetCallCounts();

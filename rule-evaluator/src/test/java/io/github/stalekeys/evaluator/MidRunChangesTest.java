@@ -2,7 +2,6 @@ package io.github.stalekeys.evaluator;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import com.amazonaws.services.lambda.runtime.events.ConfigEvent;
 import io.github.stalekeys.emulator.AwsEmulator;
 import io.github.stalekeys.emulator.AwsEmulatorExtension;
 import io.github.stalekeys.emulator.IamSeeder;
@@ -116,8 +115,8 @@ class MidRunChangesTest {
         assertEquals("No active access keys", harness.stored().get(odd.userId()).annotation());
     }
 
-    private static ConfigEvent changeEventFor(EvaluatorHarness harness, SeededUser user) {
-        ConfigEvent event = BadEventCatalogueTest.changeEvent(harness.token());
+    private static ConfigRuleEvent changeEventFor(EvaluatorHarness harness, SeededUser user) {
+        ConfigRuleEvent event = BadEventCatalogueTest.changeEvent(harness.token());
         event.setInvokingEvent(BadEventCatalogueTest.item("\"" + user.userName() + "\"", "OK", "2026-11-28T09:15:00Z")
                 .replace("AIDAEXAMPLEALICE00001", user.userId()));
         return event;

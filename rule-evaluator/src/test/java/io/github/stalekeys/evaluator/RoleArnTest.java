@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.amazonaws.services.lambda.runtime.events.ConfigEvent;
 import io.github.stalekeys.configrule.InvalidEventException;
 import org.junit.jupiter.api.Test;
 
@@ -12,7 +11,7 @@ class RoleArnTest {
 
     @Test
     void theRoleIsInTheEventsAccountAndTheRulesPartition() {
-        ConfigEvent event = new ConfigEvent();
+        ConfigRuleEvent event = new ConfigRuleEvent();
         event.setAccountId("210987654321");
         event.setConfigRuleArn("arn:aws-cn:config:cn-north-1:123456789012:config-rule/config-rule-abc");
 
@@ -23,7 +22,7 @@ class RoleArnTest {
 
     @Test
     void withoutAnArnInTheEventThePartitionIsAws() {
-        ConfigEvent event = new ConfigEvent();
+        ConfigRuleEvent event = new ConfigRuleEvent();
         event.setAccountId("210987654321");
 
         assertEquals("arn:aws:iam::210987654321:role/R", MemberAccountRole.of(event, "R"));
@@ -31,7 +30,7 @@ class RoleArnTest {
 
     @Test
     void withoutARuleArnThePartitionComesFromTheExecutionRoleArn() {
-        ConfigEvent event = new ConfigEvent();
+        ConfigRuleEvent event = new ConfigRuleEvent();
         event.setAccountId("210987654321");
         event.setExecutionRoleArn("arn:aws-us-gov:iam::123456789012:role/config-role");
 
@@ -40,7 +39,7 @@ class RoleArnTest {
 
     @Test
     void aRuleArnWithoutAPartitionIsPassedOverForTheNextArn() {
-        ConfigEvent event = new ConfigEvent();
+        ConfigRuleEvent event = new ConfigRuleEvent();
         event.setAccountId("210987654321");
         event.setConfigRuleArn("arn::config:us-east-1:123456789012:config-rule/config-rule-abc");
         event.setExecutionRoleArn("arn:aws-cn:iam::123456789012:role/config-role");
@@ -50,7 +49,7 @@ class RoleArnTest {
 
     @Test
     void valuesThatAreNotArnsLeaveThePartitionAtAws() {
-        ConfigEvent event = new ConfigEvent();
+        ConfigRuleEvent event = new ConfigRuleEvent();
         event.setAccountId("210987654321");
         event.setConfigRuleArn("config-rule-abc");
         event.setExecutionRoleArn("arn:");
@@ -60,7 +59,7 @@ class RoleArnTest {
 
     @Test
     void anAccountIdThatIsNotTwelveDigitsIsRefused() {
-        ConfigEvent event = new ConfigEvent();
+        ConfigRuleEvent event = new ConfigRuleEvent();
         event.setAccountId("12345678901:role/x");
 
         InvalidEventException error = assertThrows(InvalidEventException.class, () -> MemberAccountRole.of(event, "R"));

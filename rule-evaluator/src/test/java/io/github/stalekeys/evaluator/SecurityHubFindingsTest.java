@@ -3,7 +3,6 @@ package io.github.stalekeys.evaluator;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.amazonaws.services.lambda.runtime.events.ConfigEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -295,7 +294,7 @@ class SecurityHubFindingsTest {
         }
 
         void evaluateAll() {
-            ConfigEvent event = EvaluatorHarness.scheduledEvent(
+            ConfigRuleEvent event = EvaluatorHarness.scheduledEvent(
                     emulator.registerResultToken(EvaluatorHarness.RULE_NAME), PARAMETERS);
             rule.handleRequest(event, TestContext.withRemaining(Duration.ofMinutes(10)));
         }

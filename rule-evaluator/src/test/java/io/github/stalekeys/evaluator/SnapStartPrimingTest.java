@@ -25,19 +25,33 @@ class SnapStartPrimingTest {
     }
 
     @Test
-    void sdkPrimingMakesEveryCallOfTheEvaluatorWithoutReachingAws() {
+    void sdkPrimingRunsThePeriodicAndTheChangePathsThroughEveryClientWithoutReachingAws() {
         // The clients answer themselves: were a request to leave the process, it would fail to resolve or connect.
+        List<String> answered = OfflineSdkPriming.prime(Clock.systemUTC());
+
         assertEquals(
                 List.of(
+                        // the periodic run: previous results, users, report, the stale user confirmed live, posting
+                        "GetComplianceDetailsByConfigRule",
                         "ListUsers",
                         "GenerateCredentialReport",
                         "GetCredentialReport",
-                        "GetUser",
                         "ListAccessKeys",
                         "GetAccessKeyLastUsed",
                         "ListUserTags",
-                        "GetComplianceDetailsByConfigRule",
-                        "PutEvaluations"),
-                OfflineSdkPriming.prime());
+                        // 250 users and one gone: evaluations posted 100 at a time
+                        "PutEvaluations",
+                        "PutEvaluations",
+                        "PutEvaluations",
+                        // the change event: the user read live, its evaluation posted
+                        "GetUser",
+                        "ListAccessKeys",
+                        "GetAccessKeyLastUsed",
+                        "PutEvaluations",
+                        // the audit seals, and a warning announced
+                        "GenerateMac",
+                        "VerifyMac",
+                        "PutEvents"),
+                answered);
     }
 }

@@ -2,7 +2,6 @@ package io.github.stalekeys.evaluator;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import com.amazonaws.services.lambda.runtime.events.ConfigEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.stalekeys.emulator.AwsEmulator;
 import io.github.stalekeys.emulator.AwsEmulatorExtension;
@@ -34,8 +33,8 @@ class WarningBudgetTest {
     private static final List<String> WARNING_CALLS =
             List.of("iam:ListAccessKeys", "iam:GetAccessKeyLastUsed", "iam:ListUserTags", "events:PutEvents");
 
-    private static ConfigEvent scheduledAt(String token, Instant notificationTime) {
-        ConfigEvent event = EvaluatorHarness.scheduledEvent(token, PARAMETERS);
+    private static ConfigRuleEvent scheduledAt(String token, Instant notificationTime) {
+        ConfigRuleEvent event = EvaluatorHarness.scheduledEvent(token, PARAMETERS);
         event.setInvokingEvent("{\"messageType\":\"ScheduledNotification\",\"notificationCreationTime\":\""
                 + notificationTime + "\",\"awsAccountId\":\"" + EvaluatorHarness.ACCOUNT_ID + "\"}");
         return event;

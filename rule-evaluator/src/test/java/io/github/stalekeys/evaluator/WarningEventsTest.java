@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.amazonaws.services.lambda.runtime.events.ConfigEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.stalekeys.emulator.AwsEmulator;
 import io.github.stalekeys.emulator.AwsEmulatorExtension;
@@ -35,8 +34,8 @@ class WarningEventsTest {
             {"maxAccessKeyAgeDays":"90","warningDays":"14","evaluationFrequency":"TwentyFour_Hours",
              "ownerTagKey":"Owner","automaticRemediation":"true","exemptionTagKey":"KeyRotationExempt"}""";
 
-    private static ConfigEvent scheduledAt(String token, String parameters, Instant notificationTime) {
-        ConfigEvent event = EvaluatorHarness.scheduledEvent(token, parameters);
+    private static ConfigRuleEvent scheduledAt(String token, String parameters, Instant notificationTime) {
+        ConfigRuleEvent event = EvaluatorHarness.scheduledEvent(token, parameters);
         event.setInvokingEvent("{\"messageType\":\"ScheduledNotification\",\"notificationCreationTime\":\""
                 + notificationTime + "\",\"awsAccountId\":\"" + EvaluatorHarness.ACCOUNT_ID + "\"}");
         return event;
