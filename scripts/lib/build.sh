@@ -32,19 +32,32 @@ build_if_needed() {
 
 # build MAVEN_ARG...: runs Maven, its output shown only when it fails.
 build() {
-  if ! command -v mvn >/dev/null; then
-    echo "Maven is needed to build (mvn, 3.8 or newer): install it and put it on the PATH." >&2
-    exit 1
-  fi
   echo "==> Building (mvn $*); Maven's output is shown only if it fails" >&2
   local log
   log=$(mktemp)
-  if ! MAVEN_OPTS="${MAVEN_OPTS:-} --enable-native-access=ALL-UNNAMED" \
-      mvn -B -ntp -Dstyle.color=never "$@" >"$log" 2>&1; then
+  local status=0
+  run_maven "$@" >"$log" 2>&1 || status=$?
+  if [ "$status" -eq 130 ]; then
+    rm -f "$log"
+    echo "==> Interrupted: the build stopped (run the command again to build)." >&2
+    exit 130
+  elif [ "$status" -ne 0 ]; then
     cat "$log" >&2
     rm -f "$log"
     echo "==> The build failed (Maven's output above)." >&2
     exit 1
   fi
   rm -f "$log"
+}
+
+# run_maven MAVEN_ARG...: Maven in batch mode, without colour codes unless stdout is a terminal (Maven 3.8's
+# console library writes some even in batch mode).
+run_maven() {
+  if ! command -v mvn >/dev/null; then
+    echo "Maven is needed to build (mvn, 3.8 or newer): install it and put it on the PATH." >&2
+    exit 1
+  fi
+  local color=never
+  [ -t 1 ] && color=auto
+  MAVEN_OPTS="${MAVEN_OPTS:-} --enable-native-access=ALL-UNNAMED" mvn -B -ntp "-Dstyle.color=$color" "$@"
 }
