@@ -161,5 +161,20 @@ class DeployDocsTest(unittest.TestCase):
                 self.assertIn("set `JAVA_HOME` to", " ".join(text.split()))
 
 
+
+class PreviewDocsTest(unittest.TestCase):
+    """The README's preview commands use only options the preview has."""
+
+    def test_every_option_of_the_readmes_preview_examples_is_in_the_usage(self):
+        import re
+        text = (ROOT / "README.md").read_text().replace("\\\n", " ")
+        commands = [line for line in text.splitlines() if line.startswith("scripts/run preview")]
+        self.assertTrue(commands)
+        usage = USAGE.read_text()
+        for command in commands:
+            for option in re.findall(r"(--[a-z-]+)", command.split("#")[0]):
+                self.assertIn(option, usage, command)
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -140,9 +140,29 @@ class PreviewCommandTest {
     }
 
     @Test
+    void judgesNeverUsedKeysByTheirOwnLimitAsTheRuleDoes(AwsEmulator emulator) {
+        IamSeeder iam = new IamSeeder(emulator, Clock.systemUTC());
+        iam.keyNeverUsed(iam.user("new-hire"), 40);
+        String[] base = {"preview", "--endpoint-url", emulator.endpoint().toString(), "--format", "csv"};
+
+        assertEquals(0, LocalRun.run(base, out, out));
+        assertTrue(
+                printed.toString(StandardCharsets.UTF_8).contains("keep: "), printed.toString(StandardCharsets.UTF_8));
+        printed.reset();
+        String[] withNeverUsedLimit = java.util.stream.Stream.concat(
+                        java.util.Arrays.stream(base),
+                        java.util.stream.Stream.of("--max-never-used-key-age-days", "30"))
+                .toArray(String[]::new);
+        assertEquals(0, LocalRun.run(withNeverUsedLimit, out, out));
+        assertTrue(
+                printed.toString(StandardCharsets.UTF_8).contains("disable: never used, created 40 days ago"),
+                printed.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
     void badOptionsAreNamed(AwsEmulator emulator) {
         assertEquals(2, LocalRun.run(new String[] {"preview", "--format", "xml"}, out, out));
-        assertTrue(printed.toString(StandardCharsets.UTF_8).contains("--format must be table, csv or json, got xml"));
+        assertTrue(printed.toString(StandardCharsets.UTF_8).contains("--format must be table, csv or json, got 'xml'"));
         assertEquals(
                 2,
                 LocalRun.run(
