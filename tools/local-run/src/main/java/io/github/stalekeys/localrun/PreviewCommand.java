@@ -118,6 +118,12 @@ final class PreviewCommand {
                                 ? e.getMessage()
                                 : e.awsErrorDetails().errorMessage())
                 + "): ";
+        String message = e.awsErrorDetails() == null
+                ? ""
+                : String.valueOf(e.awsErrorDetails().errorMessage());
+        if (message.contains("sts:AssumeRole")) {
+            return what + "check that the role exists in that account and trusts your credentials";
+        }
         if (code != null && code.startsWith("AccessDenied")) {
             return what + "grant the preview's read-only permissions (scripts/run --help lists them)";
         }
