@@ -50,14 +50,20 @@ build() {
   rm -f "$log"
 }
 
-# run_maven MAVEN_ARG...: Maven in batch mode, without colour codes unless stdout is a terminal (Maven 3.8's
-# console library writes some even in batch mode).
+# run_maven MAVEN_ARG...: Maven in batch mode, without colour codes unless stdout is a terminal. Maven 3.8's
+# console library writes a reset code even with style.color=never: it is filtered out.
 run_maven() {
   if ! command -v mvn >/dev/null; then
     echo "Maven is needed to build (mvn, 3.8 or newer): install it and put it on the PATH." >&2
     exit 1
   fi
-  local color=never
-  [ -t 1 ] && color=auto
-  MAVEN_OPTS="${MAVEN_OPTS:-} --enable-native-access=ALL-UNNAMED" mvn -B -ntp "-Dstyle.color=$color" "$@"
+  if [ -t 1 ]; then
+    MAVEN_OPTS="${MAVEN_OPTS:-} --enable-native-access=ALL-UNNAMED" mvn -B -ntp -Dstyle.color=auto "$@"
+    return
+  fi
+  local unbuffered=-u
+  echo | sed -u p >/dev/null 2>&1 || unbuffered=
+  MAVEN_OPTS="${MAVEN_OPTS:-} --enable-native-access=ALL-UNNAMED" mvn -B -ntp -Dstyle.color=never "$@" 2>&1 \
+    | sed $unbuffered "s/$(printf '\033')\\[[0-9;]*m//g"
+  return "${PIPESTATUS[0]}"
 }
