@@ -11,7 +11,6 @@ import copy
 import functools
 import hashlib
 import json
-import os
 
 import regex  # CloudFormation patterns are Java regular expressions (\p{L} and friends): `re` lacks them
 
@@ -201,24 +200,16 @@ def resolved_properties(template, logical_id, values):
 
 
 # ---------------------------------------------------------------------- SAM translation
-class _NoManagedPolicies:
-    def load(self):
-        return {}
-
-
 def translate(values=None, code_keys=None, source=None):
     """template.yaml through the SAM translator, as CloudFormation's AWS::Serverless transform runs it:
     with the stack's parameter values. code_keys: function logical id -> S3 key of its package (what
     `sam package` writes into CodeUri: a new key whenever the zip's content changes)."""
-    os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
-    from samtranslator.translator.transform import transform
-
     source = copy.deepcopy(source if source is not None else t.parse(t.SAM_TEMPLATE))
     for name, res in source["Resources"].items():
         if res.get("Type") == "AWS::Serverless::Function":
             key = (code_keys or {}).get(name, res["Properties"]["CodeUri"])
             res["Properties"]["CodeUri"] = "s3://package-bucket/" + key
-    return transform(source, dict(values or {}), _NoManagedPolicies())
+    return t.sam_transform(source, dict(values or {}))
 
 
 def version_of(template, function_id):

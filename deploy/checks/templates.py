@@ -45,16 +45,27 @@ class _NoManagedPolicies:
 
 @functools.lru_cache(maxsize=None)
 def _translated_json():
-    # The translator needs a region for pseudo parameters, never credentials or the network.
-    os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
-    from samtranslator.translator.transform import transform
-
     source = parse(SAM_TEMPLATE)
     for resource in source["Resources"].values():
         if resource.get("Type") == "AWS::Serverless::Function":
             # What `sam deploy`/`sam package` do: upload the local CodeUri and put its S3 URI instead.
             resource["Properties"]["CodeUri"] = "s3://package-bucket/" + resource["Properties"]["CodeUri"]
-    return json.dumps(transform(source, {}, _NoManagedPolicies()))
+    return json.dumps(sam_transform(source, {}))
+
+
+def sam_transform(source, parameter_values):
+    """source through the SAM translator (the AWS::Serverless transform) with the given parameter values."""
+    # The translator needs a region for pseudo parameters, never credentials or the network.
+    os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
+    from samtranslator.metrics.method_decorator import MetricsMethodWrapperSingleton
+    from samtranslator.translator.transform import transform
+
+    try:
+        return transform(source, parameter_values, _NoManagedPolicies())
+    finally:
+        # The translator times itself into an offline, no-op metrics publisher; publishing empties it, else
+        # each translation warns of "unpublished metrics" when it is garbage-collected.
+        MetricsMethodWrapperSingleton.get_instance().publish()
 
 
 def translated():

@@ -306,7 +306,7 @@ class MemberTemplateCommandTest(unittest.TestCase):
             code, _, stderr, _ = run_generator("--bucket", BUCKET, "--template", os.path.join(scratch, "template.yaml"))
         self.assertEqual(code, 2)
         self.assertIn("is not built", stderr)
-        self.assertIn("mvn -B package -DskipTests", stderr)
+        self.assertIn("scripts/package", stderr)
 
     def test_an_include_outside_the_repository_is_refused(self):
         with self.assertRaises(member_template.GenerationError) as caught:

@@ -319,7 +319,7 @@ class RolloutTest(unittest.TestCase):
     def test_an_unbuilt_clone_is_refused_with_the_build_command_before_any_aws_call(self):
         clone = self.unbuilt_clone()
         result = self.assert_refused_before_any_call(
-            GOOD, "mvn -B package -DskipTests", rollout=os.path.join(clone, "deploy", "organization", "rollout"))
+            GOOD, "scripts/package", rollout=os.path.join(clone, "deploy", "organization", "rollout"))
         self.assertIn("rule-evaluator/target/rule-evaluator-lambda.zip is not built", result.stderr)
         self.assertIn("remediation/target/remediation-lambda.zip is not built", result.stderr)
 

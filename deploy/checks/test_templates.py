@@ -131,7 +131,7 @@ class SamTemplateTest(unittest.TestCase):
                 artifact = os.path.join(t.ROOT, props["CodeUri"])
                 if not os.path.isfile(artifact):
                     self.fail("%s: %s is not built. Build the Lambda packages first, from the repository "
-                              "root: mvn -B package -DskipTests" % (name, props["CodeUri"]))
+                              "root: scripts/package" % (name, props["CodeUri"]))
                 self.assertTrue(artifact.endswith(".zip"),
                                 "a .zip CodeUri is uploaded as is (sam build skips it); a .jar would need SkipBuild")
                 class_name, _, method = props["Handler"].partition("::")

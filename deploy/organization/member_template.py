@@ -50,7 +50,7 @@ BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
 # --check generates with this name in place of the artifact bucket's, as long as a bucket name can be, so
 # that the size check is not passed by a template the real (shorter) name would make larger.
 PLACEHOLDER_BUCKET = "artifact-bucket-of-the-rollout-placeholder-" + "x" * 20
-BUILD_COMMAND = "mvn -B package -DskipTests"
+BUILD_COMMAND = "scripts/package"
 # Every Number parameter of template.yaml counts something (days, attempts, seconds, percent, MB): the
 # services that read them take whole numbers, so a fraction CloudFormation would pass is refused too.
 WHOLE_NUMBER = re.compile(r"^(0|[1-9][0-9]{0,9})$")
@@ -126,7 +126,7 @@ def point_code_at_bucket(template, bucket, base_dir):
             continue
         path = os.path.normpath(os.path.join(base_dir, code_uri))
         if not os.path.isfile(path):
-            problems.append("%s: %s is not built. Build first, from the repository root, with a JDK 21 or newer: "
+            problems.append("%s: %s is not built. Build first, from the repository root, (it finds a JDK 21 or newer): "
                             "%s" % (name, code_uri, BUILD_COMMAND))
             continue
         stem = os.path.basename(code_uri)[: -len(".zip")]

@@ -1,6 +1,7 @@
-# Sourced by scripts/run and scripts/benchmark: builds with Maven only when an artifact is missing or older than
-# a POM or a main source, and shows Maven's output only when the build fails (then in full, on stderr), so the
-# user's terminal and any CSV or JSON on stdout carry the product's output alone.
+# Sourced by scripts/run, scripts/benchmark and scripts/package: builds with Maven (run and benchmark only when
+# an artifact is missing or older than a POM or a main source), and shows Maven's output only when the build
+# fails (then in full, on stderr), so the user's terminal and any CSV or JSON on stdout carry the product's
+# output alone.
 
 # needs_build ARTIFACT...: true when one is missing or something that goes into them is newer than the oldest.
 needs_build() {
@@ -24,17 +25,45 @@ build_if_needed() {
   done
   [ $# -gt 0 ] && shift
   needs_build "$@" || return 0
-  echo "==> Building (mvn ${maven_args[*]}); Maven's output is shown only if it fails" >&2
+  build "${maven_args[@]}"
+  # Maven leaves an artifact untouched when its content did not change (a POM edit, say): mark all as current.
+  touch "$@"
+}
+
+# build MAVEN_ARG...: runs Maven, its output shown only when it fails.
+build() {
+  echo "==> Building (mvn $*); Maven's output is shown only if it fails" >&2
   local log
   log=$(mktemp)
-  if ! MAVEN_OPTS="${MAVEN_OPTS:-} --enable-native-access=ALL-UNNAMED" \
-      mvn -B -ntp -Dstyle.color=never "${maven_args[@]}" >"$log" 2>&1; then
+  local status=0
+  run_maven "$@" >"$log" 2>&1 || status=$?
+  if [ "$status" -eq 130 ]; then
+    rm -f "$log"
+    echo "==> Interrupted: the build stopped (run the command again to build)." >&2
+    exit 130
+  elif [ "$status" -ne 0 ]; then
     cat "$log" >&2
     rm -f "$log"
     echo "==> The build failed (Maven's output above)." >&2
     exit 1
   fi
   rm -f "$log"
-  # Maven leaves an artifact untouched when its content did not change (a POM edit, say): mark all as current.
-  touch "$@"
+}
+
+# run_maven MAVEN_ARG...: Maven in batch mode, without colour codes unless stdout is a terminal. Maven 3.8's
+# console library writes a reset code even with style.color=never: it is filtered out.
+run_maven() {
+  if ! command -v mvn >/dev/null; then
+    echo "Maven is needed to build (mvn, 3.8 or newer): install it and put it on the PATH." >&2
+    exit 1
+  fi
+  if [ -t 1 ]; then
+    MAVEN_OPTS="${MAVEN_OPTS:-} --enable-native-access=ALL-UNNAMED" mvn -B -ntp -Dstyle.color=auto "$@"
+    return
+  fi
+  local unbuffered=-u
+  echo | sed -u p >/dev/null 2>&1 || unbuffered=
+  MAVEN_OPTS="${MAVEN_OPTS:-} --enable-native-access=ALL-UNNAMED" mvn -B -ntp -Dstyle.color=never "$@" 2>&1 \
+    | sed $unbuffered "s/$(printf '\033')\\[[0-9;]*m//g"
+  return "${PIPESTATUS[0]}"
 }

@@ -1,4 +1,4 @@
-# Sourced by scripts/test and scripts/run: exports JAVA_HOME as a JDK 21 or newer (the Lambdas are built
+# Sourced by scripts/test, scripts/run, scripts/benchmark and scripts/package: exports JAVA_HOME as a JDK 21 or newer (the Lambdas are built
 # with --release 21), taking the one already set when it is recent enough, else the first found.
 java_major() { "$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p'; }
 if [ -z "${JAVA_HOME:-}" ] || [ "$(java_major "$JAVA_HOME/bin/java")" -lt 21 ] 2>/dev/null; then
@@ -14,13 +14,7 @@ if [ -z "${JAVA_HOME:-}" ] || [ "$(java_major "$JAVA_HOME/bin/java")" -lt 21 ]; 
   exit 1
 fi
 export PATH="$JAVA_HOME/bin:$PATH"
-
-# The local AWS emulator: moto's server (Python), installed for this user when missing or another version.
-# The emulator (tools/aws-emulator, aws_emulator.py) patches moto's internals as they are in exactly this version.
-MOTO_VERSION=5.2.1
-ensure_moto() {
-  if ! python3 -c "import moto.server, flask, sys; sys.exit(moto.__version__ != '$MOTO_VERSION')" 2>/dev/null; then
-    echo "==> Installing moto $MOTO_VERSION (the local AWS emulator)" >&2
-    python3 -m pip install --user --quiet "moto[server]==$MOTO_VERSION"
-  fi
-}
+# Maven's own libraries (Guava) use sun.misc.Unsafe, which a JDK 24 or newer warns about at every Maven start.
+if [ "$(java_major "$JAVA_HOME/bin/java")" -ge 24 ]; then
+  export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow"
+fi

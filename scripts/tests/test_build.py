@@ -12,6 +12,7 @@ BUILD_SH = pathlib.Path(__file__).resolve().parents[1] / "lib" / "build.sh"
 
 FAKE_MVN = """#!/bin/sh
 echo "mvn $*" >> "$MVN_CALLS"
+printf '\033[0m\033[0m'
 echo "[INFO] Scanning for projects... WARNING: a JDK warning"
 if [ -n "$MVN_FAILS" ]; then
   echo "[ERROR] COMPILATION ERROR: Foo.java:[3,1] class, interface, enum, or record expected"
@@ -95,6 +96,7 @@ class BuildIfNeededTest(unittest.TestCase):
         self.assertEqual(result.returncode, 1)
         self.assertIn("[ERROR] COMPILATION ERROR: Foo.java:[3,1]", result.stderr)
         self.assertIn("[INFO] Scanning for projects", result.stderr)
+        self.assertNotIn("\x1b", result.stderr, "no colour codes when not on a terminal")
         self.assertEqual(result.stdout, "")
 
 

@@ -1,7 +1,7 @@
 package io.github.stalekeys.evaluator;
 
 /** The credential report could not be had in time; the periodic run stops before posting anything. */
-final class CredentialReportUnavailableException extends RuntimeException {
+public final class CredentialReportUnavailableException extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
 

@@ -95,8 +95,7 @@ class AwsEmulatorLifecycleTest {
         String emulator = new String(
                 AwsEmulator.class.getResourceAsStream("aws_emulator.py").readAllBytes(), StandardCharsets.UTF_8);
         // Surefire runs in the module's directory, tools/aws-emulator.
-        String scripts =
-                Files.readString(Path.of(System.getProperty("basedir", "."), "../../scripts/lib/java-home.sh"));
+        String scripts = Files.readString(Path.of(System.getProperty("basedir", "."), "../../scripts/lib/moto.sh"));
         Matcher pinned = Pattern.compile("(?m)^MOTO_VERSION = \"([^\"]+)\"").matcher(emulator);
         assertTrue(pinned.find(), "aws_emulator.py names MOTO_VERSION");
         assertTrue(scripts.contains("MOTO_VERSION=" + pinned.group(1) + "\n"), "scripts/lib pins " + pinned.group(1));

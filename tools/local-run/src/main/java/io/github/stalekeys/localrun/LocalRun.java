@@ -1,161 +1,144 @@
 package io.github.stalekeys.localrun;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.github.stalekeys.aws.AwsClients;
-import io.github.stalekeys.evaluator.AccountPreview;
 import io.github.stalekeys.policy.InvalidSettingException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
-import java.net.URI;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
-import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The local entry point: {@code demo} runs the whole flow on an embedded emulator; {@code preview} evaluates a
- * real account read-only and shows what the remediation would do with each key.
+ * real account read-only and shows what the remediation would do with each key. Every error is one line; a
+ * Ctrl-C is one line and exit status 130.
  */
 public final class LocalRun {
 
-    static final String USAGE = """
-            usage: local-run demo
-                   local-run organization
-                   local-run preview [--profile NAME] [--region REGION] [--max-age-days N]
-                                     [--exempt-users NAME,ID,...] [--exemption-tag-key KEY]
-                                     [--format table|csv|json] [--output FILE] [--endpoint-url URL]
+    static final String USAGE = usage();
 
-              demo     seeds a local AWS emulator, runs the rule, the remediation and the backout, and prints
-                       each step. Needs the build (mvn -B package -DskipTests) and Python 3 with moto.
-              organization
-                       the same across three emulated accounts of an organization, each running the functions
-                       with its own roles; shows that one account cannot reach another's users.
-              preview  evaluates the account of your AWS credentials (default chain, or --profile) read-only:
-                       no PutEvaluations, no key changes. Needs iam:ListUsers, iam:GenerateCredentialReport,
-                       iam:GetCredentialReport, iam:ListAccessKeys, iam:GetAccessKeyLastUsed, iam:ListUserTags.
-            """;
+    /** Where the project's built artifacts are: scripts/run names it, as it starts Java in the caller's directory. */
+    static final String PROJECT_ROOT_PROPERTY = "stalekeys.projectRoot";
 
     private LocalRun() {}
 
     public static void main(String[] args) {
-        System.exit(run(args, System.out, System.err));
+        String command = args.length == 0 ? "" : args[0];
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> onExit(command), "interrupted"));
+        int status;
+        try {
+            status = run(args, System.out, System.err, System.getenv());
+        } catch (RuntimeException e) {
+            while (shuttingDown()) {
+                // Ctrl-C: the step under way failed because the emulator or a function was stopped under it. The
+                // hook says so in one line; the JVM exits with 130 once the hooks are done.
+                LockSupport.park();
+            }
+            finished = true;
+            throw e;
+        }
+        finished = true;
+        System.exit(status);
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) {
+        return run(args, out, err, System.getenv());
+    }
+
+    static int run(String[] args, PrintStream out, PrintStream err, Map<String, String> environment) {
         Deque<String> arguments = new ArrayDeque<>(List.of(args));
         String command = arguments.isEmpty() ? "" : arguments.removeFirst();
+        if (List.of("--help", "-h", "help").contains(command)
+                || arguments.contains("--help")
+                || arguments.contains("-h")) {
+            out.print(USAGE);
+            return 0;
+        }
         try {
             return switch (command) {
                 case "demo" -> {
                     requireNoMore(arguments);
-                    new LocalDemo(LocalDemo.Artifacts.inProject(Path.of("").toAbsolutePath()), out).run();
+                    new LocalDemo(LocalDemo.Artifacts.inProject(projectRoot()), out).run();
                     yield 0;
                 }
                 case "organization" -> {
                     requireNoMore(arguments);
-                    new OrganizationDemo(
-                                    LocalDemo.Artifacts.inProject(Path.of("").toAbsolutePath()), out)
-                            .run();
+                    new OrganizationDemo(LocalDemo.Artifacts.inProject(projectRoot()), out).run();
                     yield 0;
                 }
-                case "preview" -> preview(arguments, out);
-                default -> {
-                    err.print(USAGE);
-                    yield 2;
-                }
+                case "preview" ->
+                    PreviewCommand.run(PreviewOptions.parse(List.copyOf(arguments), environment), environment, out);
+                default ->
+                    throw new UsageException("unknown command " + InvalidSettingException.echo(command)
+                            + ": demo, organization or preview");
             };
-        } catch (UsageException | InvalidSettingException e) {
-            err.println("local-run: " + e.getMessage());
-            err.print(USAGE);
+        } catch (UsageException e) {
+            err.println("scripts/run: " + e.getMessage() + " (scripts/run --help lists the options)");
             return 2;
+        } catch (InvalidSettingException e) {
+            err.println("scripts/run: " + e.getMessage() + optionFor(e.settingName()));
+            return 2;
+        } catch (PreviewFailedException e) {
+            err.println("scripts/run: " + e.getMessage());
+            return 1;
         }
     }
 
-    private static int preview(Deque<String> arguments, PrintStream out) {
-        String profile = null;
-        String region = System.getenv().getOrDefault("AWS_REGION", "us-east-1");
-        String format = "table";
-        Path output = null;
-        URI endpoint = null;
-        ObjectNode parameters = new ObjectMapper().createObjectNode();
-        while (!arguments.isEmpty()) {
-            String option = arguments.removeFirst();
-            switch (option) {
-                case "--profile" -> profile = value(option, arguments);
-                case "--region" -> region = value(option, arguments);
-                case "--max-age-days" -> parameters.put("maxAccessKeyAgeDays", value(option, arguments));
-                case "--exempt-users" -> parameters.put("exemptUsers", value(option, arguments));
-                case "--exemption-tag-key" -> parameters.put("exemptionTagKey", value(option, arguments));
-                case "--format" -> format = value(option, arguments);
-                case "--output" -> output = Path.of(value(option, arguments));
-                case "--endpoint-url" -> endpoint = URI.create(value(option, arguments));
-                default -> throw new UsageException("unknown option " + option);
-            }
-        }
-        if (!List.of("table", "csv", "json").contains(format)) {
-            throw new UsageException("--format must be table, csv or json, got " + format);
-        }
-        if (output != null && format.equals("table")) {
-            throw new UsageException("--output writes csv or json: add --format csv or --format json");
-        }
-        AwsCredentialsProvider credentials = profile == null
-                ? DefaultCredentialsProvider.builder().build()
-                : ProfileCredentialsProvider.builder().profileName(profile).build();
-        AwsClients clients = AwsClients.create(Region.of(region), credentials, endpoint);
-        AccountPreview preview = AccountPreview.of(clients, parameters.toString(), Clock.systemUTC());
-        PreviewReport report = PreviewReport.of(preview.policy(), preview.assessAccount(Duration.ofMinutes(10)));
-        String rendered = switch (format) {
-            case "csv" -> report.csv();
-            case "json" -> report.json();
-            default -> null;
-        };
-        if (rendered == null) {
-            report.printTable(out);
-        } else if (output == null) {
-            out.print(rendered);
-        } else {
-            write(output, rendered);
-            report.printTable(out);
-            out.println("Written to " + output);
-        }
-        return 0;
+    private static String optionFor(String parameter) {
+        return PreviewOptions.RULE_PARAMETER_OPTIONS.entrySet().stream()
+                .filter(entry -> entry.getValue().equals(parameter))
+                .map(Map.Entry::getKey)
+                .findFirst()
+                .map(option -> " (option " + option + ")")
+                .orElse(parameter.equals("ruleParameters") ? " (option --rule-parameters)" : "");
     }
 
-    private static void write(Path output, String text) {
+    private static Path projectRoot() {
+        return Path.of(System.getProperty(PROJECT_ROOT_PROPERTY, "")).toAbsolutePath();
+    }
+
+    /** Set when main is done: an exit before that is a signal (Ctrl-C), said in one line. */
+    private static volatile boolean finished;
+
+    private static void onExit(String command) {
+        if (!finished) {
+            System.err.println(
+                    command.equals("preview")
+                            ? "\nscripts/run: interrupted; nothing was written, and the preview changes nothing in AWS."
+                            : "\nscripts/run: interrupted; the emulator is stopped, nothing outside this machine was"
+                                    + " touched.");
+        }
+    }
+
+    private static boolean shuttingDown() {
+        Thread probe = new Thread(() -> {});
         try {
-            Files.writeString(output, text, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UsageException("cannot write " + output + ": " + e.getMessage());
+            Runtime.getRuntime().addShutdownHook(probe);
+            Runtime.getRuntime().removeShutdownHook(probe);
+            return false;
+        } catch (IllegalStateException e) {
+            return true;
         }
     }
 
-    private static String value(String option, Deque<String> arguments) {
-        if (arguments.isEmpty() || arguments.peekFirst().startsWith("--")) {
-            throw new UsageException(option + " needs a value");
+    private static String usage() {
+        try (InputStream text = Objects.requireNonNull(
+                LocalRun.class.getResourceAsStream("usage.txt"), "usage.txt is packaged with this class")) {
+            return new String(text.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-        return arguments.removeFirst();
     }
 
     private static void requireNoMore(Deque<String> arguments) {
         if (!arguments.isEmpty()) {
-            throw new UsageException("unexpected argument " + arguments.peekFirst());
-        }
-    }
-
-    private static final class UsageException extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        UsageException(String message) {
-            super(message);
+            throw new UsageException("unexpected argument " + InvalidSettingException.echo(arguments.peekFirst()));
         }
     }
 }

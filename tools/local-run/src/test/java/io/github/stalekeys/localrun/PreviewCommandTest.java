@@ -23,6 +23,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.auth.credentials.AwsCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.services.iam.IamClient;
 
 /** `scripts/run preview` against the emulator, standing in for a real account through the default chain. */
 @Tag("emulator")
@@ -148,9 +150,68 @@ class PreviewCommandTest {
     }
 
     @Test
+    void judgesNeverUsedKeysByTheirOwnLimitAsTheRuleDoes(AwsEmulator emulator) {
+        IamSeeder iam = new IamSeeder(emulator, Clock.systemUTC());
+        iam.keyNeverUsed(iam.user("new-hire"), 40);
+        String[] base = {"preview", "--endpoint-url", emulator.endpoint().toString(), "--format", "csv"};
+
+        assertEquals(0, LocalRun.run(base, out, out));
+        assertTrue(
+                printed.toString(StandardCharsets.UTF_8).contains("keep: "), printed.toString(StandardCharsets.UTF_8));
+        printed.reset();
+        String[] withNeverUsedLimit = java.util.stream.Stream.concat(
+                        java.util.Arrays.stream(base),
+                        java.util.stream.Stream.of("--max-never-used-key-age-days", "30"))
+                .toArray(String[]::new);
+        assertEquals(0, LocalRun.run(withNeverUsedLimit, out, out));
+        assertTrue(
+                printed.toString(StandardCharsets.UTF_8).contains("disable: never used, created 40 days ago"),
+                printed.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void anExecutionRoleEvaluatesTheNamedAccountAndARefusedRoleIsOneLine(AwsEmulator emulator) {
+        String member = "210987654321";
+        AwsCredentialsProvider inMember =
+                emulator.roleSession("arn:aws:iam::" + member + ":role/OrganizationAccountAccessRole", "seed");
+        try (IamClient iamMember = emulator.iamClient(inMember)) {
+            new IamSeeder(emulator, Clock.systemUTC(), iamMember)
+                    .keyUsed(new IamSeeder(emulator, Clock.systemUTC(), iamMember).user("member-alice"), 120);
+        }
+        new IamSeeder(emulator, Clock.systemUTC()).user("central-bob");
+        String[] args = {
+            "preview",
+            "--endpoint-url",
+            emulator.endpoint().toString(),
+            "--format",
+            "csv",
+            "--execution-role-name",
+            "StaleKeysMember",
+            "--account-id",
+            member
+        };
+
+        assertEquals(0, LocalRun.run(args, out, out));
+        String csv = printed.toString(StandardCharsets.UTF_8);
+        assertTrue(csv.contains("\nmember-alice,AIDA"), csv);
+        assertTrue(csv.contains("disable: unused 120 days"), csv);
+        assertTrue(!csv.contains("central-bob"), "the member account's users only: " + csv);
+
+        printed.reset();
+        emulator.enforceRoleTrust(true);
+        assertEquals(1, LocalRun.run(args, out, out));
+        assertEquals(
+                List.of("scripts/run: AWS refused a call (AccessDenied: User: arn:aws:iam::123456789012:root "
+                        + "is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::" + member
+                        + ":role/StaleKeysMember): check that the role exists in that account and trusts your"
+                        + " credentials"),
+                printed.toString(StandardCharsets.UTF_8).lines().toList());
+    }
+
+    @Test
     void badOptionsAreNamed(AwsEmulator emulator) {
         assertEquals(2, LocalRun.run(new String[] {"preview", "--format", "xml"}, out, out));
-        assertTrue(printed.toString(StandardCharsets.UTF_8).contains("--format must be table, csv or json, got xml"));
+        assertTrue(printed.toString(StandardCharsets.UTF_8).contains("--format must be table, csv or json, got 'xml'"));
         assertEquals(
                 2,
                 LocalRun.run(
