@@ -126,8 +126,8 @@ def point_code_at_bucket(template, bucket, base_dir):
             continue
         path = os.path.normpath(os.path.join(base_dir, code_uri))
         if not os.path.isfile(path):
-            problems.append("%s: %s is not built. Build first, from the repository root, (it finds a JDK 21 or newer): "
-                            "%s" % (name, code_uri, BUILD_COMMAND))
+            problems.append("%s: %s is not built. Build it first, from the repository root: %s "
+                            "(it finds a JDK 21 or newer)" % (name, code_uri, BUILD_COMMAND))
             continue
         stem = os.path.basename(code_uri)[: -len(".zip")]
         key = "%s/%s-%s.zip" % (KEY_PREFIX, stem, sha256_of(path))
