@@ -1,7 +1,7 @@
 """The names the documentation quotes are the ones the stack creates.
 
-A reader copies the CLI examples of README.md, deploy/README.md, ssm-documents/README.md and
-deploy/organization/README.md: every runbook, function, role and rule name they quote must be one
+A reader copies the CLI examples of README.md, deploy/README.md, ssm-documents/README.md,
+deploy/organization/README.md and docs/*.md: every runbook, function, role and rule name they quote must be one
 template.yaml creates with the default ResourcePrefix (or a placeholder such as <prefix>), every
 template parameter a command sets must exist, and every <Placeholder> must name a stack output or a
 parameter. The demo (scripts/run) and the sample events use the same rule name as the CLI examples.
@@ -16,7 +16,8 @@ import unittest
 
 import templates as t
 
-DOCS = ("README.md", "deploy/README.md", "ssm-documents/README.md", "deploy/organization/README.md")
+DOCS = ("README.md", "deploy/README.md", "ssm-documents/README.md", "deploy/organization/README.md") + tuple(
+    sorted(os.path.relpath(path, t.ROOT) for path in glob.glob(os.path.join(t.ROOT, "docs", "*.md"))))
 # How the docs write "your ResourcePrefix" in a name.
 PREFIX_PLACEHOLDERS = ("<prefix>", "PREFIX", "<ResourcePrefix>", "$PREFIX", "${PREFIX}")
 # Roles the docs name that the stack does not create, each for a reason.

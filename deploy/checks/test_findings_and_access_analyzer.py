@@ -61,10 +61,10 @@ class SecurityHubFindingsTest(unittest.TestCase):
     def test_readme_points_to_the_one_cost_table(self):
         """The price per ingestion event (https://aws.amazon.com/security-hub/pricing/) is in deploy/cost-table,
         whose output deploy/README.md holds (test_constraints.CostTableTest); the README links to it."""
-        with open(os.path.join(t.ROOT, "README.md"), encoding="utf-8") as handle:
+        with open(os.path.join(t.ROOT, "docs", "security-hub.md"), encoding="utf-8") as handle:
             readme = handle.read()
         self.assertIn("USD 0.00003 an event", readme)
-        self.assertIn("(deploy/README.md#costs)", readme)
+        self.assertIn("(../deploy/README.md#costs)", readme)
 
     def test_the_function_gets_the_setting_and_the_runbook_names(self):
         values = dict(cfn.defaults(self.source), SecurityHubFindings="Enabled")
@@ -161,7 +161,7 @@ class AccessAnalyzerRuleTest(unittest.TestCase):
                          {"StringEquals": {"iam:PassedToService": "ssm.amazonaws.com"}})
 
     def test_readme_says_the_rules_threshold_wins(self):
-        with open(os.path.join(t.ROOT, "README.md"), encoding="utf-8") as handle:
+        with open(os.path.join(t.ROOT, "docs", "security-hub.md"), encoding="utf-8") as handle:
             readme = handle.read()
         self.assertTrue("the rule's threshold wins over the analyzer's tracking period" in readme,
                         "README.md must say that the rule's threshold wins")
