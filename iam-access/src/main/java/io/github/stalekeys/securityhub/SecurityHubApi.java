@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Objects;
@@ -14,7 +15,9 @@ import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import software.amazon.awssdk.auth.credentials.AwsCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.http.ContentStreamProvider;
 import software.amazon.awssdk.http.HttpExecuteRequest;
 import software.amazon.awssdk.http.HttpExecuteResponse;
@@ -23,6 +26,8 @@ import software.amazon.awssdk.http.SdkHttpMethod;
 import software.amazon.awssdk.http.SdkHttpRequest;
 import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
 import software.amazon.awssdk.http.auth.spi.signer.SignedRequest;
+import software.amazon.awssdk.regions.PartitionMetadata;
+import software.amazon.awssdk.regions.Region;
 
 /**
  * The two Security Hub calls the rule makes, {@code BatchImportFindings} ({@code POST /findings/import}) and
@@ -32,10 +37,11 @@ import software.amazon.awssdk.http.auth.spi.signer.SignedRequest;
  * Lambda zip must stay within 15 MB. This uses what the zip already holds: the shared HTTP client, the default
  * credentials chain, the SDK's SigV4 signer ({@code http-auth-aws}) and Jackson. The endpoint follows the SDK's
  * documented {@code AWS_ENDPOINT_URL_SECURITYHUB} / {@code AWS_ENDPOINT_URL} (an emulator, a VPC endpoint),
- * else {@code https://securityhub.REGION.amazonaws.com}. Throttling (HTTP 429, {@code ThrottlingException},
+ * else {@code https://securityhub.REGION.DNS-SUFFIX} with the region's partition's suffix ({@code amazonaws.com},
+ * {@code amazonaws.com.cn} in China). A base path in the endpoint is kept. Throttling (HTTP 429, {@code ThrottlingException},
  * {@code TooManyRequestsException}), 5xx answers and broken connections are retried with jittered exponential
  * backoff, {@value #MAX_ATTEMPTS} attempts in all; anything else is a {@link SecurityHubException} naming the
- * error code.
+ * error code, as are credentials that cannot be resolved ({@code CredentialsUnavailable}, not retried).
  */
 public final class SecurityHubApi {
 
@@ -75,14 +81,36 @@ public final class SecurityHubApi {
         for (String variable : new String[] {"AWS_ENDPOINT_URL_SECURITYHUB", "AWS_ENDPOINT_URL"}) {
             String value = environment.apply(variable);
             if (value != null && !value.isBlank()) {
-                try {
-                    return URI.create(value.strip());
-                } catch (IllegalArgumentException notAUri) {
-                    throw new IllegalStateException(variable + " is not a URL: " + notAUri.getMessage(), notAUri);
-                }
+                return httpUrl(variable, value.strip());
             }
         }
-        return URI.create("https://securityhub." + region + ".amazonaws.com");
+        return URI.create("https://securityhub." + region + "."
+                + PartitionMetadata.of(Region.of(region)).dnsSuffix());
+    }
+
+    private static URI httpUrl(String variable, String value) {
+        URI url;
+        try {
+            url = new URI(value);
+        } catch (URISyntaxException notAUri) {
+            throw new IllegalStateException(variable + " is not an http(s) URL: " + notAUri.getMessage(), notAUri);
+        }
+        // The SDK clients refuse such a value too; refusing it here names the variable instead of a failed call.
+        if (!("http".equalsIgnoreCase(url.getScheme()) || "https".equalsIgnoreCase(url.getScheme()))
+                || url.getHost() == null) {
+            throw new IllegalStateException(
+                    variable + " is not an http(s) URL with a host, such as http://127.0.0.1:4566");
+        }
+        return url;
+    }
+
+    /** The operation's path below the endpoint's own path: {@code URI.resolve} would drop a base path. */
+    static URI operationUrl(URI endpoint, String path) {
+        String base = endpoint.getRawPath() == null ? "" : endpoint.getRawPath();
+        if (base.endsWith("/")) {
+            base = base.substring(0, base.length() - 1);
+        }
+        return URI.create(endpoint.getScheme() + "://" + endpoint.getRawAuthority() + base + path);
     }
 
     /** {@code BatchImportFindings}: the answer's {@code FailedCount}, {@code FailedFindings}... as JSON. */
@@ -105,8 +133,9 @@ public final class SecurityHubApi {
         for (int attempt = 1; ; attempt++) {
             Answer answer;
             try {
-                answer = send(path, payload);
-            } catch (IOException connection) {
+                answer = send(path, payload, identity(operation));
+            } catch (IOException | UncheckedIOException broken) {
+                Exception connection = broken instanceof UncheckedIOException unchecked ? unchecked.getCause() : broken;
                 if (attempt >= MAX_ATTEMPTS) {
                     throw new SecurityHubException(
                             operation, "ConnectionFailed", connection.getMessage(), 0, connection);
@@ -130,14 +159,26 @@ public final class SecurityHubApi {
         sleeper.accept(Duration.ofMillis(ThreadLocalRandom.current().nextLong(cap / 2, cap + 1)));
     }
 
-    private Answer send(String path, byte[] payload) throws IOException {
+    /** Resolved for each attempt: temporary credentials can be refreshed between retries. */
+    private AwsCredentials identity(String operation) {
+        try {
+            return credentials.resolveCredentials();
+        } catch (SdkClientException unavailable) {
+            throw new SecurityHubException(
+                    operation, "CredentialsUnavailable", unavailable.getMessage(), 0, unavailable);
+        }
+    }
+
+    private Answer send(String path, byte[] payload, AwsCredentials identity) throws IOException {
+        // No Content-Length header: with one, the URLConnection client streams the body, and HttpURLConnection then
+        // hides a 401's body (Security Hub's InvalidAccessException), so its message could not be read. Buffered,
+        // HttpURLConnection sends the length itself.
         SdkHttpRequest request = SdkHttpRequest.builder()
                 .method(SdkHttpMethod.POST)
-                .uri(endpoint.resolve(path))
+                .uri(operationUrl(endpoint, path))
                 .putHeader("Content-Type", "application/json")
-                .putHeader("Content-Length", Integer.toString(payload.length))
                 .build();
-        SignedRequest signed = signer.sign(sign -> sign.identity(credentials.resolveCredentials())
+        SignedRequest signed = signer.sign(sign -> sign.identity(identity)
                 .request(request)
                 .payload(ContentStreamProvider.fromByteArray(payload))
                 .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "securityhub")

@@ -41,12 +41,12 @@ public final class SecurityHubException extends RuntimeException {
     }
 
     /**
-     * Security Hub is not enabled in this account (or region): {@code InvalidAccessException}, whose message says the
-     * account "is not subscribed to AWS Security Hub".
+     * Security Hub is not enabled in this account (or region): the answer's message says the account "is not
+     * subscribed to AWS Security Hub". The code alone does not say it: {@code InvalidAccessException} also answers
+     * an account that "is not an administrator for this organization", which is an error to report.
      */
     public boolean notEnabled() {
-        return errorCode.equals("InvalidAccessException")
-                || getMessage().toLowerCase(Locale.ROOT).contains("not subscribed");
+        return getMessage().toLowerCase(Locale.ROOT).contains("not subscribed");
     }
 
     private static String bounded(String message) {

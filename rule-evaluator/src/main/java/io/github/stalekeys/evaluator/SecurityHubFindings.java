@@ -201,6 +201,8 @@ final class SecurityHubFindings {
                 failure.errorCode(),
                 "status",
                 failure.status(),
+                "errorMessage",
+                failure.getMessage(),
                 "imported",
                 imported);
         return new Outcome(held, imported, 0, pages, false);
