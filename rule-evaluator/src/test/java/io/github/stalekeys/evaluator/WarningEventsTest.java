@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.github.stalekeys.emulator.AwsEmulator;
 import io.github.stalekeys.emulator.AwsEmulatorExtension;
 import io.github.stalekeys.emulator.EventCapture;
+import io.github.stalekeys.emulator.Fault;
+import io.github.stalekeys.emulator.FaultPlan;
 import io.github.stalekeys.emulator.IamSeeder;
 import io.github.stalekeys.emulator.IamSeeder.SeededUser;
 import io.github.stalekeys.events.KeyEvent;
@@ -150,6 +152,46 @@ class WarningEventsTest {
         // The next daily run, and an hour-later retry of it, announce nothing new for these stages.
         harness.run(scheduledAt(harness.token(), PARAMETERS, runAt.plus(Duration.ofHours(24))));
         assertEquals(List.of(), capture.events());
+    }
+
+    /**
+     * The warnings go out before the evaluations are posted. When the posting then fails, the invocation fails with
+     * the user not recorded, and Lambda's retry of the same event announces the stage again: at least once, with
+     * the same announcementId for consumers that drop repeats, and recorded that time, so not a third time.
+     */
+    @Test
+    void aPostingFailureAfterTheWarningsIsRetriedWithTheSameAnnouncementIdsAndThenRecorded(AwsEmulator emulator) {
+        EvaluatorHarness harness = new EvaluatorHarness(emulator);
+        EventCapture capture = EventCapture.of(emulator, KeyEvent.SOURCE);
+        Instant runAt = harness.clock.instant().plus(Duration.ofHours(1));
+        IamSeeder account = harness.account();
+        SeededUser owned = account.userTagged("owned", "owner", "team-payments@example.com");
+        account.keyUsed(owned, 76);
+        harness.run(scheduledAt(harness.token(), PARAMETERS, runAt.minus(Duration.ofHours(24))));
+        assertEquals(List.of(), capture.events(), "yesterday no stage was due");
+        io.github.stalekeys.emulator.StoredEvaluation yesterday =
+                harness.stored().get(owned.userId());
+        ConfigRuleEvent today = scheduledAt(harness.token(), PARAMETERS, runAt);
+
+        emulator.injectFaults(FaultPlan.of(1.0, 3, Fault.HTTP_500).onlyFor("config:PutEvaluations"));
+        assertThrows(RuntimeException.class, () -> harness.run(today));
+        emulator.clearFaults();
+        List<JsonNode> first = capture.events();
+        assertEquals(1, first.size());
+        assertEquals(yesterday, harness.stored().get(owned.userId()), "the user's result is still yesterday's");
+
+        harness.run(today);
+        List<JsonNode> retried = capture.events();
+        assertEquals(1, retried.size(), "the retry announces the stage again");
+        assertTrue(
+                harness.stored().get(owned.userId()).annotation().contains("turns non-compliant on"),
+                "and records it: " + harness.stored().get(owned.userId()));
+        assertEquals(
+                first.get(0).path("detail").path("announcementId").asText(),
+                retried.get(0).path("detail").path("announcementId").asText());
+
+        harness.run(scheduledAt(harness.token(), PARAMETERS, runAt.plus(Duration.ofHours(1))));
+        assertEquals(List.of(), capture.events(), "once recorded, the stage is not announced again");
     }
 
     @Test
