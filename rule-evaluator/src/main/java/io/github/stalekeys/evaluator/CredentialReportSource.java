@@ -12,8 +12,8 @@ import software.amazon.awssdk.services.iam.model.GetCredentialReportResponse;
 import software.amazon.awssdk.services.iam.model.ReportStateType;
 
 /**
- * Gets a current credential report: asks IAM to generate one (IAM reuses a report under 4 hours old), polls
- * with a bounded exponential backoff until it is complete, then reads it.
+ * Gets a current credential report: asks IAM to generate one (IAM reuses a report under 4 hours old) and, while
+ * it is being generated, polls the report itself with a bounded exponential backoff until it can be read.
  *
  * <p>When the report cannot be had before the deadline, it fails with
  * {@link CredentialReportUnavailableException} and nothing is posted: a whole-account verdict from a
@@ -37,17 +37,22 @@ final class CredentialReportSource {
     CredentialReport fetch(Deadline deadline) {
         Duration wait = FIRST_WAIT;
         int attempts = 0;
+        boolean generating = false;
         while (true) {
             attempts++;
-            if (iam.generateCredentialReport().state() == ReportStateType.COMPLETE) {
+            // Once a generation is under way, GetCredentialReport itself is the poll (ReportInProgress until it is
+            // complete): one call a poll, where polling GenerateCredentialReport and then reading costs one more.
+            boolean readable = generating || iam.generateCredentialReport().state() == ReportStateType.COMPLETE;
+            generating = true;
+            if (readable) {
                 try {
                     GetCredentialReportResponse report = iam.getCredentialReport();
                     return CredentialReport.parse(
                             report.content().asUtf8String(), java.util.Optional.ofNullable(report.generatedTime()));
-                } catch (CredentialReportNotReadyException
-                        | CredentialReportExpiredException
-                        | CredentialReportNotPresentException notUsable) {
-                    // Expired or replaced between the two calls: generating again starts a fresh one.
+                } catch (CredentialReportNotReadyException inProgress) {
+                    // Still being generated: read again after the wait.
+                } catch (CredentialReportExpiredException | CredentialReportNotPresentException notUsable) {
+                    generating = false; // expired or replaced since: generating again starts a fresh one
                 }
             }
             if (!deadline.allows(wait)) {

@@ -196,7 +196,11 @@ class PeriodicEvaluationTest {
         EvaluationReport report = harness.run(EvaluatorHarness.scheduledEvent(harness.token(), "{}"));
 
         assertEquals(1, report.compliant());
-        assertEquals(3, harness.calls("iam:GenerateCredentialReport"));
+        // The generation is polled with GetCredentialReport itself (ReportInProgress until ready,
+        // https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetCredentialReport.html#API_GetCredentialReport_Errors),
+        // so the answer that says it is ready is the report: no GenerateCredentialReport after the first.
+        assertEquals(1, harness.calls("iam:GenerateCredentialReport"));
+        assertEquals(2, harness.calls("iam:GetCredentialReport"));
         assertEquals(List.of(Duration.ofMillis(500), Duration.ofSeconds(1)), harness.clock.waits());
     }
 

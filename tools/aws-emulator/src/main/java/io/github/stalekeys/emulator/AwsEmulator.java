@@ -713,14 +713,16 @@ public final class AwsEmulator implements AutoCloseable {
     }
 
     /**
-     * GenerateCredentialReport answers STARTED, then INPROGRESS, and COMPLETE from the
-     * {@code generateCalls}-th call on; GetCredentialReport fails with ReportInProgress until then.
+     * The report is being generated until the {@code reportCalls}-th report call, counting the first
+     * GenerateCredentialReport (which answers STARTED) and every later GenerateCredentialReport and
+     * GetCredentialReport: until then GenerateCredentialReport answers INPROGRESS and GetCredentialReport fails
+     * with ReportInProgress, as IAM does while it generates; from then on the report is COMPLETE.
      */
-    public void credentialReportReadyAfter(int generateCalls) {
-        if (generateCalls < 1) {
-            throw new IllegalArgumentException("generateCalls must be >= 1, was " + generateCalls);
+    public void credentialReportReadyAfter(int reportCalls) {
+        if (reportCalls < 1) {
+            throw new IllegalArgumentException("reportCalls must be >= 1, was " + reportCalls);
         }
-        configureCredentialReport(json.createObjectNode().put("readyAfterGenerateCalls", generateCalls));
+        configureCredentialReport(json.createObjectNode().put("readyAfterReportCalls", reportCalls));
     }
 
     /** The credential report never completes: GetCredentialReport keeps failing with ReportInProgress. */

@@ -742,7 +742,9 @@ def handle_config_call(operation, body, environ):
 # Credential report readiness
 # --------------------------------------------------------------------------------------------
 
-REPORT = {"ready_after": None, "never_ready": False, "expired_once": False, "generate_calls": 0}
+# A generation is polled by GenerateCredentialReport (INPROGRESS) or GetCredentialReport (ReportInProgress):
+# both count as report calls, and the report is complete from the ready_after-th report call on.
+REPORT = {"ready_after": None, "never_ready": False, "expired_once": False, "report_calls": 0}
 
 
 class ReportInProgressException(IAMException):
@@ -754,15 +756,15 @@ class ReportExpiredException(IAMException):
 
 
 def configure_credential_report(body):
-    ready_after = body.get("readyAfterGenerateCalls")
+    ready_after = body.get("readyAfterReportCalls")
     if ready_after is not None and (not isinstance(ready_after, int) or ready_after < 1):
-        return error_json(400, "ValidationException", "readyAfterGenerateCalls must be >= 1")
+        return error_json(400, "ValidationException", "readyAfterReportCalls must be >= 1")
     with STATE_LOCK:
         REPORT.update(
             ready_after=ready_after,
             never_ready=body.get("neverReady") is True,
             expired_once=body.get("expiredOnce") is True,
-            generate_calls=0,
+            report_calls=0,
         )
     return ok_json({})
 
@@ -770,7 +772,7 @@ def configure_credential_report(body):
 def report_ready():
     if REPORT["never_ready"]:
         return False
-    return REPORT["ready_after"] is None or REPORT["generate_calls"] >= REPORT["ready_after"]
+    return REPORT["ready_after"] is None or REPORT["report_calls"] >= REPORT["ready_after"]
 
 
 original_user_csv = iam_models.User.to_csv
@@ -801,8 +803,8 @@ def generate_credential_report(self):
     with STATE_LOCK:
         if REPORT["ready_after"] is None and not REPORT["never_ready"]:
             return original_generate(self)
-        REPORT["generate_calls"] += 1
-        calls = REPORT["generate_calls"]
+        REPORT["report_calls"] += 1
+        calls = REPORT["report_calls"]
         ready = report_ready()
     self.backend.generate_report()
     if calls == 1:
@@ -820,8 +822,10 @@ def get_credential_report(self):
         if REPORT["expired_once"]:
             REPORT["expired_once"] = False
             raise ReportExpiredException("The request was rejected because the most recent credential report has expired.")
-        if REPORT["generate_calls"] > 0 and not report_ready():
-            raise ReportInProgressException("Report generation in progress.")
+        if REPORT["report_calls"] > 0:
+            REPORT["report_calls"] += 1
+            if not report_ready():
+                raise ReportInProgressException("Report generation in progress.")
     result = original_get(self)
     # moto answers a fixed GeneratedTime of 2015; it builds the report's content at this call, from IAM's
     # (shifted) clock, so that instant is the true generation time, which the rule relies on.
@@ -1276,7 +1280,7 @@ def reset_everything():
         CLOCK["offset"] = datetime.timedelta(0)
         CALLS.clear()
         CONFIG.update(tokens={}, rules={}, faults=[], records_iam_users=True, definitions={}, denied=set())
-        REPORT.update(ready_after=None, never_ready=False, expired_once=False, generate_calls=0)
+        REPORT.update(ready_after=None, never_ready=False, expired_once=False, report_calls=0)
         clear_faults()
         TRIGGERS.clear()
         release_all_holds()

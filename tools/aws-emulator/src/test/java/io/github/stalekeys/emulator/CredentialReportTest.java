@@ -17,10 +17,10 @@ import software.amazon.awssdk.services.iam.model.ReportStateType;
 class CredentialReportTest {
 
     @Test
-    void becomesReadyAfterTheConfiguredNumberOfGenerateCalls(AwsEmulator emulator) {
+    void becomesReadyAfterTheConfiguredNumberOfReportCallsOfEitherKind(AwsEmulator emulator) {
         try (IamClient iam = emulator.iamClient()) {
             iam.createUser(r -> r.userName("erin"));
-            emulator.credentialReportReadyAfter(3);
+            emulator.credentialReportReadyAfter(5);
 
             assertEquals(ReportStateType.STARTED, iam.generateCredentialReport().state());
             CredentialReportNotReadyException notReady =
