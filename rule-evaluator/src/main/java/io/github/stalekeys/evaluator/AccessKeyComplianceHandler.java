@@ -45,16 +45,12 @@ import java.util.Set;
 public final class AccessKeyComplianceHandler implements RequestStreamHandler {
 
     private static final String SESSION_NAME = "stale-access-keys-rule";
-    /** How many flagged users a periodic run confirms live at once: 1..16, default 4. */
-    static final String LIVE_CONCURRENCY_VARIABLE = "LIVE_CONFIRMATION_CONCURRENCY";
 
     private final AwsClients clients;
     private final Clock clock;
     private final Sleeper sleeper;
     private final StructuredLogger log;
-    private final Optional<String> auditRecordKeyId;
-    private final int liveConcurrency;
-    private final FindingsSettings findings;
+    private final EvaluatorSettings settings;
 
     /** Used by the Lambda runtime: one set of clients per container. */
     public AccessKeyComplianceHandler() {
@@ -63,60 +59,22 @@ public final class AccessKeyComplianceHandler implements RequestStreamHandler {
                 Clock.systemUTC(),
                 Sleeper.REAL,
                 StructuredLogger.toStandardOutput("rule-evaluator"),
-                Optional.ofNullable(System.getenv(AUDIT_RECORD_KEY_ID)).filter(id -> !id.isBlank()),
-                LiveConcurrency.parse(System.getenv(LIVE_CONCURRENCY_VARIABLE)),
-                FindingsSettings.from(System::getenv));
+                EvaluatorSettings.fromEnvironment(System::getenv));
         SnapStartPriming.register();
     }
 
     AccessKeyComplianceHandler(AwsClients clients, Clock clock, Sleeper sleeper, StructuredLogger log) {
-        this(clients, clock, sleeper, log, Optional.empty(), AccountEvaluator.DEFAULT_LIVE_CONCURRENCY);
+        this(clients, clock, sleeper, log, EvaluatorSettings.DEFAULTS);
     }
 
     AccessKeyComplianceHandler(
-            AwsClients clients, Clock clock, Sleeper sleeper, StructuredLogger log, Optional<String> auditRecordKeyId) {
-        this(clients, clock, sleeper, log, auditRecordKeyId, AccountEvaluator.DEFAULT_LIVE_CONCURRENCY);
-    }
-
-    AccessKeyComplianceHandler(
-            AwsClients clients, Clock clock, Sleeper sleeper, StructuredLogger log, int liveConcurrency) {
-        this(clients, clock, sleeper, log, Optional.empty(), liveConcurrency);
-    }
-
-    /**
-     * @param auditRecordKeyId the KMS HMAC key that seals the remediation's audit records (environment variable
-     *                         {@value #AUDIT_RECORD_KEY_ID}), to honour a backout's grace; empty: none is
-     * @param liveConcurrency  how many flagged users are confirmed live at a time
-     */
-    AccessKeyComplianceHandler(
-            AwsClients clients,
-            Clock clock,
-            Sleeper sleeper,
-            StructuredLogger log,
-            Optional<String> auditRecordKeyId,
-            int liveConcurrency) {
-        this(clients, clock, sleeper, log, auditRecordKeyId, liveConcurrency, FindingsSettings.DISABLED);
-    }
-
-    /** @param findings whether and how per-key findings go to Security Hub ({@link SecurityHubFindings}) */
-    AccessKeyComplianceHandler(
-            AwsClients clients,
-            Clock clock,
-            Sleeper sleeper,
-            StructuredLogger log,
-            Optional<String> auditRecordKeyId,
-            int liveConcurrency,
-            FindingsSettings findings) {
-        this.findings = Objects.requireNonNull(findings, "findings");
-        this.liveConcurrency = liveConcurrency;
+            AwsClients clients, Clock clock, Sleeper sleeper, StructuredLogger log, EvaluatorSettings settings) {
         this.clients = Objects.requireNonNull(clients, "clients");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
         this.log = Objects.requireNonNull(log, "log");
-        this.auditRecordKeyId = Objects.requireNonNull(auditRecordKeyId, "auditRecordKeyId");
+        this.settings = Objects.requireNonNull(settings, "settings");
     }
-
-    static final String AUDIT_RECORD_KEY_ID = "AUDIT_RECORD_KEY_ID";
 
     /** The Lambda entry point: Config's event in, the report out, both JSON ({@link ConfigRuleEventJson}). */
     @Override
@@ -146,7 +104,8 @@ public final class AccessKeyComplianceHandler implements RequestStreamHandler {
         // The records are sealed with this account's key: a member account's records are not verifiable here.
         Optional<AuditTrail> auditTrail = parameters.executionRoleName().isPresent()
                 ? Optional.empty()
-                : auditRecordKeyId.map(keyId -> new AuditTrail(account.iam(), new AuditSeal(account.kms(), keyId)));
+                : settings.auditRecordKeyId()
+                        .map(keyId -> new AuditTrail(account.iam(), new AuditSeal(account.kms(), keyId)));
         AccountEvaluator evaluator = new AccountEvaluator(
                 account.iam(),
                 new IamKeyInventory(account.iam()),
@@ -154,7 +113,7 @@ public final class AccessKeyComplianceHandler implements RequestStreamHandler {
                 policy,
                 auditTrail,
                 atRun,
-                liveConcurrency);
+                settings.liveConcurrency());
 
         Deadline deadline = Deadline.fromRemaining(remainingTime(context), clock);
         List<RuleEvaluation> evaluations;
@@ -229,8 +188,8 @@ public final class AccessKeyComplianceHandler implements RequestStreamHandler {
                 outcome.warnings(),
                 "testMode",
                 report.testMode()));
-        if (findings.enabled() && trigger instanceof Trigger.Scheduled) {
-            new FindingsImport(clients, sleeper, log, findings)
+        if (settings.findings().enabled() && trigger instanceof Trigger.Scheduled) {
+            new FindingsImport(clients, sleeper, log, settings.findings())
                     .afterPeriodicRun(
                             event, assessed, policy, parameters, auditTrail, evaluator, report.testMode(), atRun);
         }

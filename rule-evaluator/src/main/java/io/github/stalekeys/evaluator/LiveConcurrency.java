@@ -7,7 +7,7 @@ final class LiveConcurrency {
 
     private LiveConcurrency() {}
 
-    /** The {@value AccessKeyComplianceHandler#LIVE_CONCURRENCY_VARIABLE} setting: unset means the default of 4. */
+    /** The {@value EvaluatorSettings#LIVE_CONCURRENCY_VARIABLE} setting: unset means the default of 4. */
     static int parse(String value) {
         if (value == null || value.isBlank()) {
             return AccountEvaluator.DEFAULT_LIVE_CONCURRENCY;
@@ -15,7 +15,7 @@ final class LiveConcurrency {
         String number = value.strip();
         if (!number.matches("[0-9]{1,2}") || Integer.parseInt(number) < 1 || Integer.parseInt(number) > 16) {
             throw new InvalidSettingException(
-                    AccessKeyComplianceHandler.LIVE_CONCURRENCY_VARIABLE,
+                    EvaluatorSettings.LIVE_CONCURRENCY_VARIABLE,
                     "must be a whole number 1..16, got " + InvalidSettingException.echo(value));
         }
         return Integer.parseInt(number);

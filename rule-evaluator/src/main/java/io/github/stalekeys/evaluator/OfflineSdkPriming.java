@@ -11,7 +11,6 @@ import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.SdkBytes;
@@ -47,7 +46,7 @@ final class OfflineSdkPriming {
                 clock,
                 waited -> {},
                 new StructuredLogger("rule-evaluator", new PrintStream(OutputStream.nullOutputStream()), clock),
-                Optional.of("priming"));
+                EvaluatorSettings.DEFAULTS.withAuditRecordKey("priming"));
         // Through the entry point Lambda calls: the event read from JSON and the report written as JSON too.
         for (ConfigRuleEvent event : List.of(scheduled(clock.instant()), changed(clock.instant()))) {
             try {

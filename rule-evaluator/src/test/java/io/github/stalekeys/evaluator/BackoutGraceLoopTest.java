@@ -24,7 +24,6 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.List;
-import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -175,7 +174,7 @@ class BackoutGraceLoopTest {
                             "rule-evaluator",
                             new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
                             clock),
-                    Optional.of(auditKey));
+                    EvaluatorSettings.DEFAULTS.withAuditRecordKey(auditKey));
             // The remediation reads its threshold and exemptions from the same rule the evaluator runs as.
             emulator.putConfigRule(EvaluatorHarness.RULE_NAME, PARAMETERS);
             this.remediation = new RemediationFunction(clients, EvaluatorHarness.RULE_NAME, auditKey, clock);

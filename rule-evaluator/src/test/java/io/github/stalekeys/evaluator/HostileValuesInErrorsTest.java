@@ -52,7 +52,7 @@ class HostileValuesInErrorsTest {
                     event.setAccountId(HOSTILE);
                     MemberAccountRole.of(event, "StaleKeysRuleExecution");
                 }),
-                site(AccessKeyComplianceHandler.LIVE_CONCURRENCY_VARIABLE, () -> LiveConcurrency.parse(HOSTILE)));
+                site(EvaluatorSettings.LIVE_CONCURRENCY_VARIABLE, () -> LiveConcurrency.parse(HOSTILE)));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -26,7 +26,6 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -286,9 +285,7 @@ class SecurityHubFindingsTest {
                     clock,
                     clock,
                     new StructuredLogger("rule-evaluator", new PrintStream(logs, true, StandardCharsets.UTF_8), clock),
-                    Optional.of(auditKey),
-                    AccountEvaluator.DEFAULT_LIVE_CONCURRENCY,
-                    ENABLED);
+                    EvaluatorSettings.DEFAULTS.withAuditRecordKey(auditKey).withFindings(ENABLED));
             emulator.putConfigRule(EvaluatorHarness.RULE_NAME, PARAMETERS);
             this.remediation = new RemediationFunction(clients, EvaluatorHarness.RULE_NAME, auditKey, clock);
         }
