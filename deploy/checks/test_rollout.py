@@ -57,6 +57,16 @@ STUB = textwrap.dedent('''\
         answer(os.environ["STUB_ACCOUNT"])
     if args[:2] == ["organizations", "describe-organization"]:
         answer("o-exampleorg1" if "Organization.Id" in joined else "111111111111")
+    if args[:2] == ["organizations", "list-roots"]:
+        answer("r-ab12")
+    if args[:2] == ["organizations", "describe-organizational-unit"]:
+        ou = args[args.index("--organizational-unit-id") + 1]
+        if ou in os.environ.get("STUB_UNKNOWN_OUS", "").split(","):
+            sys.stderr.write("\\nAn error occurred (OrganizationalUnitNotFoundException) when calling the "
+                             "DescribeOrganizationalUnit operation: You specified an organizational unit that "
+                             "doesn't exist.\\n")
+            sys.exit(254)
+        answer(ou)
     if args[:2] == ["cloudformation", "describe-stacks"]:
         answer(os.environ["STUB_BUCKET"])
     if args[:2] == ["s3api", "head-object"]:
@@ -201,6 +211,30 @@ class RolloutTest(unittest.TestCase):
         self.assertEqual(result.returncode, 0, result.stderr)
         member = [c for c in self.find(calls, "cloudformation", "deploy") if self.option(c, "--stack-name") == "StaleKeys-member"]
         self.assertEqual(len(member), 1)
+
+    def test_targets_outside_the_organization_stop_it_before_any_change(self):
+        # DescribeOrganizationalUnit answers OrganizationalUnitNotFoundException for an OU that does not exist
+        # (https://docs.aws.amazon.com/organizations/latest/APIReference/API_DescribeOrganizationalUnit.html);
+        # ListRoots gives the organization's one root
+        # (https://docs.aws.amazon.com/organizations/latest/APIReference/API_ListRoots.html).
+        result, calls, _, work = self.run_rollout(
+            "--targets", "r-zz99,ou-ab12-11111111,ou-ab12-22222222", "--region", "eu-west-1",
+            env_extra={"STUB_UNKNOWN_OUS": "ou-ab12-22222222"})
+        self.assertEqual(result.returncode, 1, result.stdout + result.stderr)
+        self.assertIn("r-zz99", result.stderr)
+        self.assertIn("ou-ab12-22222222", result.stderr)
+        self.assertIn("OrganizationalUnitNotFoundException", result.stderr)
+        self.assertNotIn("ou-ab12-11111111", result.stderr, "only the targets that are wrong are named")
+        self.assertIn("nothing was changed", result.stderr)
+        self.assertEqual({tuple(c[:2]) for c in calls}, {
+            ("sts", "get-caller-identity"), ("organizations", "describe-organization"),
+            ("organizations", "list-roots"), ("organizations", "describe-organizational-unit")},
+            "reads only: nothing deployed, uploaded or created")
+        self.assertFalse(os.path.exists(os.path.join(work, "member.json")))
+
+        result, calls, _, _ = self.run_rollout("--targets", "r-ab12,ou-ab12-11111111", "--region", "eu-west-1")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertEqual(len(self.find(calls, "organizations", "describe-organizational-unit")), 1)
 
     def assert_refused_before_any_call(self, options, named, **kwargs):
         result, calls, _, work = self.run_rollout(*options, **kwargs)
