@@ -29,6 +29,8 @@ EVALUATOR_ACTIONS = {
     "iam:ListUsers", "iam:GenerateCredentialReport", "iam:GetCredentialReport",
     "iam:GetUser", "iam:ListAccessKeys", "iam:GetAccessKeyLastUsed", "iam:ListUserTags",
     "config:PutEvaluations", "config:GetComplianceDetailsByConfigRule",
+    # A change-triggered evaluation's warnings: the changed user's standing result (RunWarnings.java).
+    "config:GetComplianceDetailsByResource",
     # Warnings ahead of the limit, on this account's default bus.
     "events:PutEvents",
     # Verifies the backout's sealed grace (the key policy names this role).
@@ -57,7 +59,7 @@ AUTOMATION_ACTIONS = {"lambda:InvokeFunction"}
 MEMBER_ROLE_ACTIONS = {
     "iam:ListUsers", "iam:GenerateCredentialReport", "iam:GetCredentialReport",
     "iam:GetUser", "iam:ListAccessKeys", "iam:GetAccessKeyLastUsed", "iam:ListUserTags",
-    "config:PutEvaluations", "config:GetComplianceDetailsByConfigRule",
+    "config:PutEvaluations", "config:GetComplianceDetailsByConfigRule", "config:GetComplianceDetailsByResource",
 }
 FORBIDDEN_ACTIONS = {"iam:DeleteAccessKey", "iam:DeleteLoginProfile", "iam:UpdateLoginProfile",
                      "iam:CreateAccessKey", "iam:DeleteUser"}

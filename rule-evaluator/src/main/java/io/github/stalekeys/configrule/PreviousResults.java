@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import software.amazon.awssdk.services.config.ConfigClient;
@@ -93,18 +94,38 @@ public final class PreviousResults {
                 .evaluationResults()) {
             var qualifier = result.evaluationResultIdentifier().evaluationResultQualifier();
             if (resourceType.equals(qualifier.resourceType()) && result.resultRecordedTime() != null) {
-                results.put(
-                        qualifier.resourceId(),
-                        new Result(
-                                qualifier.resourceId(),
-                                Compliance.valueOf(result.complianceTypeAsString()),
-                                result.annotation(),
-                                result.resultRecordedTime(),
-                                Objects.requireNonNullElse(
-                                        result.evaluationResultIdentifier().orderingTimestamp(),
-                                        result.resultRecordedTime())));
+                results.put(qualifier.resourceId(), result(result));
             }
         }
         return results;
+    }
+
+    /**
+     * The rule's standing result on one resource ({@code GetComplianceDetailsByResource}, which answers every rule's
+     * result on it, so the one of {@code configRuleName} is picked); empty when Config holds none.
+     */
+    public Optional<Result> ofResource(String configRuleName, String resourceType, String resourceId) {
+        for (EvaluationResult result : config.getComplianceDetailsByResourcePaginator(request -> request.resourceType(
+                                resourceType)
+                        .resourceId(resourceId)
+                        .complianceTypes(
+                                ComplianceType.COMPLIANT, ComplianceType.NON_COMPLIANT, ComplianceType.NOT_APPLICABLE))
+                .evaluationResults()) {
+            var qualifier = result.evaluationResultIdentifier().evaluationResultQualifier();
+            if (configRuleName.equals(qualifier.configRuleName()) && result.resultRecordedTime() != null) {
+                return Optional.of(result(result));
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static Result result(EvaluationResult result) {
+        return new Result(
+                result.evaluationResultIdentifier().evaluationResultQualifier().resourceId(),
+                Compliance.valueOf(result.complianceTypeAsString()),
+                result.annotation(),
+                result.resultRecordedTime(),
+                Objects.requireNonNullElse(
+                        result.evaluationResultIdentifier().orderingTimestamp(), result.resultRecordedTime()));
     }
 }

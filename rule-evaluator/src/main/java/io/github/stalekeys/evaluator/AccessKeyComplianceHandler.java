@@ -26,6 +26,7 @@ import java.io.OutputStream;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -116,6 +117,13 @@ public final class AccessKeyComplianceHandler implements RequestStreamHandler {
                 settings.liveConcurrency());
 
         Deadline deadline = Deadline.fromRemaining(remainingTime(context), clock);
+        Optional<RunWarnings> warnings = RunWarnings.of(
+                event,
+                parameters.warnings(),
+                policy,
+                evaluator::tagsOf,
+                new KeyEventBus(clients.events(), sleeper::sleep),
+                log);
         List<RuleEvaluation> evaluations;
         ChangesOnly.Selection selection;
         Optional<WarningAnnouncer.Outcome> warned = Optional.empty();
@@ -124,29 +132,15 @@ public final class AccessKeyComplianceHandler implements RequestStreamHandler {
             case Trigger.Scheduled scheduled -> {
                 Map<String, PreviousResults.Result> previous = new PreviousResults(account.config())
                         .of(ruleName, IamUserResource.TYPE, EvaluationPublisher.TEST_MODE_TOKEN.equals(resultToken));
-                Optional<WarningWindow> warningWindow = Optional.of(scheduled)
-                        .filter(run -> parameters.warnings().schedule().enabled())
-                        .map(run -> new WarningWindow(run.orderingTimestamp(), lastRecorded(previous)));
+                Optional<WarningWindow> warningWindow =
+                        warnings.map(run -> RunWarnings.periodicWindow(scheduled.orderingTimestamp(), previous));
                 List<UserAssessment> periodic = evaluator.evaluateAll(
                         PreviousResults.awaitingCleanUp(previous, AccountEvaluator.USER_GONE), deadline, warningWindow);
                 assessed = periodic;
                 evaluations = periodic.stream()
                         .map(assessment -> logged(assessment.verdict(), ruleName))
                         .toList();
-                // Before the evaluations are recorded: a failed publication fails the invocation with nothing
-                // recorded, and Lambda's retry announces the same warnings (same announcementId) and records them.
-                warned = warningWindow.map(window -> new WarningAnnouncer(
-                                new KeyEventBus(clients.events(), sleeper::sleep), log)
-                        .announce(
-                                periodic,
-                                policy,
-                                evaluator::tagsOf,
-                                new WarningAnnouncer.Run(
-                                        event.getAccountId(),
-                                        ruleName,
-                                        window,
-                                        parameters.warnings(),
-                                        EvaluationPublisher.TEST_MODE_TOKEN.equals(resultToken))));
+                warned = warnings.flatMap(run -> warningWindow.map(window -> run.announce(periodic, window)));
                 selection = ChangesOnly.select(
                         evaluations,
                         previous,
@@ -155,10 +149,16 @@ public final class AccessKeyComplianceHandler implements RequestStreamHandler {
                         warned.map(WarningAnnouncer.Outcome::decided).orElse(Set.of()));
             }
             case Trigger.ItemChange change -> {
-                evaluations = List.of(IamUserResource.evaluate(
-                        change,
-                        event.getEventLeftScope(),
-                        user -> logged(evaluator.evaluateChanged(user).verdict(), ruleName)));
+                List<UserAssessment> changed = new ArrayList<>(1);
+                evaluations = List.of(IamUserResource.evaluate(change, event.getEventLeftScope(), user -> {
+                    UserAssessment assessment = evaluator.evaluateChanged(user);
+                    changed.add(assessment);
+                    return logged(assessment.verdict(), ruleName);
+                }));
+                warned = warnings.flatMap(run -> changed.stream()
+                        .findFirst()
+                        .flatMap(assessment -> run.afterChange(
+                                assessment, change.orderingTimestamp(), new PreviousResults(account.config()))));
                 selection = ChangesOnly.everything(evaluations);
             }
         }
@@ -194,13 +194,6 @@ public final class AccessKeyComplianceHandler implements RequestStreamHandler {
                             event, assessed, policy, parameters, auditTrail, evaluator, report.testMode(), atRun);
         }
         return report;
-    }
-
-    /** By user id, the ordering timestamp of each standing result: what the run's warnings compare with. */
-    private static Map<String, java.time.Instant> lastRecorded(Map<String, PreviousResults.Result> previous) {
-        Map<String, java.time.Instant> recorded = new java.util.HashMap<>();
-        previous.forEach((id, result) -> recorded.put(id, result.ordered()));
-        return recorded;
     }
 
     private RuleEvaluation logged(UserVerdict verdict, String ruleName) {

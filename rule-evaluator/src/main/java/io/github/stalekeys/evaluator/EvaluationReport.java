@@ -9,7 +9,7 @@ import io.github.stalekeys.logging.StructuredLogger;
  * @param posted    how many evaluations AWS Config accepted (validated only, when {@code testMode})
  * @param unchanged evaluations not posted because Config already holds the same result
  * @param refreshed unchanged evaluations posted again because their refresh was due (or their warning was decided)
- * @param warned    warnings due this run (published; only logged in test mode); 0 for a change event
+ * @param warned    warnings due this run (published; only logged in test mode)
  */
 public record EvaluationReport(
         String configRuleName,

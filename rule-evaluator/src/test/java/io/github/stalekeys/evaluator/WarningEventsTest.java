@@ -194,6 +194,53 @@ class WarningEventsTest {
         assertEquals(List.of(), capture.events(), "once recorded, the stage is not announced again");
     }
 
+    private static ConfigRuleEvent changeAt(String token, SeededUser user, Instant captureTime) {
+        ConfigRuleEvent event = BadEventCatalogueTest.changeEvent(token);
+        event.setRuleParameters(PARAMETERS);
+        event.setInvokingEvent(BadEventCatalogueTest.item("\"" + user.userName() + "\"", "OK", captureTime.toString())
+                .replace("AIDAEXAMPLEALICE00001", user.userId()));
+        return event;
+    }
+
+    /**
+     * A change-triggered evaluation replaces the user's standing result, which the next periodic run compares its
+     * warnings with: the stage reached since that result is announced by the change's evaluation, and the periodic
+     * run after it announces nothing new. A change with no stage reached reads nothing more from Config.
+     */
+    @Test
+    void aChangeAfterAStagesMomentAnnouncesThatStageOnce(AwsEmulator emulator) {
+        EvaluatorHarness harness = new EvaluatorHarness(emulator);
+        EventCapture capture = EventCapture.of(emulator, KeyEvent.SOURCE);
+        Instant seededAt = harness.clock.instant();
+        IamSeeder account = harness.account();
+        // Used 76 days ago: its 14-day stage falls at seededAt.
+        SeededUser owned = account.userTagged("owned", "owner", "team-payments@example.com");
+        String ownedKey = account.keyUsed(owned, 76).accessKeyId();
+        SeededUser fresh = account.user("fresh");
+        account.keyUsed(fresh, 3);
+        Instant runAt = seededAt.plus(Duration.ofHours(2));
+        harness.run(scheduledAt(harness.token(), PARAMETERS, runAt.minus(Duration.ofHours(24))));
+        assertEquals(List.of(), capture.events(), "yesterday no stage was due");
+
+        emulator.resetCallCounts();
+        harness.run(changeAt(harness.token(), owned, seededAt.plus(Duration.ofMinutes(30))));
+        List<JsonNode> announced = capture.events();
+        assertEquals(1, announced.size());
+        JsonNode detail = announced.get(0).path("detail");
+        assertEquals(ownedKey, detail.path("accessKeyId").asText());
+        assertEquals(14, detail.path("daysBefore").asInt());
+        assertEquals("team-payments@example.com", detail.path("owner").asText());
+        assertEquals(1, harness.calls("config:GetComplianceDetailsByResource"));
+
+        harness.run(scheduledAt(harness.token(), PARAMETERS, runAt));
+        assertEquals(List.of(), capture.events(), "the periodic run after the change announces nothing new");
+
+        emulator.resetCallCounts();
+        harness.run(changeAt(harness.token(), fresh, runAt.plus(Duration.ofMinutes(5))));
+        assertEquals(List.of(), capture.events());
+        assertEquals(0, harness.calls("config:GetComplianceDetailsByResource"), "no stage reached: no read");
+    }
+
     @Test
     void aTestModeRunPublishesNothing(AwsEmulator emulator) {
         EvaluatorHarness harness = new EvaluatorHarness(emulator);

@@ -630,6 +630,24 @@ def get_compliance_details_by_config_rule(request, account):
     return response
 
 
+def get_compliance_details_by_resource(request, account):
+    """Every rule's standing result on one resource, in one page (a resource has a few rules' results)."""
+    resource_type, resource_id = request.get("ResourceType"), request.get("ResourceId")
+    if not isinstance(resource_type, str) or not resource_type or not isinstance(resource_id, str) or not resource_id:
+        raise ConfigError("ValidationException", "ResourceType and ResourceId are required")
+    types = request.get("ComplianceTypes") or []
+    for compliance in types:
+        if compliance not in ALLOWED_EVALUATION_TYPES:
+            raise ConfigError("InvalidParameterValueException", f"The ComplianceType {compliance} is not valid")
+    with STATE_LOCK:
+        results = [evaluation_result(rule, stored)
+                   for (owner, rule), held in sorted(CONFIG["rules"].items())
+                   if owner == account
+                   for stored in [held.get((resource_type, resource_id))]
+                   if stored is not None and (not types or stored["complianceType"] in types)]
+    return {"EvaluationResults": results}
+
+
 def evaluation_result(rule, stored):
     result = {
         "EvaluationResultIdentifier": {
@@ -731,6 +749,8 @@ def handle_config_call(operation, body, environ):
             return ok_json(put_evaluations(request, request_account(environ)), json_protocol=True)
         if operation == "GetComplianceDetailsByConfigRule":
             return ok_json(get_compliance_details_by_config_rule(request, request_account(environ)), json_protocol=True)
+        if operation == "GetComplianceDetailsByResource":
+            return ok_json(get_compliance_details_by_resource(request, request_account(environ)), json_protocol=True)
         if operation == "ListDiscoveredResources" and request.get("resourceType") == IAM_USER_TYPE:
             return ok_json(list_discovered_iam_users(request, environ), json_protocol=True)
     except ConfigError as e:

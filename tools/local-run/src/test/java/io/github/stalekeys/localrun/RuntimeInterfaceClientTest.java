@@ -86,6 +86,24 @@ class RuntimeInterfaceClientTest {
         assertEquals(1, report.path("posted").asInt(), report.toString());
     }
 
+    /** A changed user whose key reached a warning stage: the package reads the user's result and announces it. */
+    @Test
+    void theRuleEvaluatorWarnsAChangedUserWhoseKeyReachedAStage(AwsEmulator emulator) throws Exception {
+        IamSeeder account = new IamSeeder(emulator, Clock.systemUTC());
+        SeededUser user = account.user("ric-warned");
+        account.keyUsed(user, 80);
+        emulator.putConfigRule(LocalDemo.RULE_NAME, PARAMETERS);
+        emulator.resetCallCounts();
+
+        JsonNode report = invoke(
+                "EvaluatorFunction", emulator, changeEvent(emulator.registerResultToken(LocalDemo.RULE_NAME), user));
+
+        assertEquals(0, report.path("nonCompliant").asInt(), report.toString());
+        assertEquals(1, report.path("warned").asInt(), report.toString());
+        assertEquals(1L, emulator.callCounts().getOrDefault("config:GetComplianceDetailsByResource", 0L));
+        assertEquals(1L, emulator.callCounts().getOrDefault("events:PutEvents", 0L));
+    }
+
     @Test
     void theRemediationDisablesAStaleKey(AwsEmulator emulator) throws Exception {
         IamSeeder account = new IamSeeder(emulator, Clock.systemUTC());
