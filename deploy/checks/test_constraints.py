@@ -989,6 +989,39 @@ class ServiceLimitsTest(unittest.TestCase):
             self.assertLessEqual(int(source["Parameters"][name]["MaxValue"]), 900)  # Lambda quotas: 900 s
 
 
+class UserListingTest(unittest.TestCase):
+    """The periodic run lists users with GetAccountAuthorizationDetails (Filter=User), for the tags ListUsers lacks."""
+
+    INVENTORY = os.path.join(t.ROOT, "iam-access", "src", "main", "java", "io", "github", "stalekeys", "iam",
+                             "IamKeyInventory.java")
+
+    def test_a_page_of_user_details_is_at_most_1000_users_each_with_its_tags(self):
+        # https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetAccountAuthorizationDetails.html (MaxItems
+        # 1..1000, Filter User) and API_UserDetail.html (Tags); botocore's iam model is the machine-readable copy.
+        operation = cfn.service_model("iam").operation_model("GetAccountAuthorizationDetails")
+        inputs = operation.input_shape.members
+        self.assertEqual(inputs["MaxItems"].metadata["max"], 1000)
+        self.assertIn("User", inputs["Filter"].member.enum)
+        detail = operation.output_shape.members["UserDetailList"].member
+        self.assertIn("Tags", detail.members)
+        self.assertTrue({"UserId", "UserName", "CreateDate"} <= set(detail.members))
+        with open(self.INVENTORY, encoding="utf-8") as handle:
+            source = handle.read()
+        self.assertIn("USERS_PER_PAGE = 1000;", source)
+        self.assertIn("filter(EntityType.USER)", source)
+
+    def test_the_action_has_no_resource_level_permissions_so_the_roles_grant_it_on_star(self):
+        # Service Authorization Reference (cfn-lint's copy): no resource type for GetAccountAuthorizationDetails.
+        from test_templates import iam_reference
+
+        self.assertFalse(iam_reference()["iam"]["Actions"]["getaccountauthorizationdetails"].get("Resources"))
+        for path in (t.SAM_TEMPLATE, os.path.join(t.ROOT, "deploy", "member-account-role.yaml")):
+            with self.subTest(template=os.path.basename(path)):
+                text = open(path, encoding="utf-8").read()
+                # Granted on "*" is what check_star_resources (test_templates) then accepts for this action only.
+                self.assertIn("iam:GetAccountAuthorizationDetails", text)
+
+
 class CatalogueTest(unittest.TestCase):
     """Every row of the README's catalogue names a source and an existing test."""
 

@@ -26,7 +26,8 @@ RUNBOOK_FILES = {
 
 # The actions each role may have: the API calls its code makes (see the Java sources), nothing else.
 EVALUATOR_ACTIONS = {
-    "iam:ListUsers", "iam:GenerateCredentialReport", "iam:GetCredentialReport",
+    # The users with their tags, 1,000 a call (IamKeyInventory.everyUser).
+    "iam:GetAccountAuthorizationDetails", "iam:GenerateCredentialReport", "iam:GetCredentialReport",
     "iam:GetUser", "iam:ListAccessKeys", "iam:GetAccessKeyLastUsed", "iam:ListUserTags",
     "config:PutEvaluations", "config:GetComplianceDetailsByConfigRule",
     # A change-triggered evaluation's warnings: the changed user's standing result (RunWarnings.java).
@@ -57,7 +58,7 @@ PACK_RULES_OF_THIS_ACCOUNT = {"Fn::Sub": "arn:${AWS::Partition}:config:${AWS::Re
                                         "config-rule/aws-service-rule/config-conforms.amazonaws.com*"}
 AUTOMATION_ACTIONS = {"lambda:InvokeFunction"}
 MEMBER_ROLE_ACTIONS = {
-    "iam:ListUsers", "iam:GenerateCredentialReport", "iam:GetCredentialReport",
+    "iam:GetAccountAuthorizationDetails", "iam:GenerateCredentialReport", "iam:GetCredentialReport",
     "iam:GetUser", "iam:ListAccessKeys", "iam:GetAccessKeyLastUsed", "iam:ListUserTags",
     "config:PutEvaluations", "config:GetComplianceDetailsByConfigRule", "config:GetComplianceDetailsByResource",
 }

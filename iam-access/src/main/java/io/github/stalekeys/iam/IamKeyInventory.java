@@ -12,15 +12,17 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.stream.Stream;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.iam.model.AccessKeyLastUsed;
+import software.amazon.awssdk.services.iam.model.EntityType;
 import software.amazon.awssdk.services.iam.model.NoSuchEntityException;
 import software.amazon.awssdk.services.iam.model.Tag;
 import software.amazon.awssdk.services.iam.model.User;
 
 /**
- * Reads one user's access keys and tags live from IAM: the path for single-user evaluations and for
- * remediation, which must re-check each key right before it acts.
+ * Reads IAM live: one user's access keys and tags (the path for single-user evaluations and for remediation, which
+ * must re-check each key right before it acts), and every user of the account with its tags.
  */
 public final class IamKeyInventory {
 
@@ -32,10 +34,41 @@ public final class IamKeyInventory {
         }
     }
 
+    /** A user as the account listing gives it: id, name, creation time and tags. */
+    public record ListedUser(IamUser user, Instant created, Map<String, String> tags) {
+
+        public ListedUser {
+            Objects.requireNonNull(user, "user");
+            Objects.requireNonNull(created, "created");
+            tags = Map.copyOf(tags);
+        }
+    }
+
+    /** IAM's largest page of GetAccountAuthorizationDetails (and of ListUsers). */
+    static final int USERS_PER_PAGE = 1000;
+
     private final IamClient iam;
 
     public IamKeyInventory(IamClient iam) {
         this.iam = Objects.requireNonNull(iam, "iam");
+    }
+
+    /**
+     * Every user of the account with its tags, page by page as the stream is consumed:
+     * {@code GetAccountAuthorizationDetails} with {@code Filter=User}, 1,000 users a call. {@code ListUsers} pages
+     * as many but leaves the tags out (its User has a Tags member IAM never fills: boto/boto3#1855, aws/aws-cli#4003),
+     * which would cost one {@code ListUserTags} per user whose exemption, owner or audit records are read.
+     */
+    public Stream<ListedUser> everyUser() {
+        return iam
+                .getAccountAuthorizationDetailsPaginator(
+                        request -> request.filter(EntityType.USER).maxItems(USERS_PER_PAGE))
+                .userDetailList()
+                .stream()
+                .map(detail -> new ListedUser(
+                        new IamUser(detail.userId(), detail.userName()),
+                        detail.createDate(),
+                        detail.hasTags() ? tagMap(detail.tags()) : Map.of()));
     }
 
     /**
@@ -125,11 +158,16 @@ public final class IamKeyInventory {
         } catch (NoSuchEntityException gone) {
             return Optional.empty();
         }
-        Map<String, String> tags = new LinkedHashMap<>();
-        for (Tag tag : user.hasTags() ? user.tags() : List.<Tag>of()) {
-            tags.put(tag.key(), tag.value());
+        return Optional.of(new TaggedUser(
+                new IamUser(user.userId(), user.userName()), user.hasTags() ? tagMap(user.tags()) : Map.of()));
+    }
+
+    private static Map<String, String> tagMap(List<Tag> tags) {
+        Map<String, String> byKey = new LinkedHashMap<>();
+        for (Tag tag : tags) {
+            byKey.put(tag.key(), tag.value());
         }
-        return Optional.of(new TaggedUser(new IamUser(user.userId(), user.userName()), tags));
+        return byKey;
     }
 
     /** The user's tags (all pages). A user deleted meanwhile has none. */

@@ -108,7 +108,6 @@ public final class AccessKeyComplianceHandler implements RequestStreamHandler {
                 : settings.auditRecordKeyId()
                         .map(keyId -> new AuditTrail(account.iam(), new AuditSeal(account.kms(), keyId)));
         AccountEvaluator evaluator = new AccountEvaluator(
-                account.iam(),
                 new IamKeyInventory(account.iam()),
                 new CredentialReportSource(account.iam(), sleeper),
                 policy,

@@ -28,16 +28,15 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-import software.amazon.awssdk.services.iam.IamClient;
-import software.amazon.awssdk.services.iam.model.User;
+import java.util.stream.Stream;
 
 /**
  * Judges IAM users: every user of the account for a periodic run, one user for a change event.
  *
- * <p>The periodic run costs a handful of calls however many users there are: {@code ListUsers} (1,000 a
- * page) for the user ids, the credential report for every key's activity, and live calls only for the few
- * users the report flags (the report can be up to 4 hours old and has no key ids, so a stale verdict is
- * confirmed live before it is posted) or does not know (created after the report).
+ * <p>The periodic run costs a handful of calls however many users there are: {@code GetAccountAuthorizationDetails}
+ * (1,000 users a page, with their tags) for the user ids and tags, the credential report for every key's activity,
+ * and live calls only for the few users the report flags (the report can be up to 4 hours old and has no key ids,
+ * so a stale verdict is confirmed live before it is posted) or does not know (created after the report).
  */
 final class AccountEvaluator {
 
@@ -45,7 +44,6 @@ final class AccountEvaluator {
     /** Live confirmations in flight at once by default (see {@link #assess}). */
     static final int DEFAULT_LIVE_CONCURRENCY = 4;
 
-    private final IamClient iam;
     private final IamKeyInventory inventory;
     private final CredentialReportSource reports;
     private final StaleKeyPolicy policy;
@@ -55,8 +53,8 @@ final class AccountEvaluator {
     /** Tags read this run, by user id: a user both judged and warned is asked once. */
     private final Map<String, Map<String, String>> tagsRead = new ConcurrentHashMap<>();
 
-    AccountEvaluator(IamClient iam, IamKeyInventory inventory, CredentialReportSource reports, StaleKeyPolicy policy) {
-        this(iam, inventory, reports, policy, Optional.empty(), policy.clock(), DEFAULT_LIVE_CONCURRENCY);
+    AccountEvaluator(IamKeyInventory inventory, CredentialReportSource reports, StaleKeyPolicy policy) {
+        this(inventory, reports, policy, Optional.empty(), policy.clock(), DEFAULT_LIVE_CONCURRENCY);
     }
 
     /**
@@ -66,7 +64,6 @@ final class AccountEvaluator {
      * @param liveConcurrency how many flagged users are confirmed live at a time
      */
     AccountEvaluator(
-            IamClient iam,
             IamKeyInventory inventory,
             CredentialReportSource reports,
             StaleKeyPolicy policy,
@@ -77,7 +74,6 @@ final class AccountEvaluator {
             throw new IllegalArgumentException("liveConcurrency must be at least 1");
         }
         this.liveConcurrency = liveConcurrency;
-        this.iam = Objects.requireNonNull(iam, "iam");
         this.inventory = Objects.requireNonNull(inventory, "inventory");
         this.reports = Objects.requireNonNull(reports, "reports");
         this.auditTrail = Objects.requireNonNull(auditTrail, "auditTrail");
@@ -105,15 +101,13 @@ final class AccountEvaluator {
      */
     List<UserAssessment> evaluateAll(
             Set<String> previouslyEvaluatedIds, Deadline deadline, Optional<WarningWindow> warningWindow) {
-        List<User> users = iam.listUsersPaginator(request -> request.maxItems(1000)).users().stream()
-                .toList();
         CredentialReport report = reports.fetch(deadline);
-        List<Future<UserAssessment>> verdicts = new ArrayList<>(users.size());
+        List<Future<UserAssessment>> verdicts = new ArrayList<>();
         Set<String> currentIds = new HashSet<>();
-        try (ExecutorService live = Executors.newFixedThreadPool(liveConcurrency)) {
-            for (User listed : users) {
-                verdicts.add(assess(listed, report, currentIds, live, deadline, warningWindow));
-            }
+        try (ExecutorService live = Executors.newFixedThreadPool(liveConcurrency);
+                Stream<IamKeyInventory.ListedUser> users = inventory.everyUser()) {
+            // Page by page: only the tags of users sent down the live path are kept, so a page is all that is held.
+            users.forEach(listed -> verdicts.add(assess(listed, report, currentIds, live, deadline, warningWindow)));
         }
         List<UserAssessment> assessed = new ArrayList<>(verdicts.size());
         for (Future<UserAssessment> verdict : verdicts) {
@@ -135,16 +129,16 @@ final class AccountEvaluator {
      * retry slows down if IAM throttles all the same.
      */
     private Future<UserAssessment> assess(
-            User listed,
+            IamKeyInventory.ListedUser listed,
             CredentialReport report,
             Set<String> currentIds,
             ExecutorService live,
             Deadline deadline,
             Optional<WarningWindow> warningWindow) {
-        IamUser user = new IamUser(listed.userId(), listed.userName());
+        IamUser user = listed.user();
         currentIds.add(user.userId());
         Optional<List<AccessKeyActivity>> reported = report.row(user.userName())
-                .filter(row -> sameSecond(row.userCreationTime(), listed.createDate()))
+                .filter(row -> sameSecond(row.userCreationTime(), listed.created()))
                 .map(CredentialReport.Row::keys);
         List<KeyWarning> reachedByReport = reported.isPresent() && warningWindow.isPresent()
                 ? policy.warningsReached(
@@ -165,6 +159,8 @@ final class AccountEvaluator {
                         .orElse(true))
                 .map(warning -> RecentUseByCreation.second(warning.key()))
                 .collect(Collectors.toSet());
+        // Read with the listing, seconds ago: the exemption, owner and sealed records of this user cost no call.
+        tagsRead.put(user.userId(), listed.tags());
         Function<Instant, Optional<AccessKeyActivity>> knownRecentUse = reported.map(
                         keys -> RecentUseByCreation.of(keys, policy, toConfirm))
                 .orElse(created -> Optional.empty());
@@ -234,7 +230,10 @@ final class AccountEvaluator {
                 && reported.truncatedTo(ChronoUnit.SECONDS).equals(listed.truncatedTo(ChronoUnit.SECONDS));
     }
 
-    /** The user's tags, read once per run (a user deleted meanwhile has none). */
+    /**
+     * The user's tags, read once per run: from the listing for a user confirmed live, else with
+     * {@code ListUserTags} (a user deleted meanwhile has none).
+     */
     Map<String, String> tagsOf(IamUser user) {
         return tagsRead.computeIfAbsent(user.userId(), id -> inventory.tagsOf(user));
     }

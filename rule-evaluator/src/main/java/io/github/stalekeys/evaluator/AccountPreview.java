@@ -14,9 +14,9 @@ import java.util.Set;
 /**
  * The rule's whole-account evaluation, read-only: the same reads and verdicts as a periodic run, but no
  * {@code PutEvaluations} and no Config calls at all, so it can be pointed at a real account before anyone
- * switches on automatic remediation. IAM permissions needed: {@code iam:ListUsers},
- * {@code iam:GenerateCredentialReport}, {@code iam:GetCredentialReport}, {@code iam:ListAccessKeys},
- * {@code iam:GetAccessKeyLastUsed}, {@code iam:ListUserTags}.
+ * switches on automatic remediation. IAM permissions needed:
+ * {@code iam:GetAccountAuthorizationDetails}, {@code iam:GenerateCredentialReport}, {@code iam:GetCredentialReport},
+ * {@code iam:ListAccessKeys}, {@code iam:GetAccessKeyLastUsed}.
  */
 public final class AccountPreview {
 
@@ -50,10 +50,7 @@ public final class AccountPreview {
     /** Every current user of the account, judged; stops with an error rather than exceed {@code timeBudget}. */
     public List<UserAssessment> assessAccount(Duration timeBudget) {
         AccountEvaluator evaluator = new AccountEvaluator(
-                clients.iam(),
-                new IamKeyInventory(clients.iam()),
-                new CredentialReportSource(clients.iam(), Sleeper.REAL),
-                policy);
+                new IamKeyInventory(clients.iam()), new CredentialReportSource(clients.iam(), Sleeper.REAL), policy);
         return evaluator.evaluateAll(
                 Set.of(), Deadline.fromRemaining(timeBudget.plus(Deadline.POSTING_RESERVE), clock));
     }

@@ -127,12 +127,12 @@ final class PrimingAnswers implements SdkHttpClient {
         String keyId = keyId(number);
         Instant lastUsed = lastUsed(number);
         return switch (action) {
-            case "ListUsers" -> {
-                StringBuilder users = new StringBuilder("<Users>");
+            case "GetAccountAuthorizationDetails" -> {
+                StringBuilder users = new StringBuilder("<UserDetailList>");
                 for (int i = 1; i <= USERS; i++) {
                     users.append(user(name(i), id(i), "member"));
                 }
-                yield users + "</Users><IsTruncated>false</IsTruncated>";
+                yield users + "</UserDetailList><IsTruncated>false</IsTruncated>";
             }
             case "GetUser" -> user(userName, userId, "User");
             case "GenerateCredentialReport" -> "<State>COMPLETE</State>";
@@ -157,7 +157,8 @@ final class PrimingAnswers implements SdkHttpClient {
     private String user(String name, String id, String element) {
         return "<" + element + "><Path>/</Path><UserName>" + name + "</UserName><UserId>" + id + "</UserId>"
                 + "<Arn>arn:aws:iam::000000000000:user/" + name + "</Arn><CreateDate>" + daysAgo(500)
-                + "</CreateDate></" + element + ">";
+                + "</CreateDate><Tags><member><Key>owner</Key><Value>priming@example.com</Value></member></Tags></"
+                + element + ">";
     }
 
     private String credentialReport() {

@@ -42,7 +42,7 @@ class AccountEvaluatorTest {
     private static AccountEvaluator evaluator(InMemoryIam iam, String exemptUsers) {
         StaleKeyPolicy policy = new StaleKeyPolicy(
                 new MaxKeyAge(90), Exemptions.parse("exemptUsers", exemptUsers, "exemptionTagKey", TAG_KEY), CLOCK);
-        return new AccountEvaluator(iam, new IamKeyInventory(iam), new CredentialReportSource(iam, wait -> {}), policy);
+        return new AccountEvaluator(new IamKeyInventory(iam), new CredentialReportSource(iam, wait -> {}), policy);
     }
 
     private static Deadline farDeadline() {
@@ -97,7 +97,7 @@ class AccountEvaluatorTest {
 
     @Test
     void aReportRowCreatedInTheSameSecondAsTheListedUserSettlesThatUserWithoutLiveCalls() {
-        // ListUsers has milliseconds; the report has seconds.
+        // The listing has milliseconds; the report has seconds.
         InMemoryIam iam = new InMemoryIam()
                 .user("alice", "AIDAALICE00000000001", CREATED, Map.of(), FRESH)
                 .reportRow("alice", Instant.parse("2024-03-01T09:30:15Z"), FRESH);
@@ -122,6 +122,39 @@ class AccountEvaluatorTest {
 
         assertEquals(Compliance.NON_COMPLIANT, assessments.getFirst().verdict().compliance());
         assertEquals(1, iam.calls("ListAccessKeys"));
+    }
+
+    @Test
+    void aFlaggedUsersExemptionTagIsTheOneTheListingBroughtWithNoTagCall() {
+        InMemoryIam iam = new InMemoryIam()
+                .user("dave", "AIDADAVE000000000001", CREATED, Map.of(TAG_KEY, "CHG-7"), STALE)
+                .user("erin", "AIDAERIN000000000001", CREATED, Map.of("team", "payments"), STALE)
+                .reportRow("dave", CREATED, STALE)
+                .reportRow("erin", CREATED, STALE);
+        AccountEvaluator evaluator = evaluator(iam);
+
+        List<UserAssessment> assessments = evaluator.evaluateAll(Set.of(), farDeadline());
+
+        assertEquals(
+                List.of(Compliance.NOT_APPLICABLE, Compliance.NON_COMPLIANT),
+                assessments.stream().map(a -> a.verdict().compliance()).toList());
+        assertEquals(1, iam.calls("GetAccountAuthorizationDetails"));
+        assertEquals(2, iam.calls("ListAccessKeys"), "both confirmed live");
+        assertEquals(Map.of("team", "payments"), evaluator.tagsOf(new IamUser("AIDAERIN000000000001", "erin")));
+        assertEquals(0, iam.calls("ListUserTags"), "exemption and tags as the listing gave them");
+    }
+
+    @Test
+    void theTagsOfAUserTheReportSettledAreReadWhenAskedForNotKeptFromTheListing() {
+        InMemoryIam iam = new InMemoryIam()
+                .user("frank", "AIDAFRANK00000000001", CREATED, Map.of("owner", "f@example.com"), FRESH)
+                .reportRow("frank", CREATED, FRESH);
+        AccountEvaluator evaluator = evaluator(iam);
+        evaluator.evaluateAll(Set.of(), farDeadline());
+
+        // Only the users sent down the live path keep their listed tags: the rest would hold every tag of the account.
+        assertEquals(Map.of("owner", "f@example.com"), evaluator.tagsOf(new IamUser("AIDAFRANK00000000001", "frank")));
+        assertEquals(1, iam.calls("ListUserTags"));
     }
 
     @Test
@@ -199,7 +232,6 @@ class AccountEvaluatorTest {
         }
         StaleKeyPolicy policy = new StaleKeyPolicy(new MaxKeyAge(90), Exemptions.NONE, ticking);
         AccountEvaluator evaluator = new AccountEvaluator(
-                iam,
                 new IamKeyInventory(iam),
                 new CredentialReportSource(iam, wait -> {}),
                 policy,
@@ -254,7 +286,6 @@ class AccountEvaluatorTest {
         };
         StaleKeyPolicy policy = new StaleKeyPolicy(new MaxKeyAge(90), Exemptions.NONE, CLOCK);
         AccountEvaluator evaluator = new AccountEvaluator(
-                iam,
                 new IamKeyInventory(iam),
                 new CredentialReportSource(iam, wait -> {}),
                 policy,

@@ -11,10 +11,13 @@ import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.iam.model.AccessKeyLastUsed;
 import software.amazon.awssdk.services.iam.model.AccessKeyMetadata;
+import software.amazon.awssdk.services.iam.model.EntityType;
 import software.amazon.awssdk.services.iam.model.GenerateCredentialReportRequest;
 import software.amazon.awssdk.services.iam.model.GenerateCredentialReportResponse;
 import software.amazon.awssdk.services.iam.model.GetAccessKeyLastUsedRequest;
 import software.amazon.awssdk.services.iam.model.GetAccessKeyLastUsedResponse;
+import software.amazon.awssdk.services.iam.model.GetAccountAuthorizationDetailsRequest;
+import software.amazon.awssdk.services.iam.model.GetAccountAuthorizationDetailsResponse;
 import software.amazon.awssdk.services.iam.model.GetCredentialReportRequest;
 import software.amazon.awssdk.services.iam.model.GetCredentialReportResponse;
 import software.amazon.awssdk.services.iam.model.GetUserRequest;
@@ -23,12 +26,11 @@ import software.amazon.awssdk.services.iam.model.ListAccessKeysRequest;
 import software.amazon.awssdk.services.iam.model.ListAccessKeysResponse;
 import software.amazon.awssdk.services.iam.model.ListUserTagsRequest;
 import software.amazon.awssdk.services.iam.model.ListUserTagsResponse;
-import software.amazon.awssdk.services.iam.model.ListUsersRequest;
-import software.amazon.awssdk.services.iam.model.ListUsersResponse;
 import software.amazon.awssdk.services.iam.model.NoSuchEntityException;
 import software.amazon.awssdk.services.iam.model.ReportStateType;
 import software.amazon.awssdk.services.iam.model.Tag;
 import software.amazon.awssdk.services.iam.model.User;
+import software.amazon.awssdk.services.iam.model.UserDetail;
 
 /**
  * IAM in memory, for pure-Java tests of the rule's logic (no emulator): users, their keys and tags, the
@@ -94,15 +96,28 @@ final class InMemoryIam implements IamClient {
     }
 
     @Override
-    public ListUsersResponse listUsers(ListUsersRequest request) {
-        count("ListUsers");
-        List<User> listed = new ArrayList<>();
-        users.forEach((name, user) -> listed.add(User.builder()
+    public GetAccountAuthorizationDetailsResponse getAccountAuthorizationDetails(
+            GetAccountAuthorizationDetailsRequest request) {
+        count("GetAccountAuthorizationDetails");
+        if (!request.filter().equals(List.of(EntityType.USER))) {
+            throw new UnsupportedOperationException("only Filter=User is modelled: " + request.filter());
+        }
+        List<UserDetail> listed = new ArrayList<>();
+        users.forEach((name, user) -> listed.add(UserDetail.builder()
                 .userName(name)
                 .userId(user.userId())
                 .createDate(user.created())
+                .tags(user.tags().entrySet().stream()
+                        .map(tag -> Tag.builder()
+                                .key(tag.getKey())
+                                .value(tag.getValue())
+                                .build())
+                        .toList())
                 .build()));
-        return ListUsersResponse.builder().users(listed).isTruncated(false).build();
+        return GetAccountAuthorizationDetailsResponse.builder()
+                .userDetailList(listed)
+                .isTruncated(false)
+                .build();
     }
 
     @Override

@@ -102,15 +102,16 @@ class PeriodicEvaluationTest {
                         0),
                 report);
 
-        // Live reads only for the users the report flags; tags only for those who would fail.
-        assertEquals(1, harness.calls("iam:ListUsers"));
+        // Live reads only for the users the report flags; their tags came with the listing.
+        assertEquals(0, harness.calls("iam:ListUsers"));
+        assertEquals(1, harness.calls("iam:GetAccountAuthorizationDetails"));
         assertEquals(1, harness.calls("iam:GetCredentialReport"));
         assertEquals(4, harness.calls("iam:ListAccessKeys"), "stale, never-used-old, two-keys, exempt-by-tag");
         assertEquals(
                 4,
                 harness.calls("iam:GetAccessKeyLastUsed"),
                 "one per stale key: two-keys' fresh key is in recent use by the report, not looked up again");
-        assertEquals(4, harness.calls("iam:ListUserTags"));
+        assertEquals(0, harness.calls("iam:ListUserTags"), "the exemption tag was read with the listing");
         assertEquals(1, harness.calls("config:PutEvaluations"));
         assertEquals(1, harness.calls("config:GetComplianceDetailsByConfigRule"));
     }
@@ -146,7 +147,7 @@ class PeriodicEvaluationTest {
         assertEquals(250, report.posted());
         assertEquals(250, harness.stored().size());
         assertEquals(3, harness.calls("config:PutEvaluations"));
-        assertEquals(1, harness.calls("iam:ListUsers"));
+        assertEquals(1, harness.calls("iam:GetAccountAuthorizationDetails"));
         assertEquals(0, harness.calls("iam:ListAccessKeys"));
     }
 

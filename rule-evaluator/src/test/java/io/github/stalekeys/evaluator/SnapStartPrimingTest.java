@@ -31,14 +31,14 @@ class SnapStartPrimingTest {
 
         assertEquals(
                 List.of(
-                        // the periodic run: previous results, users, report, the stale user confirmed live, posting
+                        // the periodic run: previous results, report, users with their tags, the stale user confirmed
+                        // live, posting
                         "GetComplianceDetailsByConfigRule",
-                        "ListUsers",
                         "GenerateCredentialReport",
                         "GetCredentialReport",
+                        "GetAccountAuthorizationDetails",
                         "ListAccessKeys",
                         "GetAccessKeyLastUsed",
-                        "ListUserTags",
                         // 250 users and one gone: evaluations posted 100 at a time
                         "PutEvaluations",
                         "PutEvaluations",

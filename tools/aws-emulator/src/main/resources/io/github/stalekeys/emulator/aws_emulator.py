@@ -21,8 +21,9 @@ Run as ``python3 aws_emulator.py --port N``. It serves moto's WSGI application (
   as for a role without the permission.
 * Control over credential report readiness, since moto generates reports instantly and the rule
   has to cope with STARTED / INPROGRESS / ReportExpired.
-* IAM paging for ListUsers, ListAccessKeys and ListUserTags (MaxItems 1..1000, default 100,
-  Marker, IsTruncated): moto returns everything in one page, and the product counts its pages.
+* IAM paging for ListUsers, ListAccessKeys, ListUserTags and GetAccountAuthorizationDetails with
+  Filter=[User] (MaxItems 1..1000, default 100, Marker, IsTruncated): moto returns everything in one
+  page, and the product counts its pages.
 * One Config store per account: a result token belongs to the account it was issued for (``accountId``,
   moto's default account when omitted), PutEvaluations from another account's credentials is refused
   with InvalidResultTokenException, and each account reads back only its own results.
@@ -860,7 +861,7 @@ iam_responses.IamResponse.get_credential_report = get_credential_report
 
 
 # --------------------------------------------------------------------------------------------
-# IAM paging: ListUsers, ListAccessKeys, ListUserTags
+# IAM paging: ListUsers, ListAccessKeys, ListUserTags, GetAccountAuthorizationDetails (users)
 # --------------------------------------------------------------------------------------------
 
 IAM_DEFAULT_MAX_ITEMS = 100
@@ -952,7 +953,29 @@ def list_user_tags(self):
     return iam_page_result("Tags", page, marker)
 
 
+original_get_account_authorization_details = iam_responses.IamResponse.get_account_authorization_details
+
+
+def get_account_authorization_details(self):
+    """moto answers every entity in one page whatever MaxItems and Marker say. With Filter=[User], the
+    one form the product sends, the users are paged as IAM pages them (MaxItems 1..1000, default 100,
+    Marker, IsTruncated), each with its tags; any other filter keeps moto's single page."""
+    entity_filter = self._get_param("Filter", [])
+    if list(entity_filter) != ["User"]:
+        return original_get_account_authorization_details(self)
+    users = list(self.backend.get_account_authorization_details(["User"])["users"])
+    page, marker = iam_paginate(
+        self, users, lambda u: (u.name,), {"op": "GetAccountAuthorizationDetails", "filter": "User"}
+    )
+    result = {"UserDetailList": page, "GroupDetailList": [], "RoleDetailList": [], "Policies": []}
+    result["IsTruncated"] = marker is not None
+    if marker is not None:
+        result["Marker"] = marker
+    return iam_responses.ActionResult(result)
+
+
 iam_responses.IamResponse.list_users = list_users
+iam_responses.IamResponse.get_account_authorization_details = get_account_authorization_details
 iam_responses.IamResponse.list_access_keys = list_access_keys
 iam_responses.IamResponse.list_user_tags = list_user_tags
 

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.iam.model.AccessKeyMetadata;
+import software.amazon.awssdk.services.iam.model.EntityType;
 import software.amazon.awssdk.services.iam.model.IamException;
 import software.amazon.awssdk.services.iam.model.ListAccessKeysResponse;
 import software.amazon.awssdk.services.iam.model.ListUserTagsResponse;
@@ -24,7 +25,10 @@ import software.amazon.awssdk.services.iam.model.ListUsersResponse;
 import software.amazon.awssdk.services.iam.model.Tag;
 import software.amazon.awssdk.services.iam.model.User;
 
-/** moto answers ListUsers, ListAccessKeys and ListUserTags in one page; the emulator pages them like IAM. */
+/**
+ * moto answers ListUsers, ListAccessKeys, ListUserTags and GetAccountAuthorizationDetails in one page; the emulator
+ * pages them like IAM.
+ */
 @org.junit.jupiter.api.Tag("emulator")
 @ExtendWith(AwsEmulatorExtension.class)
 class IamPagingTest {
@@ -77,6 +81,61 @@ class IamPagingTest {
             assertEquals(2_500, listed.size());
             assertEquals(new HashSet<>(created), new HashSet<>(listed));
             assertEquals(Map.of("iam:ListUsers", 3L), emulator.callCounts());
+        }
+    }
+
+    /**
+     * IAM pages GetAccountAuthorizationDetails by MaxItems (at most 1,000) and Marker, and each UserDetail carries
+     * the user's tags (https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetAccountAuthorizationDetails.html,
+     * https://docs.aws.amazon.com/IAM/latest/APIReference/API_UserDetail.html; the AWS response quoted in
+     * getmoto/moto#5803 shows "Tags" on every user, [] when it has none).
+     */
+    @Test
+    void authorizationDetailsOfUsersPageLikeIamAndCarryEachUsersTags(AwsEmulator emulator) {
+        try (IamClient iam = emulator.iamClient()) {
+            List<String> created = seedUsers(emulator, 2_500);
+            iam.tagUser(r -> r.userName("seeded-00042")
+                    .tags(Tag.builder().key("owner").value("a@example.com").build()));
+            emulator.resetCallCounts();
+
+            List<Integer> pageSizes = new ArrayList<>();
+            List<String> listed = new ArrayList<>();
+            Map<String, List<Tag>> tags = new java.util.HashMap<>();
+            iam
+                    .getAccountAuthorizationDetailsPaginator(
+                            r -> r.filter(EntityType.USER).maxItems(1000))
+                    .stream()
+                    .forEach(page -> {
+                        pageSizes.add(page.userDetailList().size());
+                        assertTrue(
+                                page.roleDetailList().isEmpty()
+                                        && page.policies().isEmpty(),
+                                "users only");
+                        page.userDetailList().forEach(user -> {
+                            listed.add(user.userName());
+                            tags.put(user.userName(), user.tags());
+                            assertNotNull(user.userId());
+                            assertNotNull(user.createDate());
+                        });
+                    });
+
+            assertEquals(List.of(1000, 1000, 500), pageSizes);
+            assertEquals(new HashSet<>(created), new HashSet<>(listed));
+            assertEquals(2_500, listed.size());
+            assertEquals(
+                    List.of(Tag.builder().key("owner").value("a@example.com").build()), tags.get("seeded-00042"));
+            assertEquals(List.of(), tags.get("seeded-00043"));
+            assertEquals(Map.of("iam:GetAccountAuthorizationDetails", 3L), emulator.callCounts());
+            assertEquals(
+                    100,
+                    iam.getAccountAuthorizationDetails(r -> r.filter(EntityType.USER))
+                            .userDetailList()
+                            .size(),
+                    "100 a page when MaxItems is omitted");
+            assertThrows(
+                    IamException.class,
+                    () -> iam.getAccountAuthorizationDetails(
+                            r -> r.filter(EntityType.USER).maxItems(1001)));
         }
     }
 
