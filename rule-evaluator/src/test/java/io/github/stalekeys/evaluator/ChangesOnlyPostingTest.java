@@ -128,8 +128,8 @@ class ChangesOnlyPostingTest {
         SeededUser leaver = harness.account().user("leaver");
         harness.account().keyUsed(leaver, 143);
         periodic(harness);
-        emulator.deleteUserAfter("iam:GetCredentialReport", 1, "leaver");
-        periodic(harness); // the leaver is deleted during this run, after the report: judged live, gone
+        emulator.deleteUserAfter("iam:GetAccountAuthorizationDetails", 1, "leaver");
+        periodic(harness); // the leaver is deleted during this run, after the listing: judged live, gone
         assertEquals("NOT_APPLICABLE", harness.stored().get(leaver.userId()).complianceType());
 
         EvaluationReport gone = periodic(harness);

@@ -23,13 +23,14 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class MidRunChangesTest {
 
     @Test
-    void aFlaggedUserDeletedAfterTheReportIsNotApplicable(AwsEmulator emulator) {
+    void aFlaggedUserDeletedAfterTheListingIsNotApplicable(AwsEmulator emulator) {
         EvaluatorHarness harness = new EvaluatorHarness(emulator);
         SeededUser leaver = harness.account().user("leaver");
         harness.account().keyUsed(leaver, 143);
         SeededUser stale = harness.account().user("stale");
         SeededKey staleKey = harness.account().keyUsed(stale, 143);
-        emulator.deleteUserAfter("iam:GetCredentialReport", 1, "leaver");
+        // The report is read first, then the users: the leaver is listed, then gone before the live confirmation.
+        emulator.deleteUserAfter("iam:GetAccountAuthorizationDetails", 1, "leaver");
 
         harness.run(EvaluatorHarness.scheduledEvent(harness.token(), "{}"));
 
