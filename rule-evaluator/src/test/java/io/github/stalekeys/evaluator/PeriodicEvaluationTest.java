@@ -238,6 +238,32 @@ class PeriodicEvaluationTest {
         assertTrue(harness.clock.waits().stream().allMatch(w -> w.compareTo(Duration.ofSeconds(8)) <= 0));
     }
 
+    /**
+     * The upgrade in the wrong order (CHANGELOG, 1.0.0): a role not yet granted the listing's action fails the run
+     * visibly with IAM's own message naming it, and leaves the standing results as they were.
+     */
+    @Test
+    void aRoleWithoutTheListingActionFailsTheRunNamingItAndChangesNoResult(AwsEmulator emulator) {
+        EvaluatorHarness harness = new EvaluatorHarness(emulator);
+        harness.account().keyUsed(harness.account().user("stale"), 143);
+        harness.run(EvaluatorHarness.scheduledEvent(harness.token(), "{}"));
+        Map<String, StoredEvaluation> standing = harness.stored();
+        emulator.denyIamCalls("GetAccountAuthorizationDetails");
+        emulator.resetCallCounts();
+
+        software.amazon.awssdk.services.iam.model.IamException error = assertThrows(
+                software.amazon.awssdk.services.iam.model.IamException.class,
+                () -> harness.run(EvaluatorHarness.scheduledEvent(harness.token(), "{}")));
+
+        assertEquals("AccessDenied", error.awsErrorDetails().errorCode());
+        assertTrue(
+                error.getMessage().contains("not authorized to perform: iam:GetAccountAuthorizationDetails"),
+                error.getMessage());
+        assertEquals(1, harness.calls("iam:GetAccountAuthorizationDetails"), "not retried");
+        assertEquals(0, harness.calls("config:PutEvaluations"));
+        assertEquals(standing, harness.stored());
+    }
+
     @Test
     void testModeTokenValidatesWithoutStoring(AwsEmulator emulator) {
         EvaluatorHarness harness = new EvaluatorHarness(emulator);

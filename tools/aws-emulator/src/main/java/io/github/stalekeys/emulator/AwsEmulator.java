@@ -513,6 +513,20 @@ public final class AwsEmulator implements AutoCloseable {
         control("POST", "/_emulator/config/denied", body);
     }
 
+    /**
+     * Answers these IAM operations (e.g. {@code GetAccountAuthorizationDetails}) AccessDenied, as IAM does for a role
+     * without the permission; none to undo.
+     */
+    public void denyIamCalls(String... operations) {
+        ObjectNode body = json.createObjectNode();
+        var names = body.putArray("operations");
+        for (String operation : operations) {
+            requireText(operation, "operation");
+            names.add(operation);
+        }
+        control("POST", "/_emulator/iam/denied", body);
+    }
+
     /** Whether Config's ListDiscoveredResources sees IAM users (false: as if none are recorded). */
     public void recordIamUsersInConfig(boolean recorded) {
         control("POST", "/_emulator/config/recorder", json.createObjectNode().put("recordsIamUsers", recorded));

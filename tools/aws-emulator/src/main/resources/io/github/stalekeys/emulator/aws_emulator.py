@@ -18,7 +18,8 @@ Run as ``python3 aws_emulator.py --port N``. It serves moto's WSGI application (
 * Config rules with input parameters (``POST /_emulator/config/rules``), answered by DescribeConfigRules:
   moto's PutConfigRule wants the rule's Lambda function in moto's Lambda, which cannot run here. And
   a switch (``POST /_emulator/config/denied``) that answers chosen Config operations AccessDeniedException,
-  as for a role without the permission.
+  as for a role without the permission; ``POST /_emulator/iam/denied`` does the same for IAM operations
+  (AccessDenied, HTTP 403, IAM's message naming the action).
 * Control over credential report readiness, since moto generates reports instantly and the rule
   has to cope with STARTED / INPROGRESS / ReportExpired.
 * IAM paging for ListUsers, ListAccessKeys, ListUserTags and GetAccountAuthorizationDetails with
@@ -398,6 +399,37 @@ def put_rule_definition(body):
             definition["InputParameters"] = parameters
         CONFIG["definitions"][(account, rule)] = definition
     return ok_json(definition)
+
+
+IAM_DENIED = set()  # IAM operations answered AccessDenied, as for a role without the permission
+
+
+def set_iam_denied(body):
+    operations = body.get("operations")
+    if not isinstance(operations, list) or not all(isinstance(o, str) and o for o in operations):
+        return error_json(400, "ValidationException", "operations must be a list of IAM operation names")
+    with STATE_LOCK:
+        IAM_DENIED.clear()
+        IAM_DENIED.update(operations)
+    return ok_json({"operations": sorted(operations)})
+
+
+def iam_denial(environ, call):
+    """IAM's AccessDenied (query-protocol XML, HTTP 403) for a denied operation, naming the caller and the
+    action as IAM does: "User: ARN is not authorized to perform: iam:Action on resource: RESOURCE"."""
+    if not call.startswith("iam:"):
+        return None
+    with STATE_LOCK:
+        denied = call[len("iam:"):] in IAM_DENIED
+    if not denied:
+        return None
+    caller = "arn:aws:iam::" + request_account(environ) + ":root"
+    body = (
+        f'<ErrorResponse xmlns="{IAM_XMLNS}"><Error><Type>Sender</Type><Code>AccessDenied</Code>'
+        f"<Message>User: {caller} is not authorized to perform: {call} on resource: *</Message></Error>"
+        f"<RequestId>{secrets.token_hex(16)}</RequestId></ErrorResponse>"
+    ).encode("utf-8")
+    return 403, "text/xml", body
 
 
 def set_denied(body):
@@ -1328,6 +1360,7 @@ def reset_everything():
         TRIGGERS.clear()
         release_all_holds()
         TRUST["enforced"] = False
+        IAM_DENIED.clear()
         LATENCY["millis"] = 0
     return ok_json({"status": "reset"})
 
@@ -1374,6 +1407,7 @@ def control_request(method, path, body, query):
         ("POST", "/_emulator/config/recorder"): lambda: set_recorder(data),
         ("POST", "/_emulator/config/rules"): lambda: put_rule_definition(data),
         ("POST", "/_emulator/config/denied"): lambda: set_denied(data),
+        ("POST", "/_emulator/iam/denied"): lambda: set_iam_denied(data),
         ("GET", "/_emulator/config/evaluations"): lambda: stored_evaluations_json(query),
         ("POST", "/_emulator/iam/credential-report"): lambda: configure_credential_report(data),
         ("POST", "/_emulator/securityhub"): lambda: set_security_hub(data),
@@ -1429,7 +1463,7 @@ class EmulatorMiddleware:
             drop_connection(environ)
         elif fault in ("throttle", "http500", "http503"):
             return self.send(start_response, fault_response(fault, call, "HTTP_X_AMZ_TARGET" in environ))
-        refusal = security_hub_refusal(environ, call)
+        refusal = security_hub_refusal(environ, call) or iam_denial(environ, call)
         if refusal is not None:
             return self.send(start_response, refusal)
         if call == "sts:AssumeRole":

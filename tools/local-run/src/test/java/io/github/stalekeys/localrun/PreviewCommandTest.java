@@ -209,6 +209,27 @@ class PreviewCommandTest {
     }
 
     @Test
+    void aMissingReadPermissionIsOneLineNamingTheActionAndTheFix(AwsEmulator emulator) {
+        new IamSeeder(emulator, Clock.systemUTC()).user("alice");
+        emulator.denyIamCalls("GetAccountAuthorizationDetails");
+
+        assertEquals(
+                1,
+                LocalRun.run(
+                        new String[] {
+                            "preview", "--endpoint-url", emulator.endpoint().toString()
+                        },
+                        out,
+                        out));
+
+        assertEquals(
+                List.of("scripts/run: AWS refused a call (AccessDenied: User: arn:aws:iam::123456789012:root is not"
+                        + " authorized to perform: iam:GetAccountAuthorizationDetails on resource: *): grant the"
+                        + " preview's read-only permissions (scripts/run --help lists them)"),
+                printed.toString(StandardCharsets.UTF_8).lines().toList());
+    }
+
+    @Test
     void badOptionsAreNamed(AwsEmulator emulator) {
         assertEquals(2, LocalRun.run(new String[] {"preview", "--format", "xml"}, out, out));
         assertTrue(printed.toString(StandardCharsets.UTF_8).contains("--format must be table, csv or json, got 'xml'"));
