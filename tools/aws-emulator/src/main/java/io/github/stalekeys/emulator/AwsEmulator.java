@@ -504,13 +504,7 @@ public final class AwsEmulator implements AutoCloseable {
 
     /** Answers these Config operations (e.g. {@code DescribeConfigRules}) AccessDeniedException; none to undo. */
     public void denyConfigCalls(String... operations) {
-        ObjectNode body = json.createObjectNode();
-        var names = body.putArray("operations");
-        for (String operation : operations) {
-            requireText(operation, "operation");
-            names.add(operation);
-        }
-        control("POST", "/_emulator/config/denied", body);
+        deny("/_emulator/config/denied", operations);
     }
 
     /**
@@ -518,13 +512,17 @@ public final class AwsEmulator implements AutoCloseable {
      * without the permission; none to undo.
      */
     public void denyIamCalls(String... operations) {
+        deny("/_emulator/iam/denied", operations);
+    }
+
+    private void deny(String path, String... operations) {
         ObjectNode body = json.createObjectNode();
         var names = body.putArray("operations");
         for (String operation : operations) {
             requireText(operation, "operation");
             names.add(operation);
         }
-        control("POST", "/_emulator/iam/denied", body);
+        control("POST", path, body);
     }
 
     /** Whether Config's ListDiscoveredResources sees IAM users (false: as if none are recorded). */
