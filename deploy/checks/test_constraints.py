@@ -1008,7 +1008,8 @@ class UserListingTest(unittest.TestCase):
         with open(self.INVENTORY, encoding="utf-8") as handle:
             source = handle.read()
         self.assertIn("USERS_PER_PAGE = 1000;", source)
-        self.assertIn("filter(EntityType.USER)", source)
+        self.assertRegex(source, r"getAccountAuthorizationDetailsPaginator\(\s*request -> request\.filter\(EntityType\.USER\)"
+                                 r"\.maxItems\(USERS_PER_PAGE\)\)")
 
     def test_the_action_has_no_resource_level_permissions_so_the_roles_grant_it_on_star(self):
         # Service Authorization Reference (cfn-lint's copy): no resource type for GetAccountAuthorizationDetails.

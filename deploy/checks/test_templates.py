@@ -25,7 +25,10 @@ RUNBOOK_FILES = {
 }
 
 # The actions each role may have: the API calls its code makes (see the Java sources), nothing else.
-EVALUATOR_ACTIONS = {
+# ListUsers: not called by 1.0.0 (it lists with GetAccountAuthorizationDetails) but kept for one release, so the
+# version still live while a stack update publishes the next one keeps working. Remove it in the release after.
+PREVIOUS_RELEASE_LISTING = {"iam:ListUsers"}
+EVALUATOR_ACTIONS = PREVIOUS_RELEASE_LISTING | {
     # The users with their tags, 1,000 a call (IamKeyInventory.everyUser).
     "iam:GetAccountAuthorizationDetails", "iam:GenerateCredentialReport", "iam:GetCredentialReport",
     "iam:GetUser", "iam:ListAccessKeys", "iam:GetAccessKeyLastUsed", "iam:ListUserTags",
@@ -57,7 +60,7 @@ EVENT_SOURCE = "io.github.stalekeys"
 PACK_RULES_OF_THIS_ACCOUNT = {"Fn::Sub": "arn:${AWS::Partition}:config:${AWS::Region}:${AWS::AccountId}:"
                                         "config-rule/aws-service-rule/config-conforms.amazonaws.com*"}
 AUTOMATION_ACTIONS = {"lambda:InvokeFunction"}
-MEMBER_ROLE_ACTIONS = {
+MEMBER_ROLE_ACTIONS = PREVIOUS_RELEASE_LISTING | {
     "iam:GetAccountAuthorizationDetails", "iam:GenerateCredentialReport", "iam:GetCredentialReport",
     "iam:GetUser", "iam:ListAccessKeys", "iam:GetAccessKeyLastUsed", "iam:ListUserTags",
     "config:PutEvaluations", "config:GetComplianceDetailsByConfigRule", "config:GetComplianceDetailsByResource",

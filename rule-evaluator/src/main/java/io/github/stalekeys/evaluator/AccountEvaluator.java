@@ -26,6 +26,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -103,11 +104,16 @@ final class AccountEvaluator {
             Set<String> previouslyEvaluatedIds, Deadline deadline, Optional<WarningWindow> warningWindow) {
         CredentialReport report = reports.fetch(deadline);
         List<Future<UserAssessment>> verdicts = new ArrayList<>();
+        List<FutureTask<UserAssessment>> confirmations = new ArrayList<>();
         Set<String> currentIds = new HashSet<>();
-        try (ExecutorService live = Executors.newFixedThreadPool(liveConcurrency);
-                Stream<IamKeyInventory.ListedUser> users = inventory.everyUser()) {
+        try (Stream<IamKeyInventory.ListedUser> users = inventory.everyUser()) {
             // Page by page: only the tags of users sent down the live path are kept, so a page is all that is held.
-            users.forEach(listed -> verdicts.add(assess(listed, report, currentIds, live, deadline, warningWindow)));
+            users.forEach(
+                    listed -> verdicts.add(assess(listed, report, currentIds, confirmations, deadline, warningWindow)));
+        }
+        // Confirmed only once every page is read: a listing that fails part-way has made no live call.
+        try (ExecutorService live = Executors.newFixedThreadPool(liveConcurrency)) {
+            confirmations.forEach(live::execute);
         }
         List<UserAssessment> assessed = new ArrayList<>(verdicts.size());
         for (Future<UserAssessment> verdict : verdicts) {
@@ -123,8 +129,9 @@ final class AccountEvaluator {
     }
 
     /**
-     * One listed user: settled at once from the report, or confirmed live on the pool. Confirmations run a few
-     * at a time: each is three sequential round trips, so with hundreds of flagged users the run is bound by
+     * One listed user: settled at once from the report, or a live confirmation added to {@code confirmations}, run
+     * on the pool once the listing is done. Confirmations run a few at a time: each is up to three sequential round
+     * trips, so with hundreds of flagged users the run is bound by
      * latency, not by IAM's rate; four in parallel (the default) stay well inside it, and the clients' adaptive
      * retry slows down if IAM throttles all the same.
      */
@@ -132,7 +139,7 @@ final class AccountEvaluator {
             IamKeyInventory.ListedUser listed,
             CredentialReport report,
             Set<String> currentIds,
-            ExecutorService live,
+            List<FutureTask<UserAssessment>> confirmations,
             Deadline deadline,
             Optional<WarningWindow> warningWindow) {
         IamUser user = listed.user();
@@ -159,18 +166,21 @@ final class AccountEvaluator {
                         .orElse(true))
                 .map(warning -> RecentUseByCreation.second(warning.key()))
                 .collect(Collectors.toSet());
-        // Read with the listing, seconds ago: the exemption, owner and sealed records of this user cost no call.
+        // Read with the listing, in this run: the exemption and the owner cost no call (the sealed records behind a
+        // grace are read again after the keys, see evaluateLive).
         tagsRead.put(user.userId(), listed.tags());
         Function<Instant, Optional<AccessKeyActivity>> knownRecentUse = reported.map(
                         keys -> RecentUseByCreation.of(keys, policy, toConfirm))
                 .orElse(created -> Optional.empty());
-        return live.submit(() -> {
+        FutureTask<UserAssessment> confirmation = new FutureTask<>(() -> {
             if (deadline.passed()) {
                 throw new DeadlineReachedException("stopped before confirming " + user.userName()
                         + " live: the invocation is close to its deadline; no evaluations were posted");
             }
             return evaluateLive(user, knownRecentUse);
         });
+        confirmations.add(confirmation);
+        return confirmation;
     }
 
     private static UserAssessment resultOf(Future<UserAssessment> verdict) {
@@ -199,11 +209,12 @@ final class AccountEvaluator {
         if (current.isEmpty()) {
             return new UserAssessment(UserVerdict.notApplicable(claimed, USER_GONE), List.of());
         }
-        Map<String, String> tags = current.get().tags();
+        // The tags GetUser brought serve the exemption and a warning's owner; a grace is read again after the keys.
+        tagsRead.put(claimed.userId(), current.get().tags());
         return inventory
                 .keysOf(claimed.userName())
                 .map(keys -> new UserAssessment(
-                        withGrace(claimed, policy.judge(claimed, keys, user -> tags), user -> tags), keys))
+                        withGrace(claimed, policy.judge(claimed, keys, this::tagsOf), this::tagsAfterKeys), keys))
                 .orElseGet(() -> new UserAssessment(UserVerdict.notApplicable(claimed, USER_GONE), List.of()));
     }
 
@@ -214,8 +225,8 @@ final class AccountEvaluator {
     private UserAssessment evaluateLive(IamUser user, Function<Instant, Optional<AccessKeyActivity>> knownRecentUse) {
         return inventory
                 .keysOf(user.userName(), knownRecentUse)
-                .map(keys ->
-                        new UserAssessment(withGrace(user, policy.judge(user, keys, this::tagsOf), this::tagsOf), keys))
+                .map(keys -> new UserAssessment(
+                        withGrace(user, policy.judge(user, keys, this::tagsOf), this::tagsAfterKeys), keys))
                 .orElseGet(() -> new UserAssessment(UserVerdict.notApplicable(user, USER_GONE), List.of()));
     }
 
@@ -226,13 +237,23 @@ final class AccountEvaluator {
     }
 
     private static boolean sameSecond(Instant reported, Instant listed) {
-        return listed != null
-                && reported.truncatedTo(ChronoUnit.SECONDS).equals(listed.truncatedTo(ChronoUnit.SECONDS));
+        return reported.truncatedTo(ChronoUnit.SECONDS).equals(listed.truncatedTo(ChronoUnit.SECONDS));
     }
 
     /**
-     * The user's tags, read once per run: from the listing for a user confirmed live, else with
-     * {@code ListUserTags} (a user deleted meanwhile has none).
+     * The user's tags read now, after its keys ({@code ListUserTags}), for the grace of a non-compliant verdict
+     * only: a backout records its grace before it makes a key Active again, so tags read after the key was seen
+     * Active hold that grace; tags read before it, as the listing's are, may not. Kept for the rest of the run.
+     */
+    private Map<String, String> tagsAfterKeys(IamUser user) {
+        Map<String, String> tags = inventory.tagsOf(user);
+        tagsRead.put(user.userId(), tags);
+        return tags;
+    }
+
+    /**
+     * The user's tags, read once per run: from the listing for a user confirmed live or from {@code GetUser} for a
+     * changed one, else with {@code ListUserTags} (a user deleted meanwhile has none).
      */
     Map<String, String> tagsOf(IamUser user) {
         return tagsRead.computeIfAbsent(user.userId(), id -> inventory.tagsOf(user));

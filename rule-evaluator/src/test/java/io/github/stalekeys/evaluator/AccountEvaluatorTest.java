@@ -1,6 +1,7 @@
 package io.github.stalekeys.evaluator;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.github.stalekeys.configrule.Deadline;
 import io.github.stalekeys.iam.IamKeyInventory;
@@ -17,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.iam.model.IamException;
 
 /**
  * The rule's own decisions over IAM reads, in memory (the emulator tests cover the same paths end to end): a
@@ -155,6 +157,23 @@ class AccountEvaluatorTest {
         // Only the users sent down the live path keep their listed tags: the rest would hold every tag of the account.
         assertEquals(Map.of("owner", "f@example.com"), evaluator.tagsOf(new IamUser("AIDAFRANK00000000001", "frank")));
         assertEquals(1, iam.calls("ListUserTags"));
+    }
+
+    @Test
+    void aListingThatFailsOnItsSecondPageHasMadeNoLiveCall() {
+        InMemoryIam iam = new InMemoryIam().listingFailsAtPage(2);
+        for (int i = 0; i < 1_001; i++) {
+            String name = String.format("user-%04d", i);
+            iam.user(name, String.format("AIDAUSER%012d", i), CREATED, Map.of(), STALE)
+                    .reportRow(name, CREATED, STALE);
+        }
+
+        IamException error =
+                assertThrows(IamException.class, () -> evaluator(iam).evaluateAll(Set.of(), farDeadline()));
+
+        assertEquals("Throttling", error.awsErrorDetails().errorCode());
+        assertEquals(2, iam.calls("GetAccountAuthorizationDetails"), "1,000 users a page");
+        assertEquals(0, iam.calls("ListAccessKeys"), "the first page's flagged users were not confirmed for nothing");
     }
 
     @Test

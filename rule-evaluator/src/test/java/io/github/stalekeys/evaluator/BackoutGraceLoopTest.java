@@ -82,6 +82,41 @@ class BackoutGraceLoopTest {
         assertEquals("Inactive", loop.seeder.status(alice, key));
     }
 
+    /**
+     * A disable and its backout land while a periodic run is between its listing (which brought alice's tags, no
+     * grace yet) and her live confirmation (which sees the key Active again): the grace the backout recorded before
+     * re-enabling the key must still be read, so the tags behind a grace are read after the keys.
+     */
+    @Test
+    void aBackoutBetweenTheListingAndTheLiveConfirmationIsHonoured(AwsEmulator emulator) throws Exception {
+        Loop loop = new Loop(emulator);
+        SeededUser alice = loop.seeder.user("alice");
+        SeededKey key = loop.seeder.keyUsed(alice, 143);
+        StoredEvaluation periodic;
+        try (java.util.concurrent.ExecutorService rule = java.util.concurrent.Executors.newSingleThreadExecutor();
+                io.github.stalekeys.emulator.HeldCall confirmation = emulator.hold("iam:ListAccessKeys", 1)) {
+            java.util.concurrent.Future<StoredEvaluation> run = rule.submit(() -> loop.evaluateAll(alice));
+            confirmation.awaitHeld();
+            assertEquals(1, emulator.callCounts().get("iam:GetAccountAuthorizationDetails"), "listed, tags read");
+
+            assertEquals(
+                    "DISABLED",
+                    loop.remediation
+                            .invoke(disablePayload(alice.userId()))
+                            .get("outcome")
+                            .asText());
+            loop.remediation.invoke(restorePayload("alice"));
+            assertEquals("Active", loop.seeder.status(alice, key));
+            confirmation.release();
+            periodic = run.get(60, java.util.concurrent.TimeUnit.SECONDS);
+        }
+
+        assertEquals("COMPLIANT", periodic.complianceType(), periodic.annotation());
+        assertTrue(
+                periodic.annotation().contains(key.accessKeyId() + " restored by a backout on "),
+                periodic.annotation());
+    }
+
     @Test
     void aSecondBackoutOfTheOtherKeyLeavesTheFirstKeysGraceAsItWas(AwsEmulator emulator) {
         Loop loop = new Loop(emulator);

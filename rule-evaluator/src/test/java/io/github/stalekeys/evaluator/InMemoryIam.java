@@ -22,6 +22,7 @@ import software.amazon.awssdk.services.iam.model.GetCredentialReportRequest;
 import software.amazon.awssdk.services.iam.model.GetCredentialReportResponse;
 import software.amazon.awssdk.services.iam.model.GetUserRequest;
 import software.amazon.awssdk.services.iam.model.GetUserResponse;
+import software.amazon.awssdk.services.iam.model.IamException;
 import software.amazon.awssdk.services.iam.model.ListAccessKeysRequest;
 import software.amazon.awssdk.services.iam.model.ListAccessKeysResponse;
 import software.amazon.awssdk.services.iam.model.ListUserTagsRequest;
@@ -34,7 +35,8 @@ import software.amazon.awssdk.services.iam.model.UserDetail;
 
 /**
  * IAM in memory, for pure-Java tests of the rule's logic (no emulator): users, their keys and tags, the
- * credential report as a test writes it, and a count of calls by operation. One page per listing.
+ * credential report as a test writes it, and a count of calls by operation. The account listing is paged by
+ * MaxItems (the marker is the next user's position); the other listings come in one page.
  */
 final class InMemoryIam implements IamClient {
 
@@ -44,6 +46,7 @@ final class InMemoryIam implements IamClient {
 
     private final Map<String, StoredUser> users = new LinkedHashMap<>();
     private final Map<String, Integer> calls = new TreeMap<>();
+    private int listingPageThatFails;
     private final StringBuilder report = new StringBuilder(
             "user,arn,user_creation_time,access_key_1_active,access_key_1_last_rotated,access_key_1_last_used_date,"
                     + "access_key_2_active,access_key_2_last_rotated,access_key_2_last_used_date\n");
@@ -73,6 +76,12 @@ final class InMemoryIam implements IamClient {
         return this;
     }
 
+    /** The {@code page}-th call of the account listing (1-based) fails as IAM's throttling does after retries. */
+    InMemoryIam listingFailsAtPage(int page) {
+        listingPageThatFails = page;
+        return this;
+    }
+
     int calls(String operation) {
         return calls.getOrDefault(operation, 0);
     }
@@ -99,6 +108,15 @@ final class InMemoryIam implements IamClient {
     public GetAccountAuthorizationDetailsResponse getAccountAuthorizationDetails(
             GetAccountAuthorizationDetailsRequest request) {
         count("GetAccountAuthorizationDetails");
+        if (calls("GetAccountAuthorizationDetails") == listingPageThatFails) {
+            throw IamException.builder()
+                    .statusCode(400)
+                    .awsErrorDetails(software.amazon.awssdk.awscore.exception.AwsErrorDetails.builder()
+                            .errorCode("Throttling")
+                            .errorMessage("Rate exceeded")
+                            .build())
+                    .build();
+        }
         if (!request.filter().equals(List.of(EntityType.USER))) {
             throw new UnsupportedOperationException("only Filter=User is modelled: " + request.filter());
         }
@@ -114,9 +132,13 @@ final class InMemoryIam implements IamClient {
                                 .build())
                         .toList())
                 .build()));
+        int from = request.marker() == null ? 0 : Integer.parseInt(request.marker());
+        int to = Math.min(listed.size(), from + (request.maxItems() == null ? 100 : request.maxItems()));
+        boolean truncated = to < listed.size();
         return GetAccountAuthorizationDetailsResponse.builder()
-                .userDetailList(listed)
-                .isTruncated(false)
+                .userDetailList(listed.subList(from, to))
+                .isTruncated(truncated)
+                .marker(truncated ? Integer.toString(to) : null)
                 .build();
     }
 
