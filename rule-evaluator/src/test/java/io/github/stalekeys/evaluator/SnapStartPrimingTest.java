@@ -39,6 +39,8 @@ class SnapStartPrimingTest {
                         "GetAccountAuthorizationDetails",
                         "ListAccessKeys",
                         "GetAccessKeyLastUsed",
+                        // its tags again after the keys, for a backout's grace (the audit key is set)
+                        "ListUserTags",
                         // 250 users and one gone: evaluations posted 100 at a time
                         "PutEvaluations",
                         "PutEvaluations",
@@ -47,6 +49,7 @@ class SnapStartPrimingTest {
                         "GetUser",
                         "ListAccessKeys",
                         "GetAccessKeyLastUsed",
+                        "ListUserTags",
                         "PutEvaluations",
                         // the audit seals, and a warning announced
                         "GenerateMac",

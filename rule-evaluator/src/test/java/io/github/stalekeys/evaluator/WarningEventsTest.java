@@ -231,6 +231,7 @@ class WarningEventsTest {
         assertEquals(14, detail.path("daysBefore").asInt());
         assertEquals("team-payments@example.com", detail.path("owner").asText());
         assertEquals(1, harness.calls("config:GetComplianceDetailsByResource"));
+        assertEquals(0, harness.calls("iam:ListUserTags"), "the owner came with GetUser");
 
         harness.run(scheduledAt(harness.token(), PARAMETERS, runAt));
         assertEquals(List.of(), capture.events(), "the periodic run after the change announces nothing new");
