@@ -89,33 +89,41 @@ public final class IamKeyInventory {
      */
     public Optional<List<AccessKeyActivity>> keysOf(
             String userName, Function<Instant, Optional<AccessKeyActivity>> knownRecentUse) {
-        return listed(userName).map(listed -> {
-            List<AccessKeyActivity> keys = new ArrayList<>(listed.size());
-            for (AccessKeyActivity key : listed) {
-                if (key.status() != KeyStatus.ACTIVE) {
-                    keys.add(key);
-                    continue;
-                }
-                Optional<AccessKeyActivity> known = knownRecentUse.apply(key.createDate());
-                if (known.isPresent()) {
-                    keys.add(new AccessKeyActivity(
+        return listed(userName).map(listed -> withLastUse(listed, knownRecentUse));
+    }
+
+    /**
+     * Keys as {@link #listed} gave them, with the last use of each active one: from {@code knownRecentUse} where it
+     * knows (see {@link #keysOf(String, Function)}), else one {@code GetAccessKeyLastUsed}; a key deleted meanwhile is
+     * left out.
+     */
+    public List<AccessKeyActivity> withLastUse(
+            List<AccessKeyActivity> listed, Function<Instant, Optional<AccessKeyActivity>> knownRecentUse) {
+        List<AccessKeyActivity> keys = new ArrayList<>(listed.size());
+        for (AccessKeyActivity key : listed) {
+            if (key.status() != KeyStatus.ACTIVE) {
+                keys.add(key);
+                continue;
+            }
+            Optional<AccessKeyActivity> known = knownRecentUse.apply(key.createDate());
+            if (known.isPresent()) {
+                keys.add(new AccessKeyActivity(
+                        key.accessKeyId(),
+                        key.status(),
+                        key.createDate(),
+                        known.get().lastUsed(),
+                        known.get().lastUsedAt()));
+                continue;
+            }
+            lastUsed(key.accessKeyId())
+                    .ifPresent(lastUsed -> keys.add(new AccessKeyActivity(
                             key.accessKeyId(),
                             key.status(),
                             key.createDate(),
-                            known.get().lastUsed(),
-                            known.get().lastUsedAt()));
-                    continue;
-                }
-                lastUsed(key.accessKeyId())
-                        .ifPresent(lastUsed -> keys.add(new AccessKeyActivity(
-                                key.accessKeyId(),
-                                key.status(),
-                                key.createDate(),
-                                Optional.ofNullable(lastUsed.lastUsedDate()),
-                                UsageSite.recorded(lastUsed.serviceName(), lastUsed.region()))));
-            }
-            return List.copyOf(keys);
-        });
+                            Optional.ofNullable(lastUsed.lastUsedDate()),
+                            UsageSite.recorded(lastUsed.serviceName(), lastUsed.region()))));
+        }
+        return List.copyOf(keys);
     }
 
     /**

@@ -200,22 +200,23 @@ final class AccountEvaluator {
     /**
      * The verdict on the user a configuration item describes. Its name is confirmed to still belong to its
      * id ({@code GetUser}, which also brings the tags): a user deleted and re-created under the same name, or
-     * an item naming someone else, must not lend another user's keys to this id.
+     * an item naming someone else, must not lend another user's keys to this id. The keys are listed first and the
+     * user read after them, so the tags behind a backout's grace are read after the key was seen Active again (the
+     * backout records its grace before re-enabling a key); another user's keys are listed then, but never judged
+     * nor looked up.
      */
     UserAssessment evaluateChanged(IamUser claimed) {
-        Optional<IamKeyInventory.TaggedUser> current = inventory
+        Optional<List<AccessKeyActivity>> listed = inventory.listed(claimed.userName());
+        Optional<IamKeyInventory.TaggedUser> current = listed.flatMap(keys -> inventory
                 .user(claimed.userName())
-                .filter(found -> found.user().userId().equals(claimed.userId()));
+                .filter(found -> found.user().userId().equals(claimed.userId())));
         if (current.isEmpty()) {
             return new UserAssessment(UserVerdict.notApplicable(claimed, USER_GONE), List.of());
         }
-        // The tags GetUser brought serve the exemption and a warning's owner; a grace is read again after the keys.
+        // Read after the keys: these tags serve the exemption, a warning's owner and the grace alike.
         tagsRead.put(claimed.userId(), current.get().tags());
-        return inventory
-                .keysOf(claimed.userName())
-                .map(keys -> new UserAssessment(
-                        withGrace(claimed, policy.judge(claimed, keys, this::tagsOf), this::tagsAfterKeys), keys))
-                .orElseGet(() -> new UserAssessment(UserVerdict.notApplicable(claimed, USER_GONE), List.of()));
+        List<AccessKeyActivity> keys = inventory.withLastUse(listed.get(), created -> Optional.empty());
+        return new UserAssessment(withGrace(claimed, policy.judge(claimed, keys, this::tagsOf), this::tagsOf), keys);
     }
 
     /**

@@ -61,7 +61,8 @@ class AccountEvaluatorTest {
         assertEquals(Compliance.NOT_APPLICABLE, assessment.verdict().compliance());
         assertEquals(AccountEvaluator.USER_GONE, assessment.verdict().annotation());
         assertEquals(List.of(), assessment.keys());
-        assertEquals(0, iam.calls("ListAccessKeys"), "the other user's keys are not even read");
+        // Listed before the id check (so the tags come after the keys), then dropped: never judged nor looked up.
+        assertEquals(0, iam.calls("GetAccessKeyLastUsed"), "the other user's keys are not looked up");
     }
 
     @Test
@@ -86,6 +87,15 @@ class AccountEvaluatorTest {
 
         assertEquals(Compliance.NOT_APPLICABLE, assessment.verdict().compliance());
         assertEquals(0, iam.calls("ListUserTags"), "GetUser already brought the tags");
+    }
+
+    @Test
+    void aChangedItemsTagsAreReadAfterItsKeysSoABackoutsGraceIsSeen() {
+        InMemoryIam iam = new InMemoryIam().user("alice", "AIDAALICE00000000001", CREATED, Map.of(), STALE);
+
+        evaluator(iam).evaluateChanged(new IamUser("AIDAALICE00000000001", "alice"));
+
+        assertEquals(List.of("ListAccessKeys", "GetUser", "GetAccessKeyLastUsed"), iam.callOrder());
     }
 
     @Test

@@ -46,6 +46,7 @@ final class InMemoryIam implements IamClient {
 
     private final Map<String, StoredUser> users = new LinkedHashMap<>();
     private final Map<String, Integer> calls = new TreeMap<>();
+    private final List<String> order = new ArrayList<>();
     private int listingPageThatFails;
     private final StringBuilder report = new StringBuilder(
             "user,arn,user_creation_time,access_key_1_active,access_key_1_last_rotated,access_key_1_last_used_date,"
@@ -86,8 +87,18 @@ final class InMemoryIam implements IamClient {
         return calls.getOrDefault(operation, 0);
     }
 
+    /** Every call in the order it was made. */
+    List<String> callOrder() {
+        synchronized (order) {
+            return List.copyOf(order);
+        }
+    }
+
     private void count(String operation) {
-        calls.merge(operation, 1, Integer::sum);
+        synchronized (order) {
+            calls.merge(operation, 1, Integer::sum);
+            order.add(operation);
+        }
     }
 
     private static String iso(Instant instant) {

@@ -45,11 +45,11 @@ class SnapStartPrimingTest {
                         "PutEvaluations",
                         "PutEvaluations",
                         "PutEvaluations",
-                        // the change event: the user read live, its evaluation posted
-                        "GetUser",
+                        // the change event: the keys, then the user (id and tags, after the keys), its evaluation
+                        // posted
                         "ListAccessKeys",
+                        "GetUser",
                         "GetAccessKeyLastUsed",
-                        "ListUserTags",
                         "PutEvaluations",
                         // the audit seals, and a warning announced
                         "GenerateMac",
