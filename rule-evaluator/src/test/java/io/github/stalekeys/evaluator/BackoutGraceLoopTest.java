@@ -117,6 +117,33 @@ class BackoutGraceLoopTest {
                 periodic.annotation());
     }
 
+    /** The same for a change event: it lists the keys, then reads the user, whose tags then hold the grace. */
+    @Test
+    void aBackoutWhileAChangeEventListsTheKeysIsHonoured(AwsEmulator emulator) throws Exception {
+        Loop loop = new Loop(emulator);
+        SeededUser alice = loop.seeder.user("alice");
+        SeededKey key = loop.seeder.keyUsed(alice, 143);
+        StoredEvaluation changed;
+        try (java.util.concurrent.ExecutorService rule = java.util.concurrent.Executors.newSingleThreadExecutor();
+                io.github.stalekeys.emulator.HeldCall keys = emulator.hold("iam:ListAccessKeys", 1)) {
+            java.util.concurrent.Future<StoredEvaluation> run = rule.submit(() -> loop.evaluateChanged(alice));
+            keys.awaitHeld();
+
+            assertEquals(
+                    "DISABLED",
+                    loop.remediation
+                            .invoke(disablePayload(alice.userId()))
+                            .get("outcome")
+                            .asText());
+            loop.remediation.invoke(restorePayload("alice"));
+            keys.release();
+            changed = run.get(60, java.util.concurrent.TimeUnit.SECONDS);
+        }
+
+        assertEquals("Active", loop.seeder.status(alice, key));
+        assertEquals("COMPLIANT", changed.complianceType(), changed.annotation());
+    }
+
     @Test
     void aSecondBackoutOfTheOtherKeyLeavesTheFirstKeysGraceAsItWas(AwsEmulator emulator) {
         Loop loop = new Loop(emulator);
