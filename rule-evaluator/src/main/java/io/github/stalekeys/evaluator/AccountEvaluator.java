@@ -130,7 +130,7 @@ final class AccountEvaluator {
 
     /**
      * One listed user: settled at once from the report, or a live confirmation added to {@code confirmations}, run
-     * on the pool once the listing is done. Confirmations run a few at a time: each is up to three sequential round
+     * on the pool once the listing is done. Confirmations run a few at a time: each is a few sequential round
      * trips, so with hundreds of flagged users the run is bound by
      * latency, not by IAM's rate; four in parallel (the default) stay well inside it, and the clients' adaptive
      * retry slows down if IAM throttles all the same.

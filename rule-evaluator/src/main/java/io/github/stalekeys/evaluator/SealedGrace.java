@@ -8,6 +8,7 @@ import io.github.stalekeys.policy.StaleKeyPolicy;
 import io.github.stalekeys.policy.UserVerdict;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -31,9 +32,12 @@ final class SealedGrace {
         if (verdict.compliance() != Compliance.NON_COMPLIANT) {
             return verdict;
         }
+        // Outside the try: IAM failing to give the tags fails the run (and Lambda retries it); only a seal that
+        // cannot be checked is this user's alone to bear.
+        Map<String, String> records = tags.tagsOf(user);
         List<BackoutGrace.Grant> grants;
         try {
-            grants = trail.read(user, tags.tagsOf(user)).graceGrants();
+            grants = trail.read(user, records).graceGrants();
         } catch (SdkException sealNotChecked) {
             // KMS throttled or unavailable for this user's records (anyone may add a tag that looks sealed): this
             // user is judged without a grace, saying why, and every other user of the run is still posted.

@@ -278,6 +278,37 @@ class AccountEvaluatorTest {
     }
 
     @Test
+    void aFailedReadOfTheTagsBehindAGraceFailsTheRunRatherThanPostWithoutTheGrace() {
+        // The records' tags are read again after the keys; IAM failing that read is not a seal that failed to verify.
+        InMemoryIam iam = new InMemoryIam()
+                .user("alice", "AIDAALICE00000000001", CREATED, Map.of(), STALE)
+                .reportRow("alice", CREATED, STALE)
+                .tagReadsFail();
+        software.amazon.awssdk.services.kms.KmsClient unused = new software.amazon.awssdk.services.kms.KmsClient() {
+            @Override
+            public String serviceName() {
+                return "kms";
+            }
+
+            @Override
+            public void close() {}
+        };
+        AccountEvaluator evaluator = new AccountEvaluator(
+                new IamKeyInventory(iam),
+                new CredentialReportSource(iam, wait -> {}),
+                new StaleKeyPolicy(new MaxKeyAge(90), Exemptions.NONE, CLOCK),
+                java.util.Optional.of(new io.github.stalekeys.audit.AuditTrail(
+                        iam, new io.github.stalekeys.audit.AuditSeal(unused, "alias/audit"))),
+                CLOCK,
+                1);
+
+        IamException error = assertThrows(IamException.class, () -> evaluator.evaluateAll(Set.of(), farDeadline()));
+
+        assertEquals("Throttling", error.awsErrorDetails().errorCode());
+        assertEquals(1, iam.calls("ListUserTags"));
+    }
+
+    @Test
     void aUserWhoseRecordsCannotBeVerifiedIsJudgedWithoutGraceAndEveryOtherUserIsStillJudged() {
         // KMS throttles (or anyone added a tag that looks sealed and KMS is down): one user's records, not the run.
         String forged = "StaleKeyRemediation:11111111-1111-4111-8111-111111111111";

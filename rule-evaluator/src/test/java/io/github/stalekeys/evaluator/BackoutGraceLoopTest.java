@@ -142,6 +142,8 @@ class BackoutGraceLoopTest {
 
         assertEquals("Active", loop.seeder.status(alice, key));
         assertEquals("COMPLIANT", changed.complianceType(), changed.annotation());
+        assertTrue(
+                changed.annotation().contains(key.accessKeyId() + " restored by a backout on "), changed.annotation());
     }
 
     @Test

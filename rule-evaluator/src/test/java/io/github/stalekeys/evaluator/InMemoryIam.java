@@ -48,6 +48,7 @@ final class InMemoryIam implements IamClient {
     private final Map<String, Integer> calls = new TreeMap<>();
     private final List<String> order = new ArrayList<>();
     private int listingPageThatFails;
+    private boolean tagReadsFail;
     private final StringBuilder report = new StringBuilder(
             "user,arn,user_creation_time,access_key_1_active,access_key_1_last_rotated,access_key_1_last_used_date,"
                     + "access_key_2_active,access_key_2_last_rotated,access_key_2_last_used_date\n");
@@ -83,8 +84,24 @@ final class InMemoryIam implements IamClient {
         return this;
     }
 
+    /** Every ListUserTags fails as IAM's throttling does after retries. */
+    InMemoryIam tagReadsFail() {
+        tagReadsFail = true;
+        return this;
+    }
+
     int calls(String operation) {
         return calls.getOrDefault(operation, 0);
+    }
+
+    private static IamException throttled() {
+        return (IamException) IamException.builder()
+                .statusCode(400)
+                .awsErrorDetails(software.amazon.awssdk.awscore.exception.AwsErrorDetails.builder()
+                        .errorCode("Throttling")
+                        .errorMessage("Rate exceeded")
+                        .build())
+                .build();
     }
 
     /** Every call in the order it was made. */
@@ -120,13 +137,7 @@ final class InMemoryIam implements IamClient {
             GetAccountAuthorizationDetailsRequest request) {
         count("GetAccountAuthorizationDetails");
         if (calls("GetAccountAuthorizationDetails") == listingPageThatFails) {
-            throw IamException.builder()
-                    .statusCode(400)
-                    .awsErrorDetails(software.amazon.awssdk.awscore.exception.AwsErrorDetails.builder()
-                            .errorCode("Throttling")
-                            .errorMessage("Rate exceeded")
-                            .build())
-                    .build();
+            throw throttled();
         }
         if (!request.filter().equals(List.of(EntityType.USER))) {
             throw new UnsupportedOperationException("only Filter=User is modelled: " + request.filter());
@@ -174,6 +185,9 @@ final class InMemoryIam implements IamClient {
     @Override
     public ListUserTagsResponse listUserTags(ListUserTagsRequest request) {
         count("ListUserTags");
+        if (tagReadsFail) {
+            throw throttled();
+        }
         List<Tag> tags = new ArrayList<>();
         stored(request.userName())
                 .tags()

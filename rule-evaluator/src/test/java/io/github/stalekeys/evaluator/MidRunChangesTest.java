@@ -73,7 +73,7 @@ class MidRunChangesTest {
     }
 
     @Test
-    void aUserDeletedBetweenListingAndLastUseIsNeverNonCompliant(AwsEmulator emulator) {
+    void aUserDeletedBetweenItsKeysAndItsReadIsNotApplicable(AwsEmulator emulator) {
         EvaluatorHarness harness = new EvaluatorHarness(emulator);
         SeededUser alice = harness.account().user("alice");
         harness.account().keyUsed(alice, 143);
@@ -87,6 +87,21 @@ class MidRunChangesTest {
         assertEquals("NOT_APPLICABLE", stored.complianceType());
         assertEquals(AccountEvaluator.USER_GONE, stored.annotation());
         assertEquals(0, harness.calls("iam:GetAccessKeyLastUsed"), "a gone user's keys are not looked up");
+    }
+
+    @Test
+    void aUserDeletedAfterItWasReadAndBeforeLastUseIsNeverNonCompliant(AwsEmulator emulator) {
+        EvaluatorHarness harness = new EvaluatorHarness(emulator);
+        SeededUser alice = harness.account().user("alice");
+        harness.account().keyUsed(alice, 143);
+        emulator.deleteUserAfter("iam:GetUser", 1, "alice");
+
+        harness.run(changeEventFor(harness, alice));
+
+        // Its keys are gone with it: no active key is left to be stale. Config's ResourceDeleted event follows.
+        StoredEvaluation stored = harness.stored().get(alice.userId());
+        assertEquals("COMPLIANT", stored.complianceType());
+        assertEquals("No active access keys", stored.annotation());
     }
 
     @Test
