@@ -27,7 +27,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.FutureTask;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -104,7 +106,7 @@ final class AccountEvaluator {
             Set<String> previouslyEvaluatedIds, Deadline deadline, Optional<WarningWindow> warningWindow) {
         CredentialReport report = reports.fetch(deadline);
         List<Future<UserAssessment>> verdicts = new ArrayList<>();
-        List<FutureTask<UserAssessment>> confirmations = new ArrayList<>();
+        Confirmations confirmations = new Confirmations();
         Set<String> currentIds = new HashSet<>();
         try (Stream<IamKeyInventory.ListedUser> users = inventory.everyUser()) {
             // Page by page: only the tags of users sent down the live path are kept, so a page is all that is held.
@@ -112,9 +114,7 @@ final class AccountEvaluator {
                     listed -> verdicts.add(assess(listed, report, currentIds, confirmations, deadline, warningWindow)));
         }
         // Confirmed only once every page is read: a listing that fails part-way has made no live call.
-        try (ExecutorService live = Executors.newFixedThreadPool(liveConcurrency)) {
-            confirmations.forEach(live::execute);
-        }
+        confirmations.runOn(liveConcurrency);
         List<UserAssessment> assessed = new ArrayList<>(verdicts.size());
         for (Future<UserAssessment> verdict : verdicts) {
             assessed.add(resultOf(verdict));
@@ -139,7 +139,7 @@ final class AccountEvaluator {
             IamKeyInventory.ListedUser listed,
             CredentialReport report,
             Set<String> currentIds,
-            List<FutureTask<UserAssessment>> confirmations,
+            Confirmations confirmations,
             Deadline deadline,
             Optional<WarningWindow> warningWindow) {
         IamUser user = listed.user();
@@ -172,15 +172,46 @@ final class AccountEvaluator {
         Function<Instant, Optional<AccessKeyActivity>> knownRecentUse = reported.map(
                         keys -> RecentUseByCreation.of(keys, policy, toConfirm))
                 .orElse(created -> Optional.empty());
-        FutureTask<UserAssessment> confirmation = new FutureTask<>(() -> {
+        return confirmations.add(() -> {
             if (deadline.passed()) {
                 throw new DeadlineReachedException("stopped before confirming " + user.userName()
                         + " live: the invocation is close to its deadline; no evaluations were posted");
             }
             return evaluateLive(user, knownRecentUse);
         });
-        confirmations.add(confirmation);
-        return confirmation;
+    }
+
+    /**
+     * One run's live confirmations, run on a pool once the listing is done. After the first failure the ones not
+     * yet started are skipped: the run fails anyway, and each would spend IAM calls (and retries) for nothing.
+     * The pool takes them in listing order, so a skipped one always comes after the failure the run reports.
+     */
+    private static final class Confirmations {
+
+        private final List<FutureTask<UserAssessment>> tasks = new ArrayList<>();
+        private final AtomicBoolean failed = new AtomicBoolean();
+
+        Future<UserAssessment> add(Supplier<UserAssessment> confirmation) {
+            FutureTask<UserAssessment> task = new FutureTask<>(() -> {
+                if (failed.get()) {
+                    throw new IllegalStateException("not confirmed: an earlier live confirmation of this run failed");
+                }
+                try {
+                    return confirmation.get();
+                } catch (RuntimeException failure) {
+                    failed.set(true);
+                    throw failure;
+                }
+            });
+            tasks.add(task);
+            return task;
+        }
+
+        void runOn(int threads) {
+            try (ExecutorService live = Executors.newFixedThreadPool(threads)) {
+                tasks.forEach(live::execute);
+            }
+        }
     }
 
     private static UserAssessment resultOf(Future<UserAssessment> verdict) {

@@ -187,6 +187,28 @@ class AccountEvaluatorTest {
     }
 
     @Test
+    void afterTheFirstFailedConfirmationTheOnesNotYetStartedMakeNoCall() {
+        InMemoryIam iam = new InMemoryIam().keyListingsFail();
+        for (int i = 0; i < 50; i++) {
+            String name = String.format("user-%02d", i);
+            iam.user(name, String.format("AIDAUSER%012d", i), CREATED, Map.of(), STALE)
+                    .reportRow(name, CREATED, STALE);
+        }
+        AccountEvaluator oneAtATime = new AccountEvaluator(
+                new IamKeyInventory(iam),
+                new CredentialReportSource(iam, wait -> {}),
+                new StaleKeyPolicy(new MaxKeyAge(90), Exemptions.NONE, CLOCK),
+                java.util.Optional.empty(),
+                CLOCK,
+                1);
+
+        IamException error = assertThrows(IamException.class, () -> oneAtATime.evaluateAll(Set.of(), farDeadline()));
+
+        assertEquals("Throttling", error.awsErrorDetails().errorCode(), "the failure itself is reported");
+        assertEquals(1, iam.calls("ListAccessKeys"), "the other 49 were skipped");
+    }
+
+    @Test
     void aListedExemptUserIsSettledByTheReportEvenWithAStaleKey() {
         InMemoryIam iam = new InMemoryIam()
                 .user("carol", "AIDACAROL00000000001", CREATED, Map.of(), STALE)

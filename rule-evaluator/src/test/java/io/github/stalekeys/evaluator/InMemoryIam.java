@@ -49,6 +49,7 @@ final class InMemoryIam implements IamClient {
     private final List<String> order = new ArrayList<>();
     private int listingPageThatFails;
     private boolean tagReadsFail;
+    private boolean keyListingsFail;
     private final StringBuilder report = new StringBuilder(
             "user,arn,user_creation_time,access_key_1_active,access_key_1_last_rotated,access_key_1_last_used_date,"
                     + "access_key_2_active,access_key_2_last_rotated,access_key_2_last_used_date\n");
@@ -81,6 +82,12 @@ final class InMemoryIam implements IamClient {
     /** The {@code page}-th call of the account listing (1-based) fails as IAM's throttling does after retries. */
     InMemoryIam listingFailsAtPage(int page) {
         listingPageThatFails = page;
+        return this;
+    }
+
+    /** Every ListAccessKeys fails as IAM's throttling does after retries. */
+    InMemoryIam keyListingsFail() {
+        keyListingsFail = true;
         return this;
     }
 
@@ -199,6 +206,9 @@ final class InMemoryIam implements IamClient {
     @Override
     public ListAccessKeysResponse listAccessKeys(ListAccessKeysRequest request) {
         count("ListAccessKeys");
+        if (keyListingsFail) {
+            throw throttled();
+        }
         List<AccessKeyMetadata> keys = new ArrayList<>();
         for (Key key : stored(request.userName()).keys()) {
             keys.add(AccessKeyMetadata.builder()
