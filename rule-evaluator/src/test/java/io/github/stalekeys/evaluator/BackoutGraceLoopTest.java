@@ -92,25 +92,14 @@ class BackoutGraceLoopTest {
         Loop loop = new Loop(emulator);
         SeededUser alice = loop.seeder.user("alice");
         SeededKey key = loop.seeder.keyUsed(alice, 143);
-        StoredEvaluation periodic;
-        try (java.util.concurrent.ExecutorService rule = java.util.concurrent.Executors.newSingleThreadExecutor();
-                io.github.stalekeys.emulator.HeldCall confirmation = emulator.hold("iam:ListAccessKeys", 1)) {
-            java.util.concurrent.Future<StoredEvaluation> run = rule.submit(() -> loop.evaluateAll(alice));
-            confirmation.awaitHeld();
-            assertEquals(1, emulator.callCounts().get("iam:GetAccountAuthorizationDetails"), "listed, tags read");
 
-            assertEquals(
-                    "DISABLED",
-                    loop.remediation
-                            .invoke(disablePayload(alice.userId()))
-                            .get("outcome")
-                            .asText());
-            loop.remediation.invoke(restorePayload("alice"));
-            assertEquals("Active", loop.seeder.status(alice, key));
-            confirmation.release();
-            periodic = run.get(60, java.util.concurrent.TimeUnit.SECONDS);
-        }
+        StoredEvaluation periodic = loop.disableAndBackOutWhileItListsTheKeys(
+                alice,
+                () -> loop.evaluateAll(alice),
+                () -> assertEquals(
+                        1, emulator.callCounts().get("iam:GetAccountAuthorizationDetails"), "listed, tags read"));
 
+        assertEquals("Active", loop.seeder.status(alice, key));
         assertEquals("COMPLIANT", periodic.complianceType(), periodic.annotation());
         assertTrue(
                 periodic.annotation().contains(key.accessKeyId() + " restored by a backout on "),
@@ -123,22 +112,9 @@ class BackoutGraceLoopTest {
         Loop loop = new Loop(emulator);
         SeededUser alice = loop.seeder.user("alice");
         SeededKey key = loop.seeder.keyUsed(alice, 143);
-        StoredEvaluation changed;
-        try (java.util.concurrent.ExecutorService rule = java.util.concurrent.Executors.newSingleThreadExecutor();
-                io.github.stalekeys.emulator.HeldCall keys = emulator.hold("iam:ListAccessKeys", 1)) {
-            java.util.concurrent.Future<StoredEvaluation> run = rule.submit(() -> loop.evaluateChanged(alice));
-            keys.awaitHeld();
 
-            assertEquals(
-                    "DISABLED",
-                    loop.remediation
-                            .invoke(disablePayload(alice.userId()))
-                            .get("outcome")
-                            .asText());
-            loop.remediation.invoke(restorePayload("alice"));
-            keys.release();
-            changed = run.get(60, java.util.concurrent.TimeUnit.SECONDS);
-        }
+        StoredEvaluation changed =
+                loop.disableAndBackOutWhileItListsTheKeys(alice, () -> loop.evaluateChanged(alice), () -> {});
 
         assertEquals("Active", loop.seeder.status(alice, key));
         assertEquals("COMPLIANT", changed.complianceType(), changed.annotation());
@@ -242,6 +218,31 @@ class BackoutGraceLoopTest {
             // The remediation reads its threshold and exemptions from the same rule the evaluator runs as.
             emulator.putConfigRule(EvaluatorHarness.RULE_NAME, PARAMETERS);
             this.remediation = new RemediationFunction(clients, EvaluatorHarness.RULE_NAME, auditKey, clock);
+        }
+
+        /**
+         * Starts {@code rule} and holds it at its first {@code ListAccessKeys}; meanwhile ({@code atHold} checks where
+         * it stands) the remediation disables the user's stale key and the backout restores it; then lets it go on.
+         */
+        StoredEvaluation disableAndBackOutWhileItListsTheKeys(
+                SeededUser user, java.util.concurrent.Callable<StoredEvaluation> rule, Runnable atHold)
+                throws Exception {
+            try (java.util.concurrent.ExecutorService running =
+                            java.util.concurrent.Executors.newSingleThreadExecutor();
+                    io.github.stalekeys.emulator.HeldCall keys = emulator.hold("iam:ListAccessKeys", 1)) {
+                java.util.concurrent.Future<StoredEvaluation> run = running.submit(rule);
+                keys.awaitHeld();
+                atHold.run();
+                assertEquals(
+                        "DISABLED",
+                        remediation
+                                .invoke(disablePayload(user.userId()))
+                                .get("outcome")
+                                .asText());
+                remediation.invoke(restorePayload(user.userName()));
+                keys.release();
+                return run.get(60, java.util.concurrent.TimeUnit.SECONDS);
+            }
         }
 
         /** Moves the functions' clock and IAM's together. */
